@@ -391,6 +391,7 @@ cusp_flow_gap_map_validate (const CuspGapMap *m, CuspFlowError *error)
     return fail (error, "gap map: %d heights, expected 1 to %d", m->height_count, CUSP_FLOW_MAX_HEIGHTS);
   if (!in_range (m->angle_step_deg, 0.0, 1, 120.0, "gap map angle step (deg)", error)
       || !in_range (m->height_step_mm, 0.0, 1, 20.0, "gap map height step (mm)", error)
+      || !in_range (m->height0_mm, -200.0, 0, 200.0, "gap map first row height (mm)", error)
       || !in_range (m->seal_radius_mm, 1.0, 0, 50.0, "gap map seal radius (mm)", error))
     return CUSP_FLOW_ERROR_INVALID_INPUT;
   if (fabs (m->angle_count * m->angle_step_deg - 360.0) > 1e-6 * 360.0)
@@ -502,8 +503,8 @@ cusp_flow_analyze (const CuspGapMap *map, const CuspFlowOptions *options, const 
       integrate_channel (&w, best_area, 1.0 / conductance, &o, &volume_m3, &peak_m3_s);
 
       ch->extent_deg = ch->column_count * map->angle_step_deg;
-      ch->center_angle_deg = fmod ((ch->first_column + 0.5 * ch->column_count) * map->angle_step_deg, 360.0);
-      ch->narrowest_height_mm = (best_row - map->annulus_row) * map->height_step_mm;
+      ch->center_angle_deg = fmod ((ch->first_column + 0.5 * (ch->column_count - 1)) * map->angle_step_deg, 360.0);
+      ch->narrowest_height_mm = map->height0_mm + best_row * map->height_step_mm;
       ch->narrowest_area_mm2 = best_area / M2_PER_MM2;
       ch->mean_gap_mm = best_area / (width_m * ch->column_count) / M_PER_MM;
       ch->viscous_resistance_pa_s_per_ml = (1.0 / conductance) * M3_PER_ML;

@@ -97,23 +97,26 @@ typedef struct {
   int sample_count;
 } CuspPressureWaveform;
 
-/* Skirt-to-wall gap map as the structural solver produces it.
+/* Skirt-to-wall gap map, laid out as the structural solver's CuspSimGapMap (cusp-sim.h) so its
+ * fields copy across one to one:
  *   gap_mm[row * angle_count + column]: radial gap between the skirt's outer surface and the wall
  *     (mm, >= 0; 0 = contact). Row-major [height][angle].
- *   column c sits at angle (c + 0.5) * angle_step_deg from the reference angle, so angle_count *
- *     angle_step_deg must be 360 (a full turn; runs wrap from the last column to the first).
- *   row r sits at height (r - annulus_row) * height_step_mm above the annular plane (positive
- *     toward the aorta); annulus_row is the row in the annular plane (used for apposition and to
- *     report jet heights).
- *   rows [seal_row_begin, seal_row_end) are covered by the skirt: the seal. Rows outside it are
- *     ignored for leaks (blood passes freely through the open cells above the skirt).
- *   seal_radius_mm: radius of the skirt at the seal, to turn angle into width: w = r dtheta. */
+ *   column c is centred on angle c * angle_step_deg, so angle_count * angle_step_deg must be 360
+ *     (a full turn; runs wrap from the last column to the first).
+ *   row r sits at height height0_mm + r * height_step_mm (root frame, z up toward the aorta);
+ *     annulus_row is the row in the annular plane (used for apposition).
+ *   rows [seal_row_begin, seal_row_end) are covered by the skirt: the seal (all rows when the map
+ *     covers the skirt only). Rows outside it are ignored for leaks (blood passes freely through
+ *     the open cells above the skirt).
+ *   seal_radius_mm: radius of the skirt at the seal, to turn angle into width: w = r dtheta (the
+ *     structural solver's mean inflow diameter / 2 is a good value). */
 typedef struct {
   const double *gap_mm;
   int angle_count;
   int height_count;
   double angle_step_deg;
   double height_step_mm;
+  double height0_mm;
   int annulus_row;
   int seal_row_begin;
   int seal_row_end;
@@ -126,7 +129,7 @@ typedef struct {
   int column_count;
   double center_angle_deg;             /* [0, 360) */
   double extent_deg;
-  double narrowest_height_mm;          /* above the annular plane */
+  double narrowest_height_mm;          /* root-frame z of the narrowest row */
   double narrowest_area_mm2;           /* geometric cross-section A */
   double mean_gap_mm;                  /* at the narrowest row */
   double viscous_resistance_pa_s_per_ml;
