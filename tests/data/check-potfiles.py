@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# check-potfiles.py SOURCE_ROOT: every source or data file with translatable text is listed in
+# po/POTFILES.in, and every listed file exists. Prints what is missing and exits 1 on any.
+import os
+import re
+import sys
+
+root = sys.argv[1]
+scanned_dirs = ["app", "render", "segmentation", "resources", "data"]
+extensions = (".c", ".h", ".cxx", ".ui", ".xml", ".in", ".desktop")
+# _("..."), N_(, C_(, NC_(, ngettext / g_dngettext, and translatable="yes" in .ui / .xml.
+c_marker = re.compile(r'(?<![A-Za-z0-9_])(N?C?_|g_dn?gettext|ngettext)\s*\(')
+
+listed = []
+with open(os.path.join(root, "po", "POTFILES.in"), encoding="utf-8") as f:
+    for line in f:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            listed.append(line)
+
+problems = []
+for path in listed:
+    if not os.path.exists(os.path.join(root, path)):
+        problems.append(f"po/POTFILES.in lists {path}, which does not exist")
+
+needed = []
+for top in scanned_dirs:
+    for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
+        for name in sorted(filenames):
+            if not name.endswith(extensions):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root)
+            with open(full, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            if name.endswith((".c", ".h", ".cxx")):
+                # Strings passed to _() and friends, ignoring the #define of _ itself.
+                hit = any(c_marker.search(line) and "#define" not in line
+                          and "gi18n" not in line for line in text.splitlines())
+            elif name.endswith(".gschema.xml"):
+                hit = "<summary>" in text or "<description>" in text
+            else:
+                hit = 'translatable="yes"' in text or name.endswith((".desktop.in", ".metainfo.xml.in"))
+            if hit:
+                needed.append(rel)
+                if rel not in listed:
+                    problems.append(f"{rel} has translatable text but is not in po/POTFILES.in")
+
+for p in problems:
+    print(p)
+print(f"{len(needed)} files with translatable text, {len(listed)} listed, {len(problems)} problems")
+sys.exit(1 if problems else 0)
