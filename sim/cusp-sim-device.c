@@ -118,9 +118,10 @@ check_range (const char *file, const char *key, double v, double lo, int lo_incl
     }
   if ((lo_inclusive ? v < lo : v <= lo) || v > hi)
     {
+      const char *sep = unit[0] != '\0' ? " " : "";
       set_error (error, CUSP_DEVICE_ERROR_OUT_OF_RANGE, 0,
-                 "%s: key '%s': %g %s is impossible (expected %s%g to %g %s)",
-                 name_or_default (file), key, v, unit, lo_inclusive ? "" : "more than ", lo, hi, unit);
+                 "%s: key '%s': %g%s%s is impossible (expected %s%g to %g%s%s)",
+                 name_or_default (file), key, v, sep, unit, lo_inclusive ? "" : "more than ", lo, hi, sep, unit);
       return 0;
     }
   return 1;
