@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-sim-structure.c: assembly of the beam structure with wall contact, balloon and tether, and
+ * the Newton-Raphson solve with a backtracking line search. */
+#include "cusp-sim-structure.h"
+#include "cusp-sim-math.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CONTACT_FLOOR_N    1e-3                  /* residual reference floor, N */
+#define MAX_STEP_MM        0.5                   /* largest nodal move per Newton step */
+#define MAX_STEP_RAD       0.2
+#define LINE_SEARCH_HALVINGS 8
+
+int
+cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
+{
+  memset (s, 0, sizeof *s);
+  if (node_count < 2 || beam_count < 1)
+    return 0;
+  s->node_count = node_count;
+  s->beam_count = beam_count;
+  s->x0 = calloc ((size_t) node_count * 3, sizeof (double));
+  s->x = calloc ((size_t) node_count * 3, sizeof (double));
+  s->rot = calloc ((size_t) node_count * 9, sizeof (double));
+  s->area_mm2 = calloc ((size_t) node_count, sizeof (double));
+  s->fext = calloc ((size_t) node_count * 6, sizeof (double));
+  s->fixed = calloc ((size_t) node_count * 6, 1);
+  s->tether_target = calloc ((size_t) node_count * 3, sizeof (double));
+  s->balloon_radius_mm = calloc ((size_t) node_count, sizeof (double));
+  s->balloon_cap_n = calloc ((size_t) node_count, sizeof (double));
+  s->residual = calloc ((size_t) node_count * 6, sizeof (double));
+  s->delta = calloc ((size_t) node_count * 6, sizeof (double));
+  s->x_trial = calloc ((size_t) node_count * 3, sizeof (double));
+  s->rot_trial = calloc ((size_t) node_count * 9, sizeof (double));
+  s->contact_n = calloc ((size_t) node_count, sizeof (double));
+  s->balloon_n = calloc ((size_t) node_count, sizeof (double));
+  s->beam = calloc ((size_t) beam_count, sizeof (CuspSimBeam));
+  s->balloon_ramp_mm = 0.02;
+  return s->x0 && s->x && s->rot && s->area_mm2 && s->fext && s->fixed && s->tether_target
+         && s->balloon_radius_mm && s->balloon_cap_n && s->residual && s->delta && s->x_trial
+         && s->rot_trial && s->contact_n && s->balloon_n && s->beam;
+}
+
+void
+cusp_sim_structure_free (CuspSimStructure *s)
+{
+  if (s == NULL)
+    return;
+  free (s->x0);
+  free (s->x);
+  free (s->rot);
+  free (s->area_mm2);
+  free (s->fext);
+  free (s->fixed);
+  free (s->tether_target);
+  free (s->balloon_radius_mm);
+  free (s->balloon_cap_n);
+  free (s->residual);
+  free (s->delta);
+  free (s->x_trial);
+  free (s->rot_trial);
+  free (s->contact_n);
+  free (s->balloon_n);
+  free (s->beam);
+  free (s->band);
+  memset (s, 0, sizeof *s);
+}
+
+/* Reference triad of a beam from positions p: e1 along the chord, e3 the radial direction about
+ * the z axis made normal to e1 (any normal if the beam is radial or on the axis). */
+static void
+beam_triad (const double *pa, const double *pb, double *triad)
+{
+  double e1[3] = { pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2] };
+  double e3[3] = { 0.5 * (pa[0] + pb[0]), 0.5 * (pa[1] + pb[1]), 0.0 };
+  double e2[3], dot;
+
+  cusp_v3_normalize (e1);
+  dot = cusp_v3_dot (e3, e1);
+  for (int i = 0; i < 3; i++)
+    e3[i] -= dot * e1[i];
+  if (cusp_v3_normalize (e3) < 1e-9)
+    {
+      double z[3] = { 0.0, 0.0, 1.0 }, y[3] = { 0.0, 1.0, 0.0 };
+      cusp_v3_cross (e1, fabs (e1[2]) < 0.9 ? z : y, e3);
+      cusp_v3_normalize (e3);
+    }
+  cusp_v3_cross (e3, e1, e2);
+  for (int i = 0; i < 3; i++)
+    {
+      triad[3 * i] = e1[i];
+      triad[3 * i + 1] = e2[i];
+      triad[3 * i + 2] = e3[i];
+    }
+}
+
+void
+cusp_sim_structure_finish (CuspSimStructure *s)
+{
+  int hb = 0;
+
+  for (int e = 0; e < s->beam_count; e++)
+    {
+      CuspSimBeam *b = &s->beam[e];
+      const double *pa = s->x0 + 3 * b->a, *pb = s->x0 + 3 * b->b;
+      double d[3] = { pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2] };
+      int gap = abs (b->a - b->b);
+
+      b->length0_mm = sqrt (cusp_v3_dot (d, d));
+      beam_triad (pa, pb, b->triad0);
+      b->unloading = 0;
+      if (6 * gap + 5 > hb)
+        hb = 6 * gap + 5;
+    }
+  if (hb != s->half_band || s->band == NULL)
+    {
+      free (s->band);
+      s->half_band = hb;
+      s->band = calloc ((size_t) s->node_count * 6 * (size_t) (hb + 1), sizeof (double));
+    }
+  memcpy (s->x, s->x0, (size_t) s->node_count * 3 * sizeof (double));
+  for (int i = 0; i < s->node_count; i++)
+    cusp_m3_identity (s->rot + 9 * i);
+}
+
+void
+cusp_sim_structure_rebase (CuspSimStructure *s)
+{
+  memcpy (s->x0, s->x, (size_t) s->node_count * 3 * sizeof (double));
+  for (int e = 0; e < s->beam_count; e++)
+    {
+      CuspSimBeam *b = &s->beam[e];
+      const double *pa = s->x + 3 * b->a, *pb = s->x + 3 * b->b;
+      double d[3] = { pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2] };
+      b->length0_mm = sqrt (cusp_v3_dot (d, d));
+      beam_triad (pa, pb, b->triad0);
+      b->unloading = 0;
+    }
+  for (int i = 0; i < s->node_count; i++)
+    cusp_m3_identity (s->rot + 9 * i);
+}
+
+static void
+band_add (double *band, int hb, int i, int j, double v)
+{
+  if (j > i)
+    return;                                         /* the lower triangle is stored */
+  band[(size_t) i * (hb + 1) + (i - j)] += v;
+}
+
+/* Adds a 3 x 3 block k at node-dof offsets (i, i): symmetric, lower part only. */
+static void
+band_add_block3 (double *band, int hb, int base, const double *k)
+{
+  for (int r = 0; r < 3; r++)
+    for (int c = 0; c <= r; c++)
+      band_add (band, hb, base + r, base + c, k[3 * r + c]);
+}
+
+/* Residual r = loads - internal forces at (x, rot); with `band` not NULL also the tangent.
+ * Returns ||r|| over the free dofs and the reference force in *reference_n. */
+static double
+evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
+          double *reference_n)
+{
+  int n = s->node_count, ndof = 6 * n, hb = s->half_band;
+  double *r = s->residual;
+  double fext2 = 0.0, fc2 = 0.0, fb2 = 0.0, norm2 = 0.0;
+
+  memcpy (r, s->fext, (size_t) ndof * sizeof (double));
+  for (int i = 0; i < ndof; i++)
+    fext2 += s->fext[i] * s->fext[i];
+  if (band != NULL)
+    memset (band, 0, (size_t) ndof * (hb + 1) * sizeof (double));
+
+  for (int e = 0; e < s->beam_count; e++)
+    {
+      const CuspSimBeam *b = &s->beam[e];
+      double d[6], sl[6], fe[12], ke[144];
+      int base[2] = { 6 * b->a, 6 * b->b };
+
+      cusp_sim_beam_eval (s, b, x, rot, d, sl, fe, band != NULL ? ke : NULL);
+      for (int k = 0; k < 12; k++)
+        r[base[k / 6] + k % 6] -= fe[k];
+      if (band == NULL)
+        continue;
+      for (int p = 0; p < 12; p++)
+        for (int q = 0; q < 12; q++)
+          {
+            int gi = base[p / 6] + p % 6, gj = base[q / 6] + q % 6;
+            if (gj <= gi)
+              band_add (band, hb, gi, gj, ke[12 * p + q]);
+          }
+    }
+
+  s->contact_total_n = 0.0;
+  for (int i = 0; i < n; i++)
+    {
+      const double *xi = x + 3 * i;
+      double rad = hypot (xi[0], xi[1]);
+      double er[3] = { 0.0, 0.0, 0.0 }, et[3] = { 0.0, 0.0, 0.0 };
+      double k3[9] = { 0 }, fr = 0.0;
+
+      for (int c = 0; c < 3; c++)                     /* tether */
+        {
+          r[6 * i + c] += s->tether_n_per_mm * (s->tether_target[3 * i + c] - xi[c]);
+          k3[4 * c] += s->tether_n_per_mm;
+        }
+      s->contact_n[i] = 0.0;
+      s->balloon_n[i] = 0.0;
+      if (rad > 1e-9)
+        {
+          er[0] = xi[0] / rad;
+          er[1] = xi[1] / rad;
+          et[0] = -er[1];
+          et[1] = er[0];
+        }
+      if (s->wall != NULL && rad > 1e-9)
+        {
+          double rw, kw;
+          if (cusp_sim_wall_sample (s->wall, atan2 (xi[1], xi[0]), xi[2], &rw, &kw))
+            {
+              double overlap = rad + 0.5 * s->strut.thickness_mm - rw;
+              if (overlap > 0.0)
+                {
+                  double kc = kw * s->area_mm2[i];             /* N/mm */
+                  double f = kc * overlap;
+                  s->contact_n[i] = f;
+                  s->contact_total_n += f;
+                  fc2 += f * f;
+                  fr -= f;
+                  for (int p = 0; p < 3; p++)
+                    for (int q = 0; q < 3; q++)
+                      k3[3 * p + q] += kc * er[p] * er[q] + f / rad * et[p] * et[q];
+                }
+            }
+        }
+      if (s->balloon_on && rad > 1e-9)
+        {
+          double gap = s->balloon_radius_mm[i] - rad;
+          if (gap > 0.0)
+            {
+              double cap = s->balloon_cap_n[i];
+              double f = gap < s->balloon_ramp_mm ? cap * gap / s->balloon_ramp_mm : cap;
+              double kb = gap < s->balloon_ramp_mm ? cap / s->balloon_ramp_mm : 0.0;
+              s->balloon_n[i] = f;
+              fb2 += f * f;
+              fr += f;
+              for (int p = 0; p < 3; p++)
+                for (int q = 0; q < 3; q++)
+                  k3[3 * p + q] += kb * er[p] * er[q];
+            }
+        }
+      for (int c = 0; c < 3; c++)
+        r[6 * i + c] += fr * er[c];
+      if (band != NULL)
+        band_add_block3 (band, hb, 6 * i, k3);
+    }
+
+  for (int k = 0; k < ndof; k++)
+    {
+      if (s->fixed[k])
+        {
+          r[k] = 0.0;
+          if (band != NULL)
+            {
+              for (int j = 0; j <= hb && k - j >= 0; j++)
+                band[(size_t) k * (hb + 1) + j] = 0.0;
+              for (int i = k + 1; i <= k + hb && i < ndof; i++)
+                band[(size_t) i * (hb + 1) + (i - k)] = 0.0;
+              band[(size_t) k * (hb + 1)] = 1.0;
+            }
+        }
+      norm2 += r[k] * r[k];
+    }
+  {
+    double ref = sqrt (fext2);
+    if (sqrt (fc2) > ref)
+      ref = sqrt (fc2);
+    if (sqrt (fb2) > ref)
+      ref = sqrt (fb2);
+    if (ref < CONTACT_FLOOR_N)
+      ref = CONTACT_FLOOR_N;
+    *reference_n = ref;
+  }
+  return sqrt (norm2);
+}
+
+double
+cusp_sim_structure_residual (CuspSimStructure *s, double *reference_n)
+{
+  return evaluate (s, s->x, s->rot, NULL, reference_n);
+}
+
+/* trial = state + alpha * delta (rotations composed on the left: R' = exp(alpha dw) R). */
+static void
+make_trial (CuspSimStructure *s, double alpha)
+{
+  for (int i = 0; i < s->node_count; i++)
+    {
+      double w[3], dr[9];
+      for (int c = 0; c < 3; c++)
+        {
+          s->x_trial[3 * i + c] = s->x[3 * i + c] + alpha * s->delta[6 * i + c];
+          w[c] = alpha * s->delta[6 * i + 3 + c];
+        }
+      cusp_m3_from_rotvec (w, dr);
+      cusp_m3_mul (dr, s->rot + 9 * i, s->rot_trial + 9 * i);
+    }
+}
+
+CuspSimStatus
+cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_time_ms,
+                          double tolerance, CuspSimSolveInfo *info)
+{
+  int ndof = 6 * s->node_count;
+  double t_start = cusp_sim_now_ms ();
+  double ref, rn;
+
+  memset (info, 0, sizeof *info);
+  rn = evaluate (s, s->x, s->rot, NULL, &ref);
+  for (;;)
+    {
+      double t0, t1, scale = 1.0, alpha = 1.0, rn_trial = rn, ref_trial = ref;
+      double big_t = 0.0, big_r = 0.0;
+
+      if (!isfinite (rn))
+        return CUSP_SIM_ERROR_DIVERGED;
+      info->residual = rn / ref;
+      if (info->residual <= tolerance)
+        {
+          info->converged = 1;
+          break;
+        }
+      if (info->iterations >= max_iterations
+          || (max_time_ms > 0.0 && cusp_sim_now_ms () - t_start > max_time_ms))
+        break;
+
+      t0 = cusp_sim_now_ms ();
+      evaluate (s, s->x, s->rot, s->band, &ref);
+      memcpy (s->delta, s->residual, (size_t) ndof * sizeof (double));
+      t1 = cusp_sim_now_ms ();
+      info->assemble_ms += t1 - t0;
+      if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
+        return CUSP_SIM_ERROR_SINGULAR;
+      cusp_sim_band_solve (s->band, ndof, s->half_band, s->delta);
+      t0 = cusp_sim_now_ms ();
+      info->factor_ms += t0 - t1;
+
+      for (int i = 0; i < s->node_count; i++)     /* step limit: a trust region in disguise */
+        {
+          double *dl = s->delta + 6 * i;
+          double t = sqrt (dl[0] * dl[0] + dl[1] * dl[1] + dl[2] * dl[2]);
+          double w = sqrt (dl[3] * dl[3] + dl[4] * dl[4] + dl[5] * dl[5]);
+          if (t > big_t)
+            big_t = t;
+          if (w > big_r)
+            big_r = w;
+        }
+      if (big_t > MAX_STEP_MM)
+        scale = MAX_STEP_MM / big_t;
+      if (big_r * scale > MAX_STEP_RAD)
+        scale = MAX_STEP_RAD / big_r;
+      if (!isfinite (scale))
+        return CUSP_SIM_ERROR_DIVERGED;
+      for (int h = 0; h <= LINE_SEARCH_HALVINGS; h++)
+        {
+          make_trial (s, alpha * scale);
+          rn_trial = evaluate (s, s->x_trial, s->rot_trial, NULL, &ref_trial);
+          if (isfinite (rn_trial) && rn_trial < rn * (1.0 - 1e-4 * alpha))
+            break;
+          alpha *= 0.5;
+        }
+      memcpy (s->x, s->x_trial, (size_t) s->node_count * 3 * sizeof (double));
+      memcpy (s->rot, s->rot_trial, (size_t) s->node_count * 9 * sizeof (double));
+      rn = rn_trial;
+      ref = ref_trial;
+      info->iterations++;
+      info->line_search_ms += cusp_sim_now_ms () - t0;
+    }
+  /* leave contact_n etc. consistent with the state */
+  evaluate (s, s->x, s->rot, NULL, &ref);
+  return CUSP_SIM_OK;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-sim.h: the embedded structural solver: deploy a parametric valve frame into an aortic root
+ * and report the mechanical outputs (frame diameters, wall contact pressure, stretch, septal
+ * pressure, skirt-to-wall gap map, apposition, displaced native leaflets). Plain C17 + libm.
+ *
+ * ---- Design essay (keep it true) -------------------------------------------------------------
+ *
+ * Units. Inside sim/ everything is mm, N, MPa (= N/mm^2), N mm, radians, milliseconds. Every
+ * identifier that carries a unit says so (radius_mm, pressure_mpa); outputs meant for people carry
+ * their clinical unit (contact pressure in Pa, angles in degrees). Device files (cusp-sim-device.h)
+ * are in SI; cusp_sim_world_create converts once.
+ *
+ * Coordinates. The "root frame": z along the root's centerline, z = 0 on the annular plane,
+ * z < 0 the LVOT, z > 0 the sinuses and the aorta; theta measured from +x, which is the
+ * annulus major axis. Mapping the root frame to patient LPS is the caller's job.
+ *
+ * Frame. A closed-cell zig-zag lattice (cusp-sim-frame.c): cell_rows + 1 crown levels of
+ * cells_per_row nodes, every strut split into `elements_per_strut` 3D corotational Euler-Bernoulli
+ * beams (cusp-sim-beam.c: 2 nodes, 6 dof per node, the element frame follows the chord and the mean
+ * nodal triad; the local stiffness is the classic 12 x 12 one condensed to 7 deformation modes;
+ * the tangent drops the moment part of the geometric stiffness and keeps the axial-force part).
+ * Material (cusp-sim-material.c) is a section law: an odd, piecewise-linear stress-strain curve
+ * integrated exactly over the rectangular strut section gives N(eps) and M(kappa); a beam end uses
+ * the secant of that law (deformation theory: exact for monotone loading). Cobalt-chromium is
+ * bilinear elastic-plastic (M_p / M_y = 1.5 for the rectangle without hardening); nitinol uses the
+ * SE508 loading curve when crimped and the unloading (chronic outward force) curve once released.
+ *
+ * Deployment (cusp-sim-world.c).
+ * - Balloon-expandable: phase 1, the non-compliant balloon pushes each node radially towards the
+ *   nominal radius with a force capped at balloon pressure x the node's share of the frame
+ *   surface, so tissue and calcium stop it where they resist more than the balloon can push. The
+ *   plastic expansion from the crimped state is not followed step by step: the frame's reference
+ *   geometry is the nominal lattice and, at the end of phase 1, every crown carries the plastic
+ *   moment M_p in the opening sense (a frame opened plastically ends at its plastic hinge moment).
+ *   Phase 2 removes the balloon: every beam unloads elastically from its phase-1 state
+ *   (f = f1 + f_plastic + K_el (d - d1)), so the frame recoils until the wall holds it.
+ *   The recoil of a free ring is then T_p n c / pi in diameter (T_p the hoop force at M_p, c the
+ *   strut compliance of DOMAIN.md 7.3): 2-5 % for the built-in frames, as in bench tests of
+ *   balloon-expandable stents.
+ * - Self-expanding: the reference is the heat-set (free) shape; the struts follow the unloading
+ *   plateau. The frame starts crimped-in-place at the pose and is released into the root; the
+ *   release depth enters through where the frame sits in the root. Friction is absent, so the
+ *   sequence of release (which end opens first) is not modelled: only the depth of the released
+ *   frame is.
+ * Rigid-body modes (axial slide, spin about the axis, which frictionless radial contact leaves
+ * free) are held by a tether of 1e-5 N/mm per node to the posed reference: three to four orders of
+ * magnitude below the frame's own radial node stiffness.
+ *
+ * Root wall (cusp-sim-root.c). The lumen is a radius field r(theta, z) sampled on a grid: a
+ * height-field signed distance (sdf = r_wall(theta, z) - r). The analytic root has an elliptic
+ * annulus, a tapering LVOT, three sinus lobes, an STJ and a tubular aorta; calcium nodules are
+ * bumps that narrow the lumen and stiffen the wall. The wall is a Winkler foundation whose modulus
+ * is derived from Lame's thick tube (plane stress, open ends): for internal pressure p the inner
+ * radial displacement is  u = p a ((1 - nu) a^2 + (1 + nu) b^2) / (E (b^2 - a^2)),  b = a + t,
+ * so k(theta, z) = p / u in MPa/mm, evaluated with the local radius a. It is exact for the
+ * axisymmetric oracles (DOMAIN.md 7.1, 7.2) and neglects the wall's membrane coupling between
+ * neighbouring patches: the load is a patch average over each node's share of the frame surface.
+ * Calcium replaces E by calcium_youngs_modulus_mpa (near-rigid by default, 60 MPa = 30 x wall).
+ *
+ * Contact. Frictionless, radial (the normal is the root's radial direction e_r: in the annulus and
+ * LVOT, where the frame seals, the wall's slope is small). A frame node's outer surface
+ * (r + thickness / 2) that passes the wall's free radius presses it with p = k * overlap: the
+ * Winkler spring is the contact law, so the "penalty" is the physical wall stiffness, not a
+ * numerical parameter, and wall displacement equals overlap.
+ *
+ * Solver (cusp-sim-solver.c). Newton-Raphson on all frame dofs with a banded Cholesky
+ * factorisation (cusp-sim-band.c; the lattice numbered crown level by crown level gives a
+ * half-bandwidth of about 6 (cells_per_row + 2) dofs; a banded factor in our own loop is also
+ * bit-deterministic, which a threaded BLAS under CHOLMOD is not), a backtracking line search on the
+ * residual norm, and convergence on the relative residual ||r|| / max(||f_ext||, ||f_contact||,
+ * 1e-3 N) <= residual_tolerance. Each call has an iteration budget and an optional time budget;
+ * the result says `converged`. A call with the same pose continues an unconverged solve; a call
+ * with a new pose warm-starts from the last deformed frame (expressed in the frame's own
+ * coordinates and re-posed). With no time budget, the same inputs give a bit-identical state
+ * (cusp_sim_world_state_hash).
+ *
+ * Arena. cusp_sim_world_create allocates everything (node and element arrays, the band matrix,
+ * the grids, the outputs) once; solves allocate nothing.
+ *
+ * Outputs (cusp-sim-outputs.c): see CuspSimResult. The gap map is row-major [height][angle]
+ * doubles in mm (skirt outer surface to deformed wall, clamped at 0), angle 0 at theta = 0 and
+ * stepping by angle_step_deg, row 0 at the inflow edge of the skirt; `annulus_row` is the row
+ * nearest z = 0. Apposition = % of the annulus row's angles with gap < gap_tolerance_mm (0.2 mm
+ * default: below it the viscous resistance of a 5 mm long seal makes the flow negligible,
+ * DOMAIN.md 6 and 7.6).
+ *
+ * Validated against (tests/sim): DOMAIN.md 7.1 Lame tube, 7.2 ring-in-tube, 7.3 zig-zag ring
+ * radial stiffness (CoCr and nitinol), 7.4 beam deflections and M_p / M_y; and CalculiX
+ * (tests/bench/bench-sim-ccx.c). Approximate, not validated: the plastic history of balloon
+ * expansion (replaced by the plastic-hinge state above), friction, leaflet mechanics (the displaced
+ * leaflet is a rigid flap that rotates about its hinge onto the frame), the membrane coupling of
+ * the wall. Every output is a model estimate for research, teaching and rehearsal. */
+#pragma once
+
+#include "cusp-sim-device.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CUSP_SIM_MAX_CALCIUM   16
+#define CUSP_SIM_MESSAGE_MAX   256
+
+typedef enum {
+  CUSP_SIM_OK = 0,
+  CUSP_SIM_ERROR_INVALID_ARGUMENT,   /* NULL pointer, or a definition field out of its range */
+  CUSP_SIM_ERROR_NON_FINITE,         /* NaN or inf in a pose or a definition */
+  CUSP_SIM_ERROR_BAD_DEVICE,         /* impossible device numbers */
+  CUSP_SIM_ERROR_BAD_ROOT,           /* impossible root geometry or wall constants */
+  CUSP_SIM_ERROR_BAD_WALL_MESH,      /* empty, non-finite or self-intersecting lumen surface */
+  CUSP_SIM_ERROR_OUTSIDE_LUMEN,      /* the posed valve does not sit inside the modelled lumen */
+  CUSP_SIM_ERROR_SINGULAR,           /* the stiffness matrix lost positive definiteness */
+  CUSP_SIM_ERROR_DIVERGED,           /* the state became non-finite or absurd */
+  CUSP_SIM_ERROR_NO_MEMORY
+} CuspSimStatus;
+
+const char *cusp_sim_error_string (CuspSimStatus status);
+
+/* A calcium nodule on the wall: centre angle and height in the root frame, footprint radius and
+ * how far it stands into the lumen. */
+typedef struct {
+  double theta_deg;
+  double height_mm;
+  double radius_mm;
+  double protrusion_mm;
+} CuspSimCalcium;
+
+/* Analytic aortic root (root frame, see the essay). Cusps: the right coronary cusp spans
+ * [ncc_rcc_commissure_deg, +120], the left [+120, +240], the non-coronary [+240, +360]. */
+typedef struct {
+  double annulus_dmin_mm;
+  double annulus_dmax_mm;
+  double lvot_diameter_mm;           /* mean diameter at z = -lvot_length_mm */
+  double lvot_length_mm;
+  double sinus_diameter_mm;          /* SOV: cusp centre to opposite commissure, at mid-sinus */
+  double stj_diameter_mm;
+  double stj_height_mm;
+  double ascending_length_mm;        /* tube above the STJ that the model keeps */
+  double wall_thickness_mm;
+  double wall_youngs_modulus_mpa;
+  double wall_poisson_ratio;
+  double calcium_youngs_modulus_mpa;
+  double ncc_rcc_commissure_deg;     /* the membranous septum lies below this commissure */
+  double membranous_septum_length_mm;
+  double septum_half_width_deg;      /* angular half-width of the septal region */
+  double leaflet_height_mm;          /* cusp height: hinge to free edge */
+  double left_ostium_deg;
+  double left_ostium_height_mm;      /* lower edge of the ostium above the annulus */
+  double right_ostium_deg;
+  double right_ostium_height_mm;
+  double coronary_diameter_mm;
+  int calcium_count;
+  CuspSimCalcium calcium[CUSP_SIM_MAX_CALCIUM];
+} CuspSimRootDef;
+
+/* A 23 mm-class tricuspid root (annulus 21.5 x 24.5 mm, area about 414 mm2), no calcium. */
+CuspSimRootDef cusp_sim_default_root_def (void);
+
+/* Where the valve is put. depth_mm: annular plane down to the frame's inflow edge (> 0 means
+ * ventricular). tilt_deg: frame axis tilted from the root axis, about the root-frame x axis,
+ * around the annulus centre. rotation_deg: spin of the frame about its own axis. */
+typedef struct {
+  double depth_mm;
+  double tilt_deg;
+  double rotation_deg;
+} CuspSimPose;
+
+typedef struct {
+  CuspSimRootDef root;
+  CuspDeviceDef device;              /* copied; validated by the world */
+  CuspSimPose pose;
+  int elements_per_strut;            /* 2 */
+  double balloon_pressure_mpa;       /* 0.4 (4 atm nominal inflation) */
+  double residual_tolerance;         /* 1e-8, relative */
+  int max_iterations;                /* Newton iterations per solve call, 60 */
+  double max_time_ms;                /* 0: no time budget (deterministic) */
+  double wall_angle_step_deg;        /* wall grid, 2 */
+  double wall_height_step_mm;        /* 0.5 */
+  int gap_angle_count;               /* 72 */
+  double gap_height_step_mm;         /* 0.5 */
+  double gap_tolerance_mm;           /* 0.2 */
+} CuspSimWorldDef;
+
+CuspSimWorldDef cusp_sim_default_world_def (void);
+
+/* Timings of the last solve call, ms. */
+typedef struct {
+  double pose_ms;                    /* warm start / re-posing */
+  double assemble_ms;                /* internal forces, tangent, contact */
+  double factor_ms;                  /* banded Cholesky and back substitution */
+  double line_search_ms;
+  double outputs_ms;
+  double total_ms;
+} CuspSimProfile;
+
+/* Frame diameters at one height: from the deformed nodes of one crown level. */
+typedef struct {
+  double dmin_mm;
+  double dmax_mm;
+  double mean_mm;
+  double expansion_pct;              /* mean diameter / nominal x 100 */
+} CuspSimSection;
+
+typedef struct {
+  int angle_count;
+  int height_count;
+  double angle_step_deg;
+  double height_step_mm;
+  double height0_mm;                 /* root-frame z of row 0 */
+  int annulus_row;
+  double seal_radius_mm;             /* mean skirt radius: turns angle into width */
+  const double *gap_mm;              /* [height_count][angle_count] */
+} CuspSimGapMap;
+
+typedef struct {
+  double free_edge_radius_mm;        /* mean radius of the displaced free edge */
+  double free_edge_height_mm;        /* root-frame z of the displaced free edge */
+  double centre_deg;
+} CuspSimLeaflet;
+
+enum { CUSP_SIM_LEAFLET_RIGHT = 0, CUSP_SIM_LEAFLET_LEFT, CUSP_SIM_LEAFLET_NON };
+
+typedef struct {
+  CuspSimStatus status;
+  int converged;
+  int iterations;                    /* Newton iterations in this call */
+  int total_iterations;              /* since the last cold start */
+  double residual;                   /* relative residual reached */
+  double solve_ms;
+
+  int node_count;
+  const double *node_position_mm;    /* [node_count][3], root frame, deformed */
+  CuspSimSection inflow, mid, outflow;
+
+  int wall_angle_count;
+  int wall_height_count;
+  double wall_height0_mm;
+  double wall_height_step_mm;
+  const double *wall_pressure_pa;    /* [wall_height_count][wall_angle_count] */
+  double peak_contact_pressure_pa;
+  double annulus_peak_areal_stretch;
+  double septum_mean_pressure_pa;    /* contact force on the septal region / its area */
+  double septum_peak_pressure_pa;
+  double implant_depth_mm;           /* annular plane to the deformed frame's lowest point on the
+                                      * septal side, > 0 ventricular */
+  CuspSimGapMap gap;
+  double apposition_pct;
+  double max_moment_ratio;           /* max |M| / M_yield over the struts at the end */
+  CuspSimLeaflet leaflet[3];
+  double left_ostium_vtc_mm;         /* displaced leaflet surface to the ostium */
+  double right_ostium_vtc_mm;
+  CuspSimProfile profile;
+} CuspSimResult;
+
+typedef struct CuspSimWorld CuspSimWorld;
+
+/* Validates the definition and allocates everything the solves will need. On failure returns NULL
+ * and, if status/message are not NULL, why (message: one line, CUSP_SIM_MESSAGE_MAX bytes). */
+CuspSimWorld *cusp_sim_world_create (const CuspSimWorldDef *def,
+                                     CuspSimStatus *status,
+                                     char *message);
+void cusp_sim_world_destroy (CuspSimWorld *world);
+
+/* The one entry point: deploy at `pose` (NULL: the definition's pose). Warm-starts from the last
+ * state; with the same pose as the last unconverged call it continues refining. */
+CuspSimStatus cusp_sim_world_solve (CuspSimWorld *world, const CuspSimPose *pose);
+
+/* Changes the per-call budget (iterations > 0; time_ms 0 = none). */
+void cusp_sim_world_set_budget (CuspSimWorld *world, int max_iterations, double max_time_ms);
+
+/* Forgets the warm-start state: the next solve starts from the crimped / nominal state. */
+void cusp_sim_world_reset (CuspSimWorld *world);
+
+/* Valid until the next solve or destroy. */
+const CuspSimResult *cusp_sim_world_result (const CuspSimWorld *world);
+const char *cusp_sim_world_message (const CuspSimWorld *world);
+
+/* FNV-1a over the bytes of the deformed node positions and rotations. */
+uint64_t cusp_sim_world_state_hash (const CuspSimWorld *world);
+
+#ifdef __cplusplus
+}
+#endif
