@@ -1,0 +1,936 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-slice-view.c: an MPR slice widget: GL drawing, overlay read-outs and pointer/keys. */
+#include "cusp-slice-view.h"
+#include "cusp-mpr-renderer.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#define MIN_ZOOM 0.1
+#define MAX_ZOOM 64.0
+#define ZOOM_PER_SCROLL_STEP 1.1
+#define SCALE_BAR_TARGET_FRACTION 0.2   /* of the view width */
+#define OVERLAY_MARGIN_PX 8
+
+typedef enum {
+  DRAG_NONE,
+  DRAG_CURSOR,
+  DRAG_WINDOW,
+  DRAG_PAN,
+} DragMode;
+
+struct _CuspSliceView {
+  GtkWidget parent_instance;
+
+  CuspViewLink *link;
+  CuspSliceOrientation orientation;
+  double zoom;
+  double pan_mm[2];
+
+  GtkWidget *overlay;
+  GtkWidget *area;
+  GtkWidget *letters[4];   /* indexed by CuspSliceEdge */
+  GtkWidget *title_label;
+  GtkWidget *window_label;
+  GtkWidget *info_label;
+  GtkWidget *scale_label;
+  GtkWidget *error_label;
+
+  CuspMprRenderer *renderer;
+  CuspVolumeTexture *texture;
+  CuspVolume *failed_volume;   /* its upload failed: not retried every frame */
+  GError *error;
+
+  DragMode drag_mode;
+  double drag_start_x, drag_start_y;
+  double drag_start_pan[2];
+  double drag_start_center, drag_start_width;
+  double pinch_start_zoom;
+  double scroll_steps;         /* fractional smooth-scroll steps not yet turned into slices */
+  gboolean pointer_inside;
+  double pointer_x, pointer_y;
+  double scale_bar_px;
+};
+
+G_DEFINE_FINAL_TYPE (CuspSliceView, cusp_slice_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LINK,
+  PROP_ORIENTATION,
+  PROP_ZOOM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+cusp_slice_view_get_frame (CuspSliceView  *self,
+                           CuspSliceFrame *frame)
+{
+  CuspVolume *volume = NULL;
+  double cursor[3] = { 0.0, 0.0, 0.0 };
+
+  g_return_if_fail (CUSP_IS_SLICE_VIEW (self));
+
+  if (self->link != NULL)
+    {
+      volume = cusp_view_link_get_volume (self->link);
+      cusp_view_link_get_cursor (self->link, cursor);
+    }
+  cusp_slice_frame_init (frame, self->orientation, volume, cursor, self->zoom, self->pan_mm,
+                         gtk_widget_get_width (GTK_WIDGET (self)),
+                         gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
+static CuspVolume *
+current_volume (CuspSliceView *self)
+{
+  return self->link != NULL ? cusp_view_link_get_volume (self->link) : NULL;
+}
+
+static void
+show_error (CuspSliceView *self, const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_error (&self->error);
+  if (error == NULL)
+    {
+      gtk_widget_set_visible (self->error_label, FALSE);
+      return;
+    }
+  self->error = g_error_copy (error);
+  /* Translators: shown in place of an image when the graphics driver fails. */
+  text = g_strdup_printf (_("This view cannot draw: %s"), error->message);
+  gtk_label_set_text (GTK_LABEL (self->error_label), text);
+  gtk_widget_set_visible (self->error_label, TRUE);
+}
+
+/* ---- overlay read-outs ------------------------------------------------------------------- */
+
+static void
+update_letters (CuspSliceView *self)
+{
+  CuspVolume *volume = current_volume (self);
+  gboolean known = volume == NULL || volume->orientation_known;
+
+  for (CuspSliceEdge edge = CUSP_SLICE_EDGE_LEFT; edge <= CUSP_SLICE_EDGE_BOTTOM; edge++)
+    {
+      const char *letter = cusp_slice_orientation_edge_letter (self->orientation, edge);
+      g_autofree char *markup = NULL;
+
+      if (known)
+        markup = g_markup_printf_escaped ("<span foreground='#f0f0f0' weight='bold'>%s</span>", letter);
+      else
+        markup = g_markup_printf_escaped ("<span foreground='#8a8a8a' weight='bold'>%s?</span>", letter);
+      gtk_label_set_markup (GTK_LABEL (self->letters[edge]), markup);
+      gtk_widget_set_tooltip_text (self->letters[edge], known ? NULL :
+        _("Orientation unknown: the file records no patient orientation, so these directions are a guess"));
+    }
+}
+
+static void
+set_overlay_text (GtkWidget *label, const char *text)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<span foreground='#e8e8e8'>%s</span>", text);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+}
+
+static void
+update_title (CuspSliceView *self)
+{
+  CuspVolume *volume = current_volume (self);
+  CuspSliceFrame frame;
+  g_autoptr(GString) text = g_string_new (cusp_slice_orientation_to_string (self->orientation));
+
+  if (volume != NULL)
+    {
+      double cursor[3], along, toward[3], ijk[3];
+
+      cusp_view_link_get_cursor (self->link, cursor);
+      cusp_slice_frame_init (&frame, self->orientation, volume, cursor, 1.0, NULL, 1, 1);
+      along = cursor[0] * frame.forward[0] + cursor[1] * frame.forward[1] + cursor[2] * frame.forward[2];
+      for (int a = 0; a < 3; a++)
+        toward[a] = along < 0.0 ? -frame.forward[a] : frame.forward[a];
+      g_string_append_printf (text, " · %s %.1f mm", cusp_lps_direction_letter (toward), fabs (along));
+
+      /* Where the view's normal is an index axis, also say which slice of how many. */
+      cusp_volume_lps_to_index (volume, cursor, ijk);
+      for (int c = 0; c < 3; c++)
+        {
+          double d = 0.0;
+          for (int r = 0; r < 3; r++)
+            d += frame.forward[r] * volume->direction[r * 3 + c];
+          if (fabs (d) > 0.9999)
+            g_string_append_printf (text, " · %d/%d", (int) floor (ijk[c] + 0.5) + 1, volume->dims[c]);
+        }
+    }
+  set_overlay_text (self->title_label, text->str);
+}
+
+static void
+update_window_label (CuspSliceView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (current_volume (self) == NULL)
+    {
+      set_overlay_text (self->window_label, "");
+      return;
+    }
+  /* Translators: window width and level (centre) of the grey-scale mapping. */
+  text = g_strdup_printf (_("W %.0f L %.0f"), cusp_view_link_get_window_width (self->link),
+                          cusp_view_link_get_window_center (self->link));
+  set_overlay_text (self->window_label, text);
+}
+
+static void
+update_info (CuspSliceView *self)
+{
+  CuspVolume *volume = current_volume (self);
+  CuspSliceFrame frame;
+  double lps[3], value;
+  g_autofree char *value_text = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *text = NULL;
+
+  if (volume == NULL || !self->pointer_inside)
+    {
+      set_overlay_text (self->info_label, "");
+      return;
+    }
+  cusp_slice_view_get_frame (self, &frame);
+  cusp_slice_frame_screen_to_lps (&frame, self->pointer_x, self->pointer_y, lps);
+  position = cusp_format_lps (lps);
+  if (cusp_view_nearest_value (volume, lps, &value))
+    value_text = cusp_format_voxel_value (volume, value);
+  text = g_strdup_printf ("%s · %s", value_text ? value_text : "—", position);
+  set_overlay_text (self->info_label, text);
+}
+
+static void
+update_scale_bar (CuspSliceView *self)
+{
+  CuspSliceFrame frame;
+  double bar_mm;
+  g_autofree char *text = NULL;
+
+  cusp_slice_view_get_frame (self, &frame);
+  bar_mm = cusp_slice_frame_scale_bar_mm (&frame, SCALE_BAR_TARGET_FRACTION * frame.width_px);
+  self->scale_bar_px = bar_mm > 0.0 ? bar_mm / frame.mm_per_px : 0.0;
+  if (current_volume (self) == NULL || bar_mm <= 0.0)
+    {
+      self->scale_bar_px = 0.0;
+      set_overlay_text (self->scale_label, "");
+      return;
+    }
+  text = g_strdup_printf ("%g mm", bar_mm);
+  set_overlay_text (self->scale_label, text);
+}
+
+static void
+view_changed (CuspSliceView *self)
+{
+  update_title (self);
+  update_info (self);
+  update_scale_bar (self);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self->area));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_link_notify (CuspViewLink  *link,
+                GParamSpec    *pspec,
+                CuspSliceView *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "hover-valid") || g_str_equal (name, "hover-text"))
+    return;   /* the app's status line; this view shows its own pointer */
+  if (g_str_equal (name, "volume"))
+    {
+      g_clear_pointer (&self->failed_volume, cusp_volume_unref);
+      update_letters (self);
+    }
+  update_window_label (self);
+  view_changed (self);
+}
+
+/* ---- GL ------------------------------------------------------------------------------------ */
+
+static void
+on_area_realize (GtkGLArea     *area,
+                 CuspSliceView *self)
+{
+  g_autoptr(GError) error = NULL;
+  GdkGLContext *context;
+  int major = 0, minor = 0;
+
+  gtk_gl_area_make_current (area);
+  if (gtk_gl_area_get_error (area) != NULL)
+    {
+      show_error (self, gtk_gl_area_get_error (area));
+      return;
+    }
+  context = gtk_gl_area_get_context (area);
+  gdk_gl_context_get_version (context, &major, &minor);
+  if (gdk_gl_context_get_use_es (context) || major * 10 + minor < 33)
+    {
+      g_set_error (&error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                   _("desktop OpenGL 3.3 is needed, this system offers %s %d.%d"),
+                   gdk_gl_context_get_use_es (context) ? "OpenGL ES" : "OpenGL", major, minor);
+      gtk_gl_area_set_error (area, error);
+      show_error (self, error);
+      return;
+    }
+  self->renderer = cusp_mpr_renderer_new (&error);
+  if (self->renderer == NULL)
+    {
+      gtk_gl_area_set_error (area, error);
+      show_error (self, error);
+    }
+}
+
+static void
+on_area_unrealize (GtkGLArea     *area,
+                   CuspSliceView *self)
+{
+  /* GL objects die with this context current, before GtkGLArea drops it (GTK's GL demos).
+   * With a context error nothing was created: the texture and renderer exist only after a
+   * successful realize. */
+  gtk_gl_area_make_current (area);
+  if (gtk_gl_area_get_error (area) != NULL)
+    return;
+  g_clear_pointer (&self->texture, cusp_volume_texture_unref);
+  g_clear_pointer (&self->renderer, cusp_mpr_renderer_free);
+}
+
+static void
+sync_texture (CuspSliceView *self, CuspVolume *volume)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->texture != NULL && self->texture->volume != volume)
+    g_clear_pointer (&self->texture, cusp_volume_texture_unref);
+  if (volume == NULL || self->texture != NULL || volume == self->failed_volume)
+    return;
+  self->texture = cusp_volume_texture_acquire_shared (G_OBJECT (self->link), volume, &error);
+  if (self->texture == NULL)
+    {
+      g_clear_pointer (&self->failed_volume, cusp_volume_unref);
+      self->failed_volume = cusp_volume_ref (volume);
+      show_error (self, error);
+    }
+  else
+    show_error (self, NULL);
+}
+
+static gboolean
+on_area_render (GtkGLArea     *area,
+                GdkGLContext  *context,
+                CuspSliceView *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
+  CuspSliceFrame frame;
+  CuspMprStyle style;
+
+  if (self->renderer == NULL)
+    {
+      glClearColor (0.0f, 0.0f, 0.0f, 1.0f);
+      glClear (GL_COLOR_BUFFER_BIT);
+      return TRUE;
+    }
+  sync_texture (self, current_volume (self));
+
+  cusp_slice_view_get_frame (self, &frame);
+  cusp_mpr_style_init (&style, self->orientation);
+  if (self->link != NULL)
+    {
+      style.window_center = cusp_view_link_get_window_center (self->link);
+      style.window_width = cusp_view_link_get_window_width (self->link);
+      cusp_view_link_get_cursor (self->link, style.cursor_mm);
+    }
+  style.show_crosshair = self->texture != NULL;
+  /* The frame is the view's logical size; GtkGLArea's framebuffer is that times the scale. */
+  cusp_mpr_renderer_draw (self->renderer, self->texture, &frame, &style,
+                          frame.width_px * scale, frame.height_px * scale);
+  return TRUE;
+}
+
+/* ---- input --------------------------------------------------------------------------------- */
+
+static void
+pointer_to_lps (CuspSliceView *self, double x, double y, double lps[3])
+{
+  CuspSliceFrame frame;
+
+  cusp_slice_view_get_frame (self, &frame);
+  cusp_slice_frame_screen_to_lps (&frame, x, y, lps);
+}
+
+static void
+set_cursor_at (CuspSliceView *self, double x, double y)
+{
+  double lps[3];
+
+  if (current_volume (self) == NULL)
+    return;
+  pointer_to_lps (self, x, y, lps);
+  cusp_view_link_set_cursor (self->link, lps);
+}
+
+/* Changes the zoom keeping the patient point under (x, y) where it is. */
+static void
+zoom_about (CuspSliceView *self, double zoom, double x, double y)
+{
+  CuspSliceFrame frame;
+  double lps[3], new_x, new_y;
+
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (!isfinite (zoom) || zoom == self->zoom)
+    return;
+  pointer_to_lps (self, x, y, lps);
+  self->zoom = zoom;
+  cusp_slice_view_get_frame (self, &frame);
+  cusp_slice_frame_lps_to_screen (&frame, lps, &new_x, &new_y);
+  self->pan_mm[0] += (x - new_x) * frame.mm_per_px;
+  self->pan_mm[1] += (new_y - y) * frame.mm_per_px;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  view_changed (self);
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               CuspSliceView  *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->drag_start_x = x;
+  self->drag_start_y = y;
+  self->drag_start_pan[0] = self->pan_mm[0];
+  self->drag_start_pan[1] = self->pan_mm[1];
+  if (self->link != NULL)
+    {
+      self->drag_start_center = cusp_view_link_get_window_center (self->link);
+      self->drag_start_width = cusp_view_link_get_window_width (self->link);
+    }
+
+  if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK)))
+    self->drag_mode = DRAG_PAN;
+  else if (button == GDK_BUTTON_SECONDARY || (button == GDK_BUTTON_PRIMARY && (state & GDK_SHIFT_MASK)))
+    self->drag_mode = DRAG_WINDOW;
+  else if (button == GDK_BUTTON_PRIMARY)
+    {
+      self->drag_mode = DRAG_CURSOR;
+      set_cursor_at (self, x, y);
+    }
+  else
+    {
+      self->drag_mode = DRAG_NONE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                CuspSliceView  *self)
+{
+  CuspSliceFrame frame;
+  double step;
+
+  switch (self->drag_mode)
+    {
+    case DRAG_CURSOR:
+      set_cursor_at (self, self->drag_start_x + dx, self->drag_start_y + dy);
+      break;
+    case DRAG_PAN:
+      cusp_slice_view_get_frame (self, &frame);
+      self->pan_mm[0] = self->drag_start_pan[0] + dx * frame.mm_per_px;
+      self->pan_mm[1] = self->drag_start_pan[1] - dy * frame.mm_per_px;
+      view_changed (self);
+      break;
+    case DRAG_WINDOW:
+      if (self->link == NULL)
+        break;
+      /* Proportional steps, so a 256-pixel sweep doubles or empties the window whatever its
+       * size: fine control over a 80 HU brain window and a 2000 HU bone window alike. */
+      step = MAX (self->drag_start_width, 10.0) / 256.0;
+      cusp_view_link_set_window (self->link, self->drag_start_center + dy * step,
+                                 self->drag_start_width + dx * step);
+      break;
+    case DRAG_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             CuspSliceView  *self)
+{
+  self->drag_mode = DRAG_NONE;
+}
+
+static void
+on_click_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  CuspSliceView   *self)
+{
+  if (n_press == 2)
+    cusp_slice_view_reset (self);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           CuspSliceView            *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  int steps;
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      double x = self->pointer_inside ? self->pointer_x : 0.5 * gtk_widget_get_width (GTK_WIDGET (self));
+      double y = self->pointer_inside ? self->pointer_y : 0.5 * gtk_widget_get_height (GTK_WIDGET (self));
+      zoom_about (self, self->zoom * pow (ZOOM_PER_SCROLL_STEP, -dy), x, y);
+      return TRUE;
+    }
+  /* Touchpads send fractions of a step: keep the remainder so slow swipes still move. */
+  self->scroll_steps -= dy;
+  steps = (int) trunc (self->scroll_steps);
+  self->scroll_steps -= steps;
+  if (steps != 0)
+    cusp_slice_view_move_slices (self, steps);
+  return TRUE;
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                CuspSliceView    *self)
+{
+  self->pinch_start_zoom = self->zoom;
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                        double          scale,
+                        CuspSliceView  *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    {
+      x = 0.5 * gtk_widget_get_width (GTK_WIDGET (self));
+      y = 0.5 * gtk_widget_get_height (GTK_WIDGET (self));
+    }
+  zoom_about (self, self->pinch_start_zoom * scale, x, y);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           CuspSliceView            *self)
+{
+  double lps[3];
+
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  update_info (self);
+  if (current_volume (self) != NULL)
+    {
+      pointer_to_lps (self, x, y, lps);
+      cusp_view_link_set_hover (self->link, lps);
+    }
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          CuspSliceView            *self)
+{
+  self->pointer_inside = FALSE;
+  update_info (self);
+  if (self->link != NULL)
+    cusp_view_link_set_hover (self->link, NULL);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CuspSliceView         *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      cusp_slice_view_move_slices (self, 1);
+      return TRUE;
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      cusp_slice_view_move_slices (self, -1);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* ---- GtkWidget ----------------------------------------------------------------------------- */
+
+static void
+cusp_slice_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (cusp_slice_view_parent_class)->size_allocate (widget, width, height, baseline);
+  update_scale_bar (self);
+}
+
+static void
+cusp_slice_view_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (widget);
+  graphene_rect_t label;
+  const GdkRGBA shadow = { 0.0f, 0.0f, 0.0f, 0.6f };
+  const GdkRGBA bar = { 0.94f, 0.94f, 0.94f, 1.0f };
+
+  GTK_WIDGET_CLASS (cusp_slice_view_parent_class)->snapshot (widget, snapshot);
+
+  /* The scale bar sits on the mm label, right-aligned with it, so both move together. */
+  if (self->scale_bar_px < 1.0 || !gtk_widget_compute_bounds (self->scale_label, widget, &label))
+    return;
+  {
+    float right = label.origin.x + label.size.width;
+    float top = label.origin.y - 6.0f;
+    float length = (float) self->scale_bar_px;
+
+    gtk_snapshot_append_color (snapshot, &shadow,
+                               &GRAPHENE_RECT_INIT (right - length - 1.0f, top - 1.0f, length + 2.0f, 5.0f));
+    gtk_snapshot_append_color (snapshot, &bar, &GRAPHENE_RECT_INIT (right - length, top, length, 3.0f));
+  }
+}
+
+static GtkWidget *
+add_overlay_label (CuspSliceView *self, GtkAlign halign, GtkAlign valign)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_halign (label, halign);
+  gtk_widget_set_valign (label, valign);
+  gtk_widget_set_margin_start (label, OVERLAY_MARGIN_PX);
+  gtk_widget_set_margin_end (label, OVERLAY_MARGIN_PX);
+  gtk_widget_set_margin_top (label, OVERLAY_MARGIN_PX);
+  gtk_widget_set_margin_bottom (label, OVERLAY_MARGIN_PX);
+  gtk_widget_set_can_target (label, FALSE);   /* the pointer goes through to the image */
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), label);
+  return label;
+}
+
+static void
+cusp_slice_view_set_link (CuspSliceView *self, CuspViewLink *link)
+{
+  if (self->link == link)
+    return;
+  if (self->link != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->link, self);
+      /* The old link's shared texture is not for the new one; let it go with a current context. */
+      if (self->texture != NULL && gtk_widget_get_realized (self->area))
+        {
+          gtk_gl_area_make_current (GTK_GL_AREA (self->area));
+          g_clear_pointer (&self->texture, cusp_volume_texture_unref);
+        }
+    }
+  g_set_object (&self->link, link);
+  if (link != NULL)
+    g_signal_connect (link, "notify", G_CALLBACK (on_link_notify), self);
+  update_letters (self);
+  update_window_label (self);
+  view_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
+}
+
+static void
+cusp_slice_view_constructed (GObject *object)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (object);
+  g_autofree char *help = NULL;
+
+  G_OBJECT_CLASS (cusp_slice_view_parent_class)->constructed (object);
+
+  update_letters (self);
+  update_title (self);
+  /* Translators: the tooltip of a slice view's title; keep the key and button names short. */
+  help = g_strdup_printf (_("%s view (radiological convention)\n"
+                            "Click or drag: move the crosshair\n"
+                            "Right-drag or Shift+drag: window/level (left/right: narrower/wider window, up/down: brighter/darker)\n"
+                            "Middle-drag or Ctrl+drag: pan\n"
+                            "Scroll, Page Up/Down, arrow keys: change slice\n"
+                            "Ctrl+scroll or pinch: zoom\n"
+                            "Double-click: reset zoom and pan"),
+                          cusp_slice_orientation_to_string (self->orientation));
+  gtk_widget_set_tooltip_text (self->title_label, help);
+  gtk_widget_set_can_target (self->title_label, TRUE);
+}
+
+static void
+cusp_slice_view_dispose (GObject *object)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (object);
+
+  if (self->link != NULL)
+    g_signal_handlers_disconnect_by_data (self->link, self);
+  g_clear_pointer (&self->overlay, gtk_widget_unparent);
+  g_clear_object (&self->link);
+  G_OBJECT_CLASS (cusp_slice_view_parent_class)->dispose (object);
+}
+
+static void
+cusp_slice_view_finalize (GObject *object)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (object);
+
+  g_clear_pointer (&self->failed_volume, cusp_volume_unref);
+  g_clear_error (&self->error);
+  G_OBJECT_CLASS (cusp_slice_view_parent_class)->finalize (object);
+}
+
+static void
+cusp_slice_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK: g_value_set_object (value, self->link); break;
+    case PROP_ORIENTATION: g_value_set_enum (value, self->orientation); break;
+    case PROP_ZOOM: g_value_set_double (value, self->zoom); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cusp_slice_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CuspSliceView *self = CUSP_SLICE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK: cusp_slice_view_set_link (self, g_value_get_object (value)); break;
+    case PROP_ORIENTATION: self->orientation = g_value_get_enum (value); break;
+    case PROP_ZOOM: cusp_slice_view_set_zoom (self, g_value_get_double (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cusp_slice_view_class_init (CuspSliceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cusp_slice_view_constructed;
+  object_class->dispose = cusp_slice_view_dispose;
+  object_class->finalize = cusp_slice_view_finalize;
+  object_class->get_property = cusp_slice_view_get_property;
+  object_class->set_property = cusp_slice_view_set_property;
+  widget_class->size_allocate = cusp_slice_view_size_allocate;
+  widget_class->snapshot = cusp_slice_view_snapshot;
+
+  properties[PROP_LINK] =
+    g_param_spec_object ("link", NULL, NULL, CUSP_TYPE_VIEW_LINK,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ORIENTATION] =
+    g_param_spec_enum ("orientation", NULL, NULL, CUSP_TYPE_SLICE_ORIENTATION, CUSP_SLICE_AXIAL,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "cusp-slice-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+cusp_slice_view_init (CuspSliceView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->zoom = 1.0;
+
+  self->overlay = gtk_overlay_new ();
+  gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
+  self->area = gtk_gl_area_new ();
+  gtk_gl_area_set_required_version (GTK_GL_AREA (self->area), 3, 3);
+  gtk_widget_set_cursor_from_name (self->area, "crosshair");
+  gtk_overlay_set_child (GTK_OVERLAY (self->overlay), self->area);
+  g_signal_connect (self->area, "realize", G_CALLBACK (on_area_realize), self);
+  g_signal_connect (self->area, "unrealize", G_CALLBACK (on_area_unrealize), self);
+  g_signal_connect (self->area, "render", G_CALLBACK (on_area_render), self);
+
+  self->letters[CUSP_SLICE_EDGE_LEFT] = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_CENTER);
+  self->letters[CUSP_SLICE_EDGE_RIGHT] = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_CENTER);
+  self->letters[CUSP_SLICE_EDGE_TOP] = add_overlay_label (self, GTK_ALIGN_CENTER, GTK_ALIGN_START);
+  self->letters[CUSP_SLICE_EDGE_BOTTOM] = add_overlay_label (self, GTK_ALIGN_CENTER, GTK_ALIGN_END);
+  for (int edge = 0; edge < 4; edge++)
+    gtk_widget_set_can_target (self->letters[edge], TRUE);   /* for the "orientation unknown" tooltip */
+  self->title_label = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_START);
+  self->window_label = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_START);
+  self->info_label = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_END);
+  self->scale_label = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_END);
+  self->error_label = add_overlay_label (self, GTK_ALIGN_CENTER, GTK_ALIGN_CENTER);
+  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->error_label), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (self->error_label, "error");
+  gtk_widget_set_visible (self->error_label, FALSE);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/* ---- public -------------------------------------------------------------------------------- */
+
+CuspSliceView *
+cusp_slice_view_new (CuspViewLink         *link,
+                     CuspSliceOrientation  orientation)
+{
+  g_return_val_if_fail (link == NULL || CUSP_IS_VIEW_LINK (link), NULL);
+  return g_object_new (CUSP_TYPE_SLICE_VIEW, "orientation", orientation, "link", link, NULL);
+}
+
+CuspViewLink *
+cusp_slice_view_get_link (CuspSliceView *self)
+{
+  g_return_val_if_fail (CUSP_IS_SLICE_VIEW (self), NULL);
+  return self->link;
+}
+
+CuspSliceOrientation
+cusp_slice_view_get_orientation (CuspSliceView *self)
+{
+  g_return_val_if_fail (CUSP_IS_SLICE_VIEW (self), CUSP_SLICE_AXIAL);
+  return self->orientation;
+}
+
+void
+cusp_slice_view_set_zoom (CuspSliceView *self,
+                          double         zoom)
+{
+  g_return_if_fail (CUSP_IS_SLICE_VIEW (self));
+  zoom_about (self, zoom, 0.5 * gtk_widget_get_width (GTK_WIDGET (self)),
+              0.5 * gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
+double
+cusp_slice_view_get_zoom (CuspSliceView *self)
+{
+  g_return_val_if_fail (CUSP_IS_SLICE_VIEW (self), 1.0);
+  return self->zoom;
+}
+
+void
+cusp_slice_view_reset (CuspSliceView *self)
+{
+  g_return_if_fail (CUSP_IS_SLICE_VIEW (self));
+
+  self->pan_mm[0] = self->pan_mm[1] = 0.0;
+  if (self->zoom != 1.0)
+    {
+      self->zoom = 1.0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    }
+  view_changed (self);
+}
+
+void
+cusp_slice_view_move_slices (CuspSliceView *self,
+                             int            count)
+{
+  CuspVolume *volume;
+  CuspSliceFrame frame;
+  double cursor[3], step;
+
+  g_return_if_fail (CUSP_IS_SLICE_VIEW (self));
+
+  volume = current_volume (self);
+  if (volume == NULL || count == 0)
+    return;
+  cusp_slice_view_get_frame (self, &frame);
+  step = cusp_slice_frame_slice_step_mm (&frame, volume);
+  cusp_view_link_get_cursor (self->link, cursor);
+  for (int a = 0; a < 3; a++)
+    cursor[a] += count * step * frame.forward[a];
+  cusp_view_link_set_cursor (self->link, cursor);
+}
+
+const GError *
+cusp_slice_view_get_error (CuspSliceView *self)
+{
+  g_return_val_if_fail (CUSP_IS_SLICE_VIEW (self), NULL);
+  return self->error;
+}
