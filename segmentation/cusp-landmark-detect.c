@@ -1,0 +1,901 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-landmark-detect.c: hinges, commissures, ostia, STJ and centerline from the blood pool.
+ * The method is described in cusp-landmark-detect.h. */
+#include "cusp-landmark-detect.h"
+#include "cusp-error.h"
+
+#include <math.h>
+#include <string.h>
+
+#define RAY_MAX_MM 40.0
+#define SECTION_RAYS 72
+#define SINUS_RAYS 180
+#define OSTIUM_RAYS 240
+#define OSTIUM_EXCESS_MM 4.0
+
+typedef struct {
+  double p[3];
+} Vec3;
+
+static inline void
+v_sub (const double a[3], const double b[3], double out[3])
+{
+  for (int c = 0; c < 3; c++)
+    out[c] = a[c] - b[c];
+}
+
+static inline double
+v_dot (const double a[3], const double b[3])
+{
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+static inline void
+v_cross (const double a[3], const double b[3], double out[3])
+{
+  double r[3] = { a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0] };
+  memcpy (out, r, sizeof r);
+}
+
+static inline double
+v_normalize (double a[3])
+{
+  double n = sqrt (v_dot (a, a));
+  if (n > 0)
+    for (int c = 0; c < 3; c++)
+      a[c] /= n;
+  return n;
+}
+
+static inline void
+v_axpy (const double base[3], double t, const double dir[3], double out[3])
+{
+  for (int c = 0; c < 3; c++)
+    out[c] = base[c] + t * dir[c];
+}
+
+void
+cusp_grid_index_to_lps (const CuspGrid *grid, const double ijk[3], double lps_mm[3])
+{
+  for (int a = 0; a < 3; a++)
+    lps_mm[a] = grid->origin_mm[a] + ijk[a] * grid->spacing_mm[a];
+}
+
+void
+cusp_grid_lps_to_index (const CuspGrid *grid, const double lps_mm[3], double ijk[3])
+{
+  for (int a = 0; a < 3; a++)
+    ijk[a] = (lps_mm[a] - grid->origin_mm[a]) / grid->spacing_mm[a];
+}
+
+gsize
+cusp_grid_voxel_count (const CuspGrid *grid)
+{
+  return (gsize) grid->dims[0] * grid->dims[1] * grid->dims[2];
+}
+
+/* Trilinear sample; -G_MAXFLOAT outside the grid so rays stop at the border. */
+static double
+sample (const CuspLandmarkInput *in, const double p[3])
+{
+  const CuspGrid *g = &in->grid;
+  double x[3];
+  int i0[3];
+  double f[3];
+
+  cusp_grid_lps_to_index (g, p, x);
+  for (int a = 0; a < 3; a++)
+    {
+      if (!(x[a] >= 0 && x[a] <= g->dims[a] - 1))
+        return -G_MAXFLOAT;
+      i0[a] = MIN ((int) x[a], g->dims[a] - 2 < 0 ? 0 : g->dims[a] - 2);
+      f[a] = x[a] - i0[a];
+    }
+  double value = 0;
+  for (int c = 0; c < 8; c++)
+    {
+      int ii = MIN (i0[0] + (c & 1), g->dims[0] - 1);
+      int jj = MIN (i0[1] + ((c >> 1) & 1), g->dims[1] - 1);
+      int kk = MIN (i0[2] + ((c >> 2) & 1), g->dims[2] - 1);
+      double w = ((c & 1) ? f[0] : 1 - f[0]) * (((c >> 1) & 1) ? f[1] : 1 - f[1])
+                 * (((c >> 2) & 1) ? f[2] : 1 - f[2]);
+      value += w * in->intensity[((gsize) kk * g->dims[1] + jj) * g->dims[0] + ii];
+    }
+  return value;
+}
+
+/* TRUE when any corner of the trilinear cell holding p belongs to the blood-pool component: the
+ * ray's threshold test is trilinear, so a nearest-voxel test would cut it up to half a voxel early. */
+static gboolean
+in_blood (const CuspLandmarkInput *in, const double p[3])
+{
+  const CuspGrid *g = &in->grid;
+  double x[3];
+  int i0[3];
+
+  cusp_grid_lps_to_index (g, p, x);
+  for (int a = 0; a < 3; a++)
+    {
+      i0[a] = (int) floor (x[a]);
+      if (i0[a] < 0 || i0[a] >= g->dims[a])
+        return FALSE;
+    }
+  for (int c = 0; c < 8; c++)
+    {
+      int ii = MIN (i0[0] + (c & 1), g->dims[0] - 1);
+      int jj = MIN (i0[1] + ((c >> 1) & 1), g->dims[1] - 1);
+      int kk = MIN (i0[2] + ((c >> 2) & 1), g->dims[2] - 1);
+      if (in->blood[((gsize) kk * g->dims[1] + jj) * g->dims[0] + ii])
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Distance from `c` along unit `dir` to the lumen edge (sub-voxel), at most RAY_MAX_MM.
+ * `use_mask`: also stop on leaving the blood-pool component (keeps rays out of neighbours). */
+static double
+ray_radius (const CuspLandmarkInput *in, const double c[3], const double dir[3], gboolean use_mask)
+{
+  const double step = 0.3 * MIN (in->grid.spacing_mm[0], MIN (in->grid.spacing_mm[1], in->grid.spacing_mm[2]));
+  double prev_value = sample (in, c);
+  double p[3];
+
+  if (prev_value < in->threshold)
+    return 0;
+  for (double t = step; t <= RAY_MAX_MM; t += step)
+    {
+      v_axpy (c, t, dir, p);
+      double value = sample (in, p);
+      if (value < in->threshold)
+        {
+          if (value <= -G_MAXFLOAT)
+            return t - step;
+          return t - step + step * (prev_value - in->threshold) / (prev_value - value);
+        }
+      if (use_mask && !in_blood (in, p))
+        return t;
+      prev_value = value;
+    }
+  return RAY_MAX_MM;
+}
+
+/* Two unit vectors spanning the plane normal to `n`; e1 is anterior (-y) projected when possible. */
+static void
+plane_basis (const double n[3], double e1[3], double e2[3])
+{
+  const double anterior[3] = { 0, -1, 0 }, left[3] = { 1, 0, 0 };
+  const double *ref = fabs (v_dot (anterior, n)) < 0.9 ? anterior : left;
+  double d = v_dot (ref, n);
+  for (int c = 0; c < 3; c++)
+    e1[c] = ref[c] - d * n[c];
+  v_normalize (e1);
+  v_cross (n, e1, e2);
+}
+
+static void
+direction_at (const double e1[3], const double e2[3], double theta, double out[3])
+{
+  for (int c = 0; c < 3; c++)
+    out[c] = cos (theta) * e1[c] + sin (theta) * e2[c];
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Circular median of half-width `half` (in samples): removes single rays escaping through
+ * coronary ostia or gaps. */
+static void
+circular_median (const double *in, int count, int half, double *out)
+{
+  double window[64];
+  int width = MIN (2 * half + 1, 63);
+
+  for (int i = 0; i < count; i++)
+    {
+      for (int w = 0; w < width; w++)
+        window[w] = in[((i + w - width / 2) % count + count) % count];
+      qsort (window, width, sizeof (double), compare_double);
+      out[i] = window[width / 2];
+    }
+}
+
+/* Polar profile in the plane (centre c, basis e1 e2), circular-median filtered. */
+static void
+polar_profile (const CuspLandmarkInput *in, const double c[3], const double e1[3], const double e2[3],
+               int rays, int median_half, gboolean use_mask, double *r)
+{
+  double raw[OSTIUM_RAYS], dir[3];
+
+  g_assert (rays <= OSTIUM_RAYS);
+  for (int k = 0; k < rays; k++)
+    {
+      direction_at (e1, e2, 2 * G_PI * k / rays, dir);
+      raw[k] = ray_radius (in, c, dir, use_mask);
+    }
+  if (median_half > 0)
+    circular_median (raw, rays, median_half, r);
+  else
+    memcpy (r, raw, sizeof (double) * rays);
+}
+
+/* Area of the star-shaped polygon given by rays and its centroid offset (in e1/e2 coordinates). */
+static double
+profile_area (const double *r, int rays, double centroid[2])
+{
+  double area = 0, cx = 0, cy = 0;
+  for (int k = 0; k < rays; k++)
+    {
+      double t0 = 2 * G_PI * k / rays, t1 = 2 * G_PI * (k + 1) / rays;
+      double x0 = r[k] * cos (t0), y0 = r[k] * sin (t0);
+      double x1 = r[(k + 1) % rays] * cos (t1), y1 = r[(k + 1) % rays] * sin (t1);
+      double cross = x0 * y1 - x1 * y0;
+      area += cross / 2;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+  if (centroid != NULL)
+    {
+      centroid[0] = area > 0 ? cx / (6 * area) : 0;
+      centroid[1] = area > 0 ? cy / (6 * area) : 0;
+    }
+  return area;
+}
+
+/* Re-centres `c` in its cross-section (two centroid iterations) and returns the equivalent
+ * radius; `open` is set when many rays run to RAY_MAX_MM (a chamber, not a vessel). */
+static double
+section_radius (const CuspLandmarkInput *in, double c[3], const double n[3], gboolean recenter,
+                gboolean *open)
+{
+  double e1[3], e2[3], r[SECTION_RAYS], centroid[2];
+  double area = 0;
+
+  plane_basis (n, e1, e2);
+  for (int iteration = 0; iteration < (recenter ? 3 : 1); iteration++)
+    {
+      polar_profile (in, c, e1, e2, SECTION_RAYS, 2, TRUE, r);
+      area = profile_area (r, SECTION_RAYS, centroid);
+      int far = 0;
+      for (int k = 0; k < SECTION_RAYS; k++)
+        far += r[k] >= RAY_MAX_MM - 1e-6;
+      if (iteration < 2 && recenter && area > 0 && far == 0)
+        for (int a = 0; a < 3; a++)
+          c[a] += centroid[0] * e1[a] + centroid[1] * e2[a];
+    }
+  if (open != NULL)
+    {
+      int far = 0;
+      for (int k = 0; k < SECTION_RAYS; k++)
+        far += r[k] >= RAY_MAX_MM - 1e-6;
+      *open = far > SECTION_RAYS / 4;
+    }
+  return sqrt (MAX (area, 0) / G_PI);
+}
+
+/* Resamples the polyline at 1 mm; returns the count. */
+static int
+resample_polyline (const double *points, int count, double step_mm, GArray *out)
+{
+  double carry = 0;
+  g_array_append_vals (out, points, 1);
+  for (int m = 1; m < count; m++)
+    {
+      double d[3];
+      v_sub (points + 3 * m, points + 3 * (m - 1), d);
+      double len = sqrt (v_dot (d, d));
+      double t = step_mm - carry;
+      while (t <= len)
+        {
+          Vec3 p;
+          v_axpy (points + 3 * (m - 1), t / len, d, p.p);
+          g_array_append_val (out, p);
+          t += step_mm;
+        }
+      carry = len - (t - step_mm);
+    }
+  return (int) out->len;
+}
+
+static void
+smooth_profile (const double *in, int count, int half, double *out)
+{
+  for (int m = 0; m < count; m++)
+    {
+      double sum = 0;
+      int n = 0;
+      for (int w = MAX (0, m - half); w <= MIN (count - 1, m + half); w++, n++)
+        sum += in[w];
+      out[m] = sum / n;
+    }
+}
+
+/* Centre of the root at height h above `base` along axis `a`: the centerline point whose
+ * projection is nearest to h (the centerline is monotone in h through the root). */
+static void
+axis_center_at (const GArray *line, const double base[3], const double a[3], double h, double out[3])
+{
+  const Vec3 *pts = (const Vec3 *) line->data;
+  int best = 0;
+  double best_d = G_MAXDOUBLE;
+  for (guint m = 0; m + 1 < line->len; m++)
+    {
+      double d0[3], d1[3];
+      v_sub (pts[m].p, base, d0);
+      v_sub (pts[m + 1].p, base, d1);
+      double h0 = v_dot (d0, a), h1 = v_dot (d1, a);
+      if ((h0 - h) * (h1 - h) <= 0 && h1 != h0)
+        {
+          double t = (h - h0) / (h1 - h0);
+          for (int c = 0; c < 3; c++)
+            out[c] = pts[m].p[c] + t * (pts[m + 1].p[c] - pts[m].p[c]);
+          /* move onto the exact plane */
+          double d[3];
+          v_sub (out, base, d);
+          double err = v_dot (d, a) - h;
+          for (int c = 0; c < 3; c++)
+            out[c] -= err * a[c];
+          return;
+        }
+      if (fabs (h0 - h) < best_d)
+        {
+          best_d = fabs (h0 - h);
+          best = (int) m;
+        }
+    }
+  double d[3];
+  v_sub (pts[best].p, base, d);
+  double err = v_dot (d, a) - h;
+  for (int c = 0; c < 3; c++)
+    out[c] = pts[best].p[c] - err * a[c];
+}
+
+/* Knee of r(h): continuous two-segment least-squares fit; returns the index of the knee. */
+static int
+knee_index (const double *r, int count, int below, int above)
+{
+  int best = -1;
+  double best_sse = G_MAXDOUBLE;
+
+  for (int k = below; k < count - above; k++)
+    {
+      /* Fit r = r_k + m1 (i - k) on [k - below, k] and r_k + m2 (i - k) on [k, k + above]:
+       * a linear least-squares problem in (r_k, m1, m2). */
+      double A[3][3] = { { 0 } }, b[3] = { 0 };
+      for (int i = k - below; i <= k + above; i++)
+        {
+          double x1 = i < k ? i - k : 0, x2 = i > k ? i - k : 0;
+          double row[3] = { 1, x1, x2 };
+          for (int u = 0; u < 3; u++)
+            {
+              for (int v = 0; v < 3; v++)
+                A[u][v] += row[u] * row[v];
+              b[u] += row[u] * r[i];
+            }
+        }
+      /* Cramer's rule on the 3 x 3 normal equations. */
+      double det = A[0][0] * (A[1][1] * A[2][2] - A[1][2] * A[2][1])
+                   - A[0][1] * (A[1][0] * A[2][2] - A[1][2] * A[2][0])
+                   + A[0][2] * (A[1][0] * A[2][1] - A[1][1] * A[2][0]);
+      if (fabs (det) < 1e-12)
+        continue;
+      double x[3];
+      for (int col = 0; col < 3; col++)
+        {
+          double M[3][3];
+          memcpy (M, A, sizeof M);
+          for (int row = 0; row < 3; row++)
+            M[row][col] = b[row];
+          x[col] = (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
+                    - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+                    + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])) / det;
+        }
+      if (x[2] <= x[1])
+        continue;                                       /* must bend outward going up */
+      double sse = 0;
+      for (int i = k - below; i <= k + above; i++)
+        {
+          double fit = x[0] + (i < k ? x[1] * (i - k) : x[2] * (i - k));
+          sse += (r[i] - fit) * (r[i] - fit);
+        }
+      if (sse < best_sse)
+        {
+          best_sse = sse;
+          best = k;
+        }
+    }
+  return best;
+}
+
+typedef struct {
+  double theta;
+  double h_low;
+  double r_wall;
+  int cells;
+} OstiumCandidate;
+
+/* Coronary candidates: runs of rays that escape > OSTIUM_EXCESS_MM beyond the circular median in
+ * planes normal to n from h_from to h_to; clustered over neighbouring angles and heights. */
+static GArray *
+find_ostium_candidates (const CuspLandmarkInput *in, const GArray *line, const double base[3],
+                        const double n[3], double h_from, double h_to)
+{
+  const double dh = 0.25;
+  const int levels = (int) ((h_to - h_from) / dh) + 1;
+  g_autofree guint8 *hit = g_new0 (guint8, (gsize) levels * OSTIUM_RAYS);
+  g_autofree double *wall = g_new0 (double, (gsize) levels * OSTIUM_RAYS);
+  g_autofree int *cluster = g_new0 (int, (gsize) levels * OSTIUM_RAYS);
+  GArray *candidates = g_array_new (FALSE, TRUE, sizeof (OstiumCandidate));
+  double e1[3], e2[3];
+
+  plane_basis (n, e1, e2);
+  for (int l = 0; l < levels; l++)
+    {
+      double c[3], raw[OSTIUM_RAYS], base_r[OSTIUM_RAYS];
+      axis_center_at (line, base, n, h_from + l * dh, c);
+      polar_profile (in, c, e1, e2, OSTIUM_RAYS, 0, FALSE, raw);
+      circular_median (raw, OSTIUM_RAYS, 15, base_r);
+      for (int k = 0; k < OSTIUM_RAYS; k++)
+        {
+          hit[l * OSTIUM_RAYS + k] = raw[k] - base_r[k] > OSTIUM_EXCESS_MM && base_r[k] > 3;
+          wall[l * OSTIUM_RAYS + k] = base_r[k];
+        }
+    }
+
+  /* Flood-fill clusters over (level, angle), angle wrapping around. */
+  int next = 0;
+  g_autofree int *stack = g_new (int, (gsize) levels * OSTIUM_RAYS);
+  for (int seed = 0; seed < levels * OSTIUM_RAYS; seed++)
+    {
+      if (!hit[seed] || cluster[seed] != 0)
+        continue;
+      next++;
+      int top = 0;
+      double sx = 0, sy = 0, low = G_MAXDOUBLE, r_low = 0;
+      int cells = 0, min_level = levels, max_level = -1;
+      stack[top++] = seed;
+      cluster[seed] = next;
+      while (top > 0)
+        {
+          int cell = stack[--top];
+          int l = cell / OSTIUM_RAYS, k = cell % OSTIUM_RAYS;
+          double theta = 2 * G_PI * k / OSTIUM_RAYS;
+          sx += cos (theta);
+          sy += sin (theta);
+          cells++;
+          min_level = MIN (min_level, l);
+          max_level = MAX (max_level, l);
+          if (h_from + l * dh < low)
+            {
+              low = h_from + l * dh;
+              r_low = wall[cell];
+            }
+          for (int dl = -1; dl <= 1; dl++)
+            for (int dk = -1; dk <= 1; dk++)
+              {
+                int l2 = l + dl, k2 = ((k + dk) % OSTIUM_RAYS + OSTIUM_RAYS) % OSTIUM_RAYS;
+                if (l2 < 0 || l2 >= levels)
+                  continue;
+                int c2 = l2 * OSTIUM_RAYS + k2;
+                if (hit[c2] && cluster[c2] == 0)
+                  {
+                    cluster[c2] = next;
+                    stack[top++] = c2;
+                  }
+              }
+        }
+      /* A coronary ostium is a few mm wide and tall: reject single rays and whole neighbours. */
+      double height_span = (max_level - min_level) * dh;
+      if (cells < 6 || height_span < 0.75 || height_span > 12)
+        continue;
+      OstiumCandidate candidate = { atan2 (sy, sx), low, r_low, cells };
+      if (candidate.theta < 0)
+        candidate.theta += 2 * G_PI;
+      g_array_append_val (candidates, candidate);
+    }
+  return candidates;
+}
+
+static double
+angle_distance (double a, double b)
+{
+  double d = fmod (fabs (a - b), 2 * G_PI);
+  return d > G_PI ? 2 * G_PI - d : d;
+}
+
+gboolean
+cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, GPtrArray *warnings,
+                       GError **error)
+{
+  g_autoptr(GArray) line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+  memset (result, 0, sizeof *result);
+
+  if (in->centerline_count < 2
+      || resample_polyline (in->centerline_mm, in->centerline_count, 1.0, line) < 20)
+    {
+      g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                           "The path from the left ventricle into the aorta is too short to hold an "
+                           "aortic root; click inside the aortic root");
+      return FALSE;
+    }
+  const int count = (int) line->len;
+  Vec3 *pts = (Vec3 *) line->data;
+  g_autofree double *radius = g_new0 (double, count);
+  g_autofree double *smooth = g_new0 (double, count);
+  g_autofree gboolean *open = g_new0 (gboolean, count);
+
+  /* 1. Cross-section radius along the centerline, re-centring each point in its section. */
+  for (int m = 0; m < count; m++)
+    {
+      double t[3];
+      v_sub (pts[MIN (count - 1, m + 3)].p, pts[MAX (0, m - 3)].p, t);
+      v_normalize (t);
+      radius[m] = section_radius (in, pts[m].p, t, TRUE, &open[m]);
+    }
+  smooth_profile (radius, count, 2, smooth);
+
+  /* 2. Reference: the ascending aorta is the top 15 mm of the path. */
+  double top_r[16];
+  int top_n = 0;
+  for (int m = count - 1; m >= MAX (0, count - 15); m--)
+    top_r[top_n++] = smooth[m];
+  qsort (top_r, top_n, sizeof (double), compare_double);
+  const double r_asc = top_r[top_n / 2];
+  if (r_asc < 4)
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                   "The vessel found is only %.1f mm wide: it is not an aorta; click inside the aortic root",
+                   2 * r_asc);
+      return FALSE;
+    }
+
+  /* 3. Walk down from the aorta: the chamber (LV) starts where sections open up. */
+  int m_lv = 0;
+  for (int m = count - 1; m >= 0; m--)
+    if (open[m] || smooth[m] > 1.7 * r_asc)
+      {
+        m_lv = m;
+        break;
+      }
+  /* STJ, sinus and annulus between the LV and the top: narrowest above the LV (LVOT/annulus),
+   * then the widest above it (sinus), then the narrowest above that (STJ). */
+  int m_ann = -1, m_sin = -1, m_stj = -1;
+  for (int m = m_lv + 1; m < MIN (count - 1, m_lv + 35); m++)
+    if (m_ann < 0 || smooth[m] < smooth[m_ann])
+      m_ann = m;
+  if (m_ann >= 0)
+    for (int m = m_ann + 3; m < MIN (count - 1, m_ann + 35); m++)
+      if (m_sin < 0 || smooth[m] > smooth[m_sin])
+        m_sin = m;
+  if (m_sin >= 0)
+    for (int m = m_sin + 3; m < MIN (count, m_sin + 30); m++)
+      if (m_stj < 0 || smooth[m] < smooth[m_stj])
+        m_stj = m;
+  if (m_ann < 0 || m_sin < 0 || m_stj < 0 || smooth[m_sin] < smooth[m_ann] * 1.05)
+    {
+      g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                           "No sinus of Valsalva bulge was found between the left ventricle and the "
+                           "aorta; click inside the aortic root");
+      return FALSE;
+    }
+
+  /* 4. Root axis from the annulus-level centre to the STJ centre. */
+  double axis[3];
+  v_sub (pts[m_stj].p, pts[m_ann].p, axis);
+  if (v_normalize (axis) < 5)
+    {
+      g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                           "The aortic root found is implausibly short; click inside the aortic root");
+      return FALSE;
+    }
+  /* Only the LVOT-to-aorta part of the path serves as the root's axis from here on: the LV part
+   * wanders through a chamber. */
+  const int root_from = MAX (0, m_ann - 15);
+  {
+    int from = root_from, to = MIN (count, m_stj + 60);
+    g_autoptr(GArray) root_line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+    g_array_append_vals (root_line, pts + from, to - from);
+    g_array_set_size (line, 0);
+    g_array_append_vals (line, root_line->data, root_line->len);
+    pts = (Vec3 *) line->data;
+    m_ann -= from;
+    m_sin -= from;
+    m_stj -= from;
+  }
+  double base[3];
+  memcpy (base, pts[m_ann].p, sizeof base);
+  double d_sin[3], d_stj[3];
+  v_sub (pts[m_sin].p, base, d_sin);
+  v_sub (pts[m_stj].p, base, d_stj);
+  const double h_sin = v_dot (d_sin, axis), h_stj0 = v_dot (d_stj, axis);
+
+  /* Re-centre the root part in sections normal to the root axis (the path's own sections are
+   * oblique where it bends into the LV); the path above the STJ is kept as it is. */
+  {
+    g_autoptr(GArray) axis_line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+    for (double h = -15; h <= h_stj0 + 5; h += 0.5)
+      {
+        Vec3 c;
+        axis_center_at (line, base, axis, h, c.p);
+        section_radius (in, c.p, axis, TRUE, NULL);
+        g_array_append_val (axis_line, c);
+      }
+    for (guint m = 0; m < line->len; m++)
+      {
+        double d[3];
+        v_sub (pts[m].p, base, d);
+        if (v_dot (d, axis) > h_stj0 + 5.5)
+          g_array_append_val (axis_line, pts[m]);
+      }
+    g_array_set_size (line, 0);
+    g_array_append_vals (line, axis_line->data, axis_line->len);
+    pts = (Vec3 *) line->data;
+  }
+
+  /* 5. Cusp lobes in the sinus section (normal to the axis): third Fourier harmonic. */
+  double e1[3], e2[3], c_sin[3], r_sin[SINUS_RAYS];
+  plane_basis (axis, e1, e2);
+  axis_center_at (line, base, axis, h_sin, c_sin);
+  polar_profile (in, c_sin, e1, e2, SINUS_RAYS, 4, TRUE, r_sin);
+  double re = 0, im = 0;
+  for (int k = 0; k < SINUS_RAYS; k++)
+    {
+      double theta = 2 * G_PI * k / SINUS_RAYS;
+      re += r_sin[k] * cos (3 * theta);
+      im += r_sin[k] * sin (3 * theta);
+    }
+  if (hypot (re, im) / SINUS_RAYS < 0.15)
+    g_ptr_array_add (warnings, g_strdup ("The sinus section shows no clear three-lobed shape: "
+                                         "check the cusp hinge points"));
+  double lobe[3], comm[3];
+  for (int c = 0; c < 3; c++)
+    {
+      /* peaks of cos(3 theta - phi) at theta = (phi + 2 pi c) / 3; refine to the local maximum */
+      double guess = (atan2 (im, re) + 2 * G_PI * c) / 3;
+      int k0 = (int) lround (guess / (2 * G_PI) * SINUS_RAYS);
+      int best = k0;
+      for (int dk = -15; dk <= 15; dk++)
+        {
+          int k = ((k0 + dk) % SINUS_RAYS + SINUS_RAYS) % SINUS_RAYS;
+          if (r_sin[k] > r_sin[((best % SINUS_RAYS) + SINUS_RAYS) % SINUS_RAYS])
+            best = k;
+        }
+      lobe[c] = 2 * G_PI * (((best % SINUS_RAYS) + SINUS_RAYS) % SINUS_RAYS) / SINUS_RAYS;
+    }
+  /* sort the lobes by angle, then the commissure between consecutive ones is the deepest ray */
+  qsort (lobe, 3, sizeof (double), compare_double);
+  for (int c = 0; c < 3; c++)
+    {
+      double from = lobe[c], to = lobe[(c + 1) % 3] + (c == 2 ? 2 * G_PI : 0);
+      double best_theta = (from + to) / 2, best_r = G_MAXDOUBLE;
+      for (double theta = from + 0.2; theta < to - 0.2; theta += 2 * G_PI / SINUS_RAYS)
+        {
+          int k = ((int) lround (theta / (2 * G_PI) * SINUS_RAYS) % SINUS_RAYS + SINUS_RAYS) % SINUS_RAYS;
+          if (r_sin[k] < best_r)
+            {
+              best_r = r_sin[k];
+              best_theta = theta;
+            }
+        }
+      comm[c] = fmod (best_theta, 2 * G_PI);
+    }
+
+  /* 6. Hinges: knee of r(h) along each lobe direction, h from 10 mm below the annulus level. */
+  const double dh = 0.25;
+  const double h_from = -10, h_to = h_sin;
+  const int levels = (int) ((h_to - h_from) / dh) + 1;
+  double hinge[3][3];
+  g_autofree double *profile = g_new0 (double, levels);
+  for (int c = 0; c < 3; c++)
+    {
+      double dir[3];
+      direction_at (e1, e2, lobe[c], dir);
+      for (int l = 0; l < levels; l++)
+        {
+          double ctr[3], r3[3];
+          axis_center_at (line, base, axis, h_from + l * dh, ctr);
+          for (int s = -1; s <= 1; s++)
+            {
+              double d2[3];
+              direction_at (e1, e2, lobe[c] + s * 0.08, d2);
+              r3[s + 1] = ray_radius (in, ctr, d2, TRUE);
+            }
+          qsort (r3, 3, sizeof (double), compare_double);
+          profile[l] = r3[1];
+        }
+      int k = levels > 40 ? knee_index (profile, levels, (int) (6 / dh), (int) (4 / dh)) : -1;
+      if (g_getenv ("CUSP_SEG_DEBUG"))
+        {
+          g_printerr ("lobe %d theta %.1f h_sin %.1f knee %d:", c, lobe[c] * 180 / G_PI, h_sin, k);
+          for (int l = 0; l < levels; l += 4)
+            g_printerr (" %.1f:%.2f", h_from + l * dh, profile[l]);
+          g_printerr ("\n");
+        }
+      if (k < 0)
+        {
+          k = (int) ((0 - h_from) / dh);
+          g_ptr_array_add (warnings, g_strdup ("A cusp hinge point could not be located precisely: "
+                                               "check it in the annulus view"));
+        }
+      double ctr[3];
+      axis_center_at (line, base, axis, h_from + k * dh, ctr);
+      v_axpy (ctr, profile[k], dir, hinge[c]);
+    }
+
+  /* 7. Annulus plane through the hinges. */
+  double u[3], v[3], normal[3], center[3];
+  v_sub (hinge[1], hinge[0], u);
+  v_sub (hinge[2], hinge[0], v);
+  v_cross (u, v, normal);
+  if (v_normalize (normal) < 1e-6)
+    memcpy (normal, axis, sizeof normal);
+  if (v_dot (normal, axis) < 0)
+    for (int c = 0; c < 3; c++)
+      normal[c] = -normal[c];
+  if (v_dot (normal, axis) < cos (G_PI / 4))
+    {
+      g_ptr_array_add (warnings, g_strdup ("The hinge plane is tilted more than 45 degrees from the "
+                                           "root axis; the root axis was used instead"));
+      memcpy (normal, axis, sizeof normal);
+    }
+  for (int c = 0; c < 3; c++)
+    center[c] = (hinge[0][c] + hinge[1][c] + hinge[2][c]) / 3;
+
+  /* Heights are now measured from the hinge plane along its normal. */
+  double stj_center[3], to_stj[3];
+  axis_center_at (line, base, axis, h_stj0, stj_center);
+  v_sub (stj_center, center, to_stj);
+  const double h_stj = v_dot (to_stj, normal);
+
+  /* 8. Commissures: on the wall in the commissure directions, 1 mm below the STJ. */
+  double comm_pt[3][3];
+  for (int c = 0; c < 3; c++)
+    {
+      double ctr[3], dir[3];
+      axis_center_at (line, base, axis, h_stj0 - 1.0, ctr);
+      direction_at (e1, e2, comm[c], dir);
+      v_axpy (ctr, ray_radius (in, ctr, dir, TRUE), dir, comm_pt[c]);
+    }
+
+  /* 9. Ostia, then which lobe is left / right / non-coronary. */
+  int lobe_of[3] = { -1, -1, -1 };   /* CuspCusp -> lobe index */
+  double ostium[2][3] = { { 0 } };
+  gboolean found[2] = { FALSE, FALSE };
+  if (in->find_ostia)
+    {
+      double n_e1[3], n_e2[3];
+      plane_basis (normal, n_e1, n_e2);
+      g_autoptr(GArray) cand = find_ostium_candidates (in, line, center, normal, 1.0,
+                                                       MAX (2.0, h_stj + 3));
+      const double left_dir[3] = { 0.8, 0.6, 0 }, right_dir[3] = { -0.45, -0.89, 0 };
+      double best_score = -G_MAXDOUBLE;
+      int best_l = -1, best_r = -1;
+      for (guint i = 0; i < cand->len; i++)
+        for (guint j = 0; j < cand->len; j++)
+          {
+            if (i == j)
+              continue;
+            const OstiumCandidate *ci = &g_array_index (cand, OstiumCandidate, i);
+            const OstiumCandidate *cj = &g_array_index (cand, OstiumCandidate, j);
+            double di[3], dj[3];
+            direction_at (n_e1, n_e2, ci->theta, di);
+            direction_at (n_e1, n_e2, cj->theta, dj);
+            if (angle_distance (ci->theta, cj->theta) < G_PI / 4)
+              continue;
+            double score = v_dot (di, left_dir) + v_dot (dj, right_dir);
+            if (score > best_score)
+              {
+                best_score = score;
+                best_l = (int) i;
+                best_r = (int) j;
+              }
+          }
+      if (best_l < 0 && cand->len == 1)
+        {
+          /* one branch only: left or right by its side */
+          const OstiumCandidate *c0 = &g_array_index (cand, OstiumCandidate, 0);
+          double d0[3];
+          direction_at (n_e1, n_e2, c0->theta, d0);
+          if (v_dot (d0, left_dir) > v_dot (d0, right_dir))
+            best_l = 0;
+          else
+            best_r = 0;
+        }
+      for (int side = 0; side < 2; side++)
+        {
+          int idx = side == 0 ? best_l : best_r;
+          if (idx < 0)
+            continue;
+          const OstiumCandidate *oc = &g_array_index (cand, OstiumCandidate, idx);
+          double ctr[3], dir[3];
+          axis_center_at (line, center, normal, oc->h_low, ctr);
+          direction_at (n_e1, n_e2, oc->theta, dir);
+          v_axpy (ctr, oc->r_wall, dir, ostium[side]);
+          found[side] = TRUE;
+        }
+    }
+
+  /* lobe directions as LPS vectors for the cusp assignment */
+  double lobe_dir[3][3];
+  for (int c = 0; c < 3; c++)
+    direction_at (e1, e2, lobe[c], lobe_dir[c]);
+  for (int side = 0; side < 2; side++)
+    if (found[side])
+      {
+        double to[3];
+        v_sub (ostium[side], center, to);
+        double best = -G_MAXDOUBLE;
+        int best_c = -1;
+        for (int c = 0; c < 3; c++)
+          if (c != lobe_of[CUSP_CUSP_LEFT] && v_dot (to, lobe_dir[c]) > best)
+            {
+              best = v_dot (to, lobe_dir[c]);
+              best_c = c;
+            }
+        lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT] = best_c;
+      }
+  if (lobe_of[CUSP_CUSP_RIGHT] < 0)
+    {
+      /* right cusp: the most anterior lobe (LPS -y) not already taken */
+      double best = G_MAXDOUBLE;
+      for (int c = 0; c < 3; c++)
+        if (c != lobe_of[CUSP_CUSP_LEFT] && lobe_dir[c][1] < best)
+          {
+            best = lobe_dir[c][1];
+            lobe_of[CUSP_CUSP_RIGHT] = c;
+          }
+    }
+  if (lobe_of[CUSP_CUSP_LEFT] < 0)
+    {
+      /* left cusp: of the remaining two, the one toward patient left (+x) */
+      double best = -G_MAXDOUBLE;
+      for (int c = 0; c < 3; c++)
+        if (c != lobe_of[CUSP_CUSP_RIGHT] && lobe_dir[c][0] > best)
+          {
+            best = lobe_dir[c][0];
+            lobe_of[CUSP_CUSP_LEFT] = c;
+          }
+    }
+  lobe_of[CUSP_CUSP_NON_CORONARY] = 3 - lobe_of[CUSP_CUSP_LEFT] - lobe_of[CUSP_CUSP_RIGHT];
+  if (in->find_ostia && (!found[0] || !found[1]))
+    g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was not found: place it by hand",
+                                                !found[0] && !found[1] ? "left and right"
+                                                : !found[0] ? "left" : "right"));
+
+  /* 10. Fill the result. Commissure c lies between lobes c and c+1 (sorted order). */
+  CuspLandmarks *lm = &result->landmarks;
+  for (int cusp = 0; cusp < CUSP_CUSP_COUNT; cusp++)
+    memcpy (lm->hinge_mm[cusp], hinge[lobe_of[cusp]], sizeof lm->hinge_mm[cusp]);
+  for (int c = 0; c < 3; c++)
+    {
+      int a = c, b = (c + 1) % 3;
+      gboolean has_l = lobe_of[CUSP_CUSP_LEFT] == a || lobe_of[CUSP_CUSP_LEFT] == b;
+      gboolean has_r = lobe_of[CUSP_CUSP_RIGHT] == a || lobe_of[CUSP_CUSP_RIGHT] == b;
+      CuspCommissure which = has_l && has_r ? CUSP_COMMISSURE_LEFT_RIGHT
+                             : has_r ? CUSP_COMMISSURE_RIGHT_NON : CUSP_COMMISSURE_NON_LEFT;
+      memcpy (lm->commissure_mm[which], comm_pt[c], sizeof lm->commissure_mm[which]);
+    }
+  memcpy (lm->left_ostium_mm, ostium[0], sizeof lm->left_ostium_mm);
+  memcpy (lm->right_ostium_mm, ostium[1], sizeof lm->right_ostium_mm);
+  memcpy (lm->stj_center_mm, stj_center, sizeof lm->stj_center_mm);
+  /* centerline: from 15 mm below the annulus level up to the top of the path, 1 mm apart */
+  const int root_count = (int) line->len;
+  int stride = (root_count + CUSP_LANDMARKS_MAX_CENTERLINE - 1) / CUSP_LANDMARKS_MAX_CENTERLINE;
+  stride = MAX (1, stride);
+  lm->centerline_count = 0;
+  for (int m = 0; m < root_count && lm->centerline_count < CUSP_LANDMARKS_MAX_CENTERLINE; m += stride)
+    memcpy (lm->centerline_mm[lm->centerline_count++], pts[m].p, sizeof (double) * 3);
+
+  memcpy (result->annulus_center_mm, center, sizeof center);
+  memcpy (result->annulus_normal, normal, sizeof normal);
+  result->annulus_radius_mm = smooth[m_ann + root_from];
+  result->stj_height_mm = h_stj;
+  result->stj_radius_mm = smooth[m_stj + root_from];
+  result->ascending_radius_mm = r_asc;
+  result->ostia_found[0] = found[0];
+  result->ostia_found[1] = found[1];
+  return TRUE;
+}

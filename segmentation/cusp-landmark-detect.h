@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-landmark-detect.h: aortic root landmarks from a blood-pool mask, its image and a centerline.
+ *
+ * Plain C geometry on an axis-aligned LPS grid (the segmentation resamples into one). The
+ * primitive is a ray from a centre point that stops where the smoothed image falls below the lumen
+ * threshold (linear interpolation between samples: sub-voxel) or leaves the blood-pool mask.
+ *   - Cross-section radius profile along the centerline: LVOT narrowing, sinus bulge, STJ.
+ *   - Sinus cross-section: its three lobes from the third Fourier harmonic of r(theta) give the
+ *     cusp directions; the minima between them the commissure directions.
+ *   - Hinge (nadir) of each cusp: the knee where the wall below the lobe starts bulging out of the
+ *     LVOT, found by a continuous two-segment line fit of r(h) along the lobe direction.
+ *   - Coronary ostia: angular runs of rays reaching > 4 mm beyond the circular median of their
+ *     neighbours in planes parallel to the annulus; the lowest such plane is the lower ostium edge.
+ *     Left vs right by anatomy in LPS (left main toward patient left/posterior, RCA anterior/right).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "cusp-landmarks.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int dims[3];
+  double origin_mm[3];   /* LPS centre of voxel (0,0,0); index axes are +x, +y, +z of LPS */
+  double spacing_mm[3];
+} CuspGrid;
+
+typedef struct {
+  CuspGrid grid;
+  const float *intensity;        /* (smoothed) image on the grid */
+  const guint8 *blood;           /* blood-pool component that holds the aorta */
+  double threshold;              /* lumen threshold, image units */
+  const double *centerline_mm;   /* 3 * count LPS points, from the LV up the ascending aorta */
+  int centerline_count;
+  gboolean find_ostia;           /* FALSE on coarse grids where coronaries are not resolved */
+} CuspLandmarkInput;
+
+typedef struct {
+  CuspLandmarks landmarks;
+  double annulus_center_mm[3];   /* mean of the three hinges */
+  double annulus_normal[3];      /* unit, toward the aorta */
+  double annulus_radius_mm;      /* equivalent radius of the section at the annulus */
+  double stj_height_mm;          /* above the annulus plane */
+  double stj_radius_mm;
+  double ascending_radius_mm;
+  gboolean ostia_found[2];       /* left, right */
+} CuspLandmarkResult;
+
+/* FALSE + CUSP_ERROR_FAILED with a message in words when the profile shows no aortic root. */
+gboolean cusp_landmarks_detect (const CuspLandmarkInput *input,
+                                CuspLandmarkResult      *result,
+                                GPtrArray               *warnings,
+                                GError                 **error);
+
+/* Helpers shared with cusp-segment.c. */
+void     cusp_grid_index_to_lps (const CuspGrid *grid, const double ijk[3], double lps_mm[3]);
+void     cusp_grid_lps_to_index (const CuspGrid *grid, const double lps_mm[3], double ijk[3]);
+gsize    cusp_grid_voxel_count  (const CuspGrid *grid);
+
+G_END_DECLS

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-segment.h: automatic segmentation of the aortic root lumen and its calcium, with landmarks.
+ *
+ * Pipeline (cusp-segment.c, cusp-landmark-detect.c):
+ *   1. Intensity model. HU images: the contrast blood pool is the brightest large histogram mode
+ *      (120-900 HU); the lumen threshold is half-way between it and the soft-tissue mode (the 50 %
+ *      crossing of a blurred edge). Non-HU images (MR, rescaled CT): the same from two nested Otsu
+ *      splits, or from the intensity at the user's seed. HU thresholds are never applied to non-HU
+ *      data, and calcium is only labelled on HU data.
+ *   2. Aorta. On a ~2 mm grid: round bright axial cross-sections stacked into tubes; the ascending
+ *      aorta is the widest tube whose lower end opens into a chamber (the descending aorta runs out
+ *      of the image instead). A seed click replaces this step.
+ *   3. Centerline. The thick part of the blood pool connected to the aorta (distance to the edge at
+ *      least ~45 % of the aortic radius, which cuts partial-volume bridges to other chambers);
+ *      minimal path weighted by 1/distance^2 from the ascending aorta down to the LV.
+ *   4. Lumen. On a fine grid around the root: threshold, the component on the centerline, clipped
+ *      15 mm below the annulus and 45 mm above it; coronary stubs removed by a 3 mm opening.
+ *   5. Landmarks (cusp-landmark-detect.h) and calcium: voxels above the calcium threshold within
+ *      4 mm of the lumen, labelled LVOT below the annulus plane, leaflet up to the STJ, wall above.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cusp-landmarks.h"
+#include "cusp-progress.h"
+#include "cusp-volume.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CUSP_LABEL_BACKGROUND = 0,
+  CUSP_LABEL_LUMEN = 1,
+  CUSP_LABEL_CALCIUM_LEAFLET = 2,   /* leaflets and annulus: annulus plane up to the STJ */
+  CUSP_LABEL_CALCIUM_LVOT = 3,      /* below the annulus plane */
+  CUSP_LABEL_CALCIUM_WALL = 4,      /* aortic wall above the STJ */
+} CuspLabel;
+
+typedef struct {
+  gboolean has_seed;
+  double seed_mm[3];                /* LPS point inside the aortic lumen (root or ascending aorta) */
+  gboolean has_calcium_threshold;
+  double calcium_threshold_hu;      /* user override of the 450 / 850 HU rule */
+} CuspSegmentOptions;
+
+typedef struct {
+  CuspVolume *labels;               /* int16 CuspLabel values, same geometry as the image */
+  double lumen_threshold;           /* image units (HU when the image is HU) */
+  double calcium_threshold;         /* HU; 0 when calcium was not labelled (non-HU image) */
+  double lumen_mean;                /* measured enhancement of the blood pool, image units */
+  double tissue_mean;               /* surrounding soft tissue, image units */
+  gboolean intensity_based;         /* TRUE when no HU threshold was used (MR, non-HU) */
+  gboolean used_seed;
+  CuspLandmarks landmarks;          /* proposed automatically; the user may drag them */
+  double annulus_normal[3];         /* unit normal of the hinge plane, toward the aorta */
+  double stj_radius_mm;             /* equivalent radius of the STJ cross-section */
+  GPtrArray *warnings;              /* (element-type utf8) */
+} CuspSegmentation;
+
+/* Lumen thresholds per DOMAIN.md 2: LVOT enhancement < 300 HU -> 450 HU, else 850 HU. */
+double            cusp_segment_calcium_threshold_for (double lvot_enhancement_hu);
+
+CuspSegmentOptions cusp_segment_options_default      (void);
+
+/* Runs the whole pipeline. Cancellable; `progress` (nullable) is called from this thread.
+ * Errors (CUSP_ERROR): INVALID_INPUT for 2D, empty or constant images; FAILED with a message in
+ * words when no contrast or no aorta is found ("click inside the aortic root" when a seed would
+ * help); G_IO_ERROR_CANCELLED when cancelled. */
+CuspSegmentation *cusp_segment_root                  (const CuspVolume         *image,
+                                                      const CuspSegmentOptions *options,
+                                                      GCancellable             *cancellable,
+                                                      CuspProgressFunc          progress,
+                                                      gpointer                  progress_data,
+                                                      GError                  **error);
+
+/* Calcium volume (mm3) carrying `label` in the label volume. */
+double            cusp_segmentation_label_volume_mm3 (const CuspSegmentation *segmentation,
+                                                      CuspLabel               label);
+void              cusp_segmentation_free             (CuspSegmentation *segmentation);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspSegmentation, cusp_segmentation_free)
+
+G_END_DECLS
