@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-window-private.h: the window's instance struct, shared by its concern files:
+ *   cusp-window.c          construction, study display, status line, test hook
+ *   cusp-window-actions.c  actions and whether each is enabled
+ *   cusp-window-load.c     opening studies: progress, cancel, series picker, errors
+ *   cusp-window-dnd.c      drag and drop of files and folders
+ *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out */
+#pragma once
+
+#include "cusp-window.h"
+#include "cusp-load-progress.h"
+
+G_BEGIN_DECLS
+
+/* views[0..2] are the axial, coronal and sagittal CuspSliceViews, views[3] the 3D view. */
+#define CUSP_WINDOW_N_SLICE_VIEWS 3
+#define CUSP_WINDOW_VIEW_3D CUSP_WINDOW_N_SLICE_VIEWS
+
+struct _CuspWindow {
+  AdwApplicationWindow parent_instance;
+
+  /* Template children. */
+  AdwWindowTitle *window_title;
+  GtkMenuButton *recent_button;
+  GtkMenuButton *preset_button;
+  GtkMenuButton *warnings_button;
+  GtkListBox *warnings_list;
+  GtkRevealer *load_revealer;
+  GtkLabel *load_label;
+  GtkProgressBar *load_progress;
+  GtkRevealer *warnings_revealer;
+  GtkLabel *warnings_label;
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  GtkGrid *view_grid;
+  GtkLabel *cursor_label;
+
+  /* The shown document; replaced only when a new one has loaded. */
+  CuspStudy *study;
+
+  /* The load in flight: one at a time per window, cancelled by win.cancel-load or a new load. */
+  GCancellable *load_cancellable;
+  CuspLoadProgress *load_progress_model;
+  guint pulse_id;
+
+  /* The views (render/): one link shared by the three slice views and the 3D view. */
+  GObject *view_link;
+  GtkWidget *views[CUSP_WINDOW_N_SLICE_VIEWS + 1];
+
+  /* Written once the views have drawn the loaded study (CUSP_TEST_READY_FILE). */
+  char *ready_file;
+  gulong after_paint_id;
+  guint frames_since_study;
+};
+
+/* cusp-window-actions.c */
+void _cusp_window_class_actions_init (GtkWidgetClass *widget_class);
+void _cusp_window_actions_update     (CuspWindow *self);
+
+/* cusp-window-load.c */
+void _cusp_window_load_dispose       (CuspWindow *self);
+void _cusp_window_cancel_load        (CuspWindow *self);
+gboolean _cusp_window_is_loading     (CuspWindow *self);
+
+/* cusp-window-dnd.c */
+void _cusp_window_dnd_init           (CuspWindow *self);
+
+/* cusp-window-views.c */
+void _cusp_window_views_init         (CuspWindow *self);
+void _cusp_window_views_dispose      (CuspWindow *self);
+void _cusp_window_views_set_volume   (CuspWindow *self,
+                                      CuspVolume *volume);
+/* FALSE (after showing why) when a view could not draw: no OpenGL 3.3, a shader failed. */
+gboolean _cusp_window_views_check_drawn  (CuspWindow *self);
+/* `preset` is a nick of the schema's WindowPreset enum; FALSE when it is unknown. */
+gboolean _cusp_window_views_apply_preset (CuspWindow *self,
+                                          const char *preset);
+
+/* cusp-window.c */
+void _cusp_window_set_study          (CuspWindow *self,
+                                      CuspStudy  *study);
+/* Shows a user-caused failure in words; the shown study is left alone. */
+void _cusp_window_show_error         (CuspWindow   *self,
+                                      const char   *title,
+                                      const GError *error);
+void _cusp_window_show_warnings      (CuspWindow *self);
+void _cusp_window_dismiss_warnings   (CuspWindow *self);
+void _cusp_window_report_test_state  (CuspWindow *self,
+                                      const char *state,
+                                      const char *detail);
+
+G_END_DECLS

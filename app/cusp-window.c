@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-window.c: the main window: template, study display, warnings, status line, test hook. */
+#include "cusp-config.h"
+#include "cusp-window-private.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+G_DEFINE_FINAL_TYPE (CuspWindow, cusp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
+  "axial", "coronal", "sagittal", "3d",
+};
+
+CuspStudy *
+cusp_window_get_study (CuspWindow *self)
+{
+  g_return_val_if_fail (CUSP_IS_WINDOW (self), NULL);
+  return self->study;
+}
+
+void
+_cusp_window_show_error (CuspWindow   *self,
+                         const char   *title,
+                         const GError *error)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  text = g_strdup_printf ("%s: %s", title, error ? error->message : _("unknown error"));
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 0);  /* stays until dismissed: the user must be able to read it */
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  /* With nothing loaded yet, the status page carries the message as well. */
+  if (self->study == NULL)
+    {
+      AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->main_stack, "empty"));
+      adw_status_page_set_title (page, title);
+      adw_status_page_set_description (page, error ? error->message : NULL);
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+    }
+  _cusp_window_report_test_state (self, "error", text);
+}
+
+/* ---- warnings: a bar under the header while fresh, a header button always ---- */
+
+static void
+cusp_window_update_warnings (CuspWindow *self)
+{
+  GPtrArray *warnings = self->study ? cusp_study_get_warnings (self->study) : NULL;
+  guint n = warnings ? warnings->len : 0;
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
+    gtk_list_box_remove (self->warnings_list, row);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *label = gtk_label_new (g_ptr_array_index (warnings, i));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_list_box_append (self->warnings_list, label);
+    }
+
+  if (n > 0)
+    {
+      g_autofree char *text = NULL;
+
+      if (n == 1)
+        text = g_strdup (g_ptr_array_index (warnings, 0));
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning about this image",
+                                             "%u warnings about this image", n), n);
+      gtk_label_set_text (self->warnings_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_button), n > 0);
+  gtk_revealer_set_reveal_child (self->warnings_revealer, n > 0);
+}
+
+void
+_cusp_window_show_warnings (CuspWindow *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->warnings_button)))
+    gtk_menu_button_popup (self->warnings_button);
+}
+
+void
+_cusp_window_dismiss_warnings (CuspWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->warnings_revealer, FALSE);
+}
+
+/* ---- test hook: CUSP_TEST_READY_FILE gets a small JSON report of what is on screen ---- */
+
+void
+_cusp_window_report_test_state (CuspWindow *self,
+                                const char *state,
+                                const char *detail)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->ready_file == NULL)
+    return;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, state);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail ? detail : "");
+  json_builder_set_member_name (builder, "study");
+  json_builder_add_string_value (builder, self->study ? cusp_study_get_title (self->study) : "");
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_add_int_value (builder, self->study ? cusp_study_get_warnings (self->study)->len : 0);
+  json_builder_set_member_name (builder, "scale");
+  json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  /* Where each view lies in the window, in logical pixels, so a screenshot can be cut up. */
+  json_builder_set_member_name (builder, "views");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (self->views); i++)
+    {
+      graphene_rect_t bounds;
+
+      if (self->views[i] == NULL
+          || !gtk_widget_compute_bounds (self->views[i], GTK_WIDGET (self), &bounds))
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, view_names[i]);
+      json_builder_set_member_name (builder, "x");
+      json_builder_add_int_value (builder, (gint64) bounds.origin.x);
+      json_builder_set_member_name (builder, "y");
+      json_builder_add_int_value (builder, (gint64) bounds.origin.y);
+      json_builder_set_member_name (builder, "width");
+      json_builder_add_int_value (builder, (gint64) bounds.size.width);
+      json_builder_set_member_name (builder, "height");
+      json_builder_add_int_value (builder, (gint64) bounds.size.height);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, TRUE);
+  /* g_file_set_contents writes a temporary file and renames it: a reader never sees half. */
+  if (!g_file_set_contents (self->ready_file, json, -1, &error))
+    g_warning ("Cannot write %s: %s", self->ready_file, error->message);
+}
+
+/* The views draw during the frame clock's paint phase; two completed frames after a study was
+ * set means its slices have been drawn and handed to the display. */
+static void
+cusp_window_after_paint (GdkFrameClock *clock,
+                         CuspWindow    *self)
+{
+  self->frames_since_study++;
+  if (self->frames_since_study < 2)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  if (!_cusp_window_views_check_drawn (self))
+    return;
+  _cusp_window_report_test_state (self, "ready", cusp_study_get_title (self->study));
+}
+
+static void
+cusp_window_watch_first_frames (CuspWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (self->ready_file == NULL)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    return;
+  if (self->after_paint_id != 0)
+    g_clear_signal_handler (&self->after_paint_id, clock);
+  self->frames_since_study = 0;
+  self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (cusp_window_after_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- the study ---- */
+
+void
+_cusp_window_set_study (CuspWindow *self,
+                        CuspStudy  *study)
+{
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (CUSP_IS_WINDOW (self));
+  g_return_if_fail (CUSP_IS_STUDY (study));
+
+  g_set_object (&self->study, study);
+
+  subtitle = cusp_study_describe (study);
+  adw_window_title_set_title (self->window_title, cusp_study_get_title (study));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), cusp_study_get_title (study));
+
+  _cusp_window_views_set_volume (self, cusp_study_get_volume (study));
+  cusp_window_update_warnings (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "views");
+  _cusp_window_actions_update (self);
+  cusp_window_watch_first_frames (self);
+}
+
+/* ---- lifecycle ---- */
+
+static void
+cusp_window_realize (GtkWidget *widget)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (cusp_window_parent_class)->realize (widget);
+  /* A study may have been set before the window had a frame clock. */
+  if (self->study != NULL && self->after_paint_id == 0)
+    cusp_window_watch_first_frames (self);
+}
+
+static void
+cusp_window_unrealize (GtkWidget *widget)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+
+  if (self->after_paint_id != 0)
+    g_clear_signal_handler (&self->after_paint_id, gtk_widget_get_frame_clock (widget));
+  GTK_WIDGET_CLASS (cusp_window_parent_class)->unrealize (widget);
+}
+
+static void
+cusp_window_dispose (GObject *object)
+{
+  CuspWindow *self = CUSP_WINDOW (object);
+
+  _cusp_window_load_dispose (self);
+  _cusp_window_views_dispose (self);
+  g_clear_object (&self->study);
+  G_OBJECT_CLASS (cusp_window_parent_class)->dispose (object);
+}
+
+static void
+cusp_window_finalize (GObject *object)
+{
+  CuspWindow *self = CUSP_WINDOW (object);
+
+  g_free (self->ready_file);
+  G_OBJECT_CLASS (cusp_window_parent_class)->finalize (object);
+}
+
+static void
+cusp_window_class_init (CuspWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cusp_window_dispose;
+  object_class->finalize = cusp_window_finalize;
+  widget_class->realize = cusp_window_realize;
+  widget_class->unrealize = cusp_window_unrealize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cusp/Cusp/ui/cusp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, warnings_button);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, warnings_list);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, load_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, load_label);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, load_progress);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, warnings_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, view_grid);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, cursor_label);
+
+  _cusp_window_class_actions_init (widget_class);
+}
+
+static void
+cusp_window_init (CuspWindow *self)
+{
+  const char *ready_file = g_getenv ("CUSP_TEST_READY_FILE");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  if (ready_file != NULL && *ready_file != '\0')
+    self->ready_file = g_strdup (ready_file);
+
+  _cusp_window_views_init (self);
+  _cusp_window_dnd_init (self);
+  _cusp_window_actions_update (self);
+}
+
+CuspWindow *
+cusp_window_new (CuspApplication *application)
+{
+  CuspWindow *self;
+  GSettings *settings;
+
+  g_return_val_if_fail (CUSP_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CUSP_TYPE_WINDOW, "application", application, NULL);
+  gtk_menu_button_set_menu_model (self->recent_button, cusp_application_get_recent_menu (application));
+
+  settings = cusp_application_get_settings (application);
+  if (settings != NULL)
+    {
+      g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+    }
+  return self;
+}
