@@ -33,7 +33,6 @@ struct _CuspSliceView {
   GtkWidget *title_label;
   GtkWidget *window_label;
   GtkWidget *info_label;
-  GtkWidget *scale_label;
   GtkWidget *error_label;
 
   CuspMprRenderer *renderer;
@@ -49,7 +48,6 @@ struct _CuspSliceView {
   double scroll_steps;         /* fractional smooth-scroll steps not yet turned into slices */
   gboolean pointer_inside;
   double pointer_x, pointer_y;
-  double scale_bar_px;
 };
 
 G_DEFINE_FINAL_TYPE (CuspSliceView, cusp_slice_view, GTK_TYPE_WIDGET)
@@ -133,7 +131,7 @@ update_letters (CuspSliceView *self)
 static void
 set_overlay_text (GtkWidget *label, const char *text)
 {
-  g_autofree char *markup = g_markup_printf_escaped ("<span foreground='#e8e8e8'>%s</span>", text);
+  g_autofree char *markup = g_markup_printf_escaped ("<span foreground='#e8e8e8' size='small'>%s</span>", text);
   gtk_label_set_markup (GTK_LABEL (label), markup);
 }
 
@@ -153,7 +151,7 @@ update_title (CuspSliceView *self)
       along = cursor[0] * frame.forward[0] + cursor[1] * frame.forward[1] + cursor[2] * frame.forward[2];
       for (int a = 0; a < 3; a++)
         toward[a] = along < 0.0 ? -frame.forward[a] : frame.forward[a];
-      g_string_append_printf (text, " · %s %.1f mm", cusp_lps_direction_letter (toward), fabs (along));
+      g_string_append_printf (text, "\n%s %.1f mm", cusp_lps_direction_letter (toward), fabs (along));
 
       /* Where the view's normal is an index axis, also say which slice of how many. */
       cusp_volume_lps_to_index (volume, cursor, ijk);
@@ -205,28 +203,8 @@ update_info (CuspSliceView *self)
   position = cusp_format_lps (lps);
   if (cusp_view_nearest_value (volume, lps, &value))
     value_text = cusp_format_voxel_value (volume, value);
-  text = g_strdup_printf ("%s · %s", value_text ? value_text : "—", position);
+  text = g_strdup_printf ("%s\n%s", value_text ? value_text : "—", position);
   set_overlay_text (self->info_label, text);
-}
-
-static void
-update_scale_bar (CuspSliceView *self)
-{
-  CuspSliceFrame frame;
-  double bar_mm;
-  g_autofree char *text = NULL;
-
-  cusp_slice_view_get_frame (self, &frame);
-  bar_mm = cusp_slice_frame_scale_bar_mm (&frame, SCALE_BAR_TARGET_FRACTION * frame.width_px);
-  self->scale_bar_px = bar_mm > 0.0 ? bar_mm / frame.mm_per_px : 0.0;
-  if (current_volume (self) == NULL || bar_mm <= 0.0)
-    {
-      self->scale_bar_px = 0.0;
-      set_overlay_text (self->scale_label, "");
-      return;
-    }
-  text = g_strdup_printf ("%g mm", bar_mm);
-  set_overlay_text (self->scale_label, text);
 }
 
 static void
@@ -234,7 +212,6 @@ view_changed (CuspSliceView *self)
 {
   update_title (self);
   update_info (self);
-  update_scale_bar (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self->area));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -598,41 +575,52 @@ on_key_pressed (GtkEventControllerKey *controller,
 
 /* ---- GtkWidget ----------------------------------------------------------------------------- */
 
-static void
-cusp_slice_view_size_allocate (GtkWidget *widget,
-                               int        width,
-                               int        height,
-                               int        baseline)
-{
-  CuspSliceView *self = CUSP_SLICE_VIEW (widget);
-
-  GTK_WIDGET_CLASS (cusp_slice_view_parent_class)->size_allocate (widget, width, height, baseline);
-  update_scale_bar (self);
-}
-
+/* The scale bar is drawn here rather than as a label because its length and text follow the
+ * view's size and zoom, which are only final at snapshot time. */
 static void
 cusp_slice_view_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   CuspSliceView *self = CUSP_SLICE_VIEW (widget);
-  graphene_rect_t label;
   const GdkRGBA shadow = { 0.0f, 0.0f, 0.0f, 0.6f };
-  const GdkRGBA bar = { 0.94f, 0.94f, 0.94f, 1.0f };
+  const GdkRGBA ink = { 0.91f, 0.91f, 0.91f, 1.0f };
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *text = NULL;
+  PangoAttrList *attributes;
+  CuspSliceFrame frame;
+  int text_width, text_height;
+  float right, top, length;
+  double bar_mm;
 
   GTK_WIDGET_CLASS (cusp_slice_view_parent_class)->snapshot (widget, snapshot);
 
-  /* The scale bar sits on the mm label, right-aligned with it, so both move together. */
-  if (self->scale_bar_px < 1.0 || !gtk_widget_compute_bounds (self->scale_label, widget, &label))
+  if (current_volume (self) == NULL)
     return;
-  {
-    float right = label.origin.x + label.size.width;
-    float top = label.origin.y - 6.0f;
-    float length = (float) self->scale_bar_px;
+  cusp_slice_view_get_frame (self, &frame);
+  bar_mm = cusp_slice_frame_scale_bar_mm (&frame, SCALE_BAR_TARGET_FRACTION * frame.width_px);
+  if (bar_mm <= 0.0)
+    return;
+  length = (float) (bar_mm / frame.mm_per_px);
 
-    gtk_snapshot_append_color (snapshot, &shadow,
-                               &GRAPHENE_RECT_INIT (right - length - 1.0f, top - 1.0f, length + 2.0f, 5.0f));
-    gtk_snapshot_append_color (snapshot, &bar, &GRAPHENE_RECT_INIT (right - length, top, length, 3.0f));
-  }
+  text = g_strdup_printf ("%g mm", bar_mm);
+  layout = gtk_widget_create_pango_layout (widget, text);
+  attributes = pango_attr_list_new ();
+  pango_attr_list_insert (attributes, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  pango_layout_set_attributes (layout, attributes);
+  pango_attr_list_unref (attributes);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+
+  right = (float) (frame.width_px - OVERLAY_MARGIN_PX);
+  top = (float) (frame.height_px - OVERLAY_MARGIN_PX - text_height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (right - text_width, top));
+  gtk_snapshot_append_layout (snapshot, layout, &ink);
+  gtk_snapshot_restore (snapshot);
+
+  top -= 6.0f;
+  gtk_snapshot_append_color (snapshot, &shadow,
+                             &GRAPHENE_RECT_INIT (right - length - 1.0f, top - 1.0f, length + 2.0f, 5.0f));
+  gtk_snapshot_append_color (snapshot, &ink, &GRAPHENE_RECT_INIT (right - length, top, length, 3.0f));
 }
 
 static GtkWidget *
@@ -765,7 +753,6 @@ cusp_slice_view_class_init (CuspSliceViewClass *klass)
   object_class->finalize = cusp_slice_view_finalize;
   object_class->get_property = cusp_slice_view_get_property;
   object_class->set_property = cusp_slice_view_set_property;
-  widget_class->size_allocate = cusp_slice_view_size_allocate;
   widget_class->snapshot = cusp_slice_view_snapshot;
 
   properties[PROP_LINK] =
@@ -811,7 +798,6 @@ cusp_slice_view_init (CuspSliceView *self)
   self->title_label = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_START);
   self->window_label = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_START);
   self->info_label = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_END);
-  self->scale_label = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_END);
   self->error_label = add_overlay_label (self, GTK_ALIGN_CENTER, GTK_ALIGN_CENTER);
   gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
   gtk_label_set_justify (GTK_LABEL (self->error_label), GTK_JUSTIFY_CENTER);

@@ -156,3 +156,10 @@ cusp_volume_texture_acquire_shared (GObject     *owner,
   g_object_set_data (owner, shared_key, texture);
   return texture;
 }
+
+CuspVolumeTexture *
+cusp_volume_texture_peek_shared (GObject *owner)
+{
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  return g_object_get_data (owner, shared_key);
+}

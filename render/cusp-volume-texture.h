@@ -43,6 +43,10 @@ CuspVolumeTexture *cusp_volume_texture_acquire_shared (GObject     *owner,
                                                        CuspVolume  *volume,
                                                        GError     **error);
 
+/* The texture currently shared on `owner`, without a reference (NULL if none): lets tests and
+ * diagnostics check that the views of a study share one upload. */
+CuspVolumeTexture *cusp_volume_texture_peek_shared    (GObject     *owner);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspVolumeTexture, cusp_volume_texture_unref)
 
 G_END_DECLS
