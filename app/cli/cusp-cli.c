@@ -9,6 +9,7 @@
 
 static const CuspCliCommand commands[] = {
   /* Subcommands register here, one line each. */
+  { "devices", "list the valve device library", cusp_cli_devices },
   { "info", "describe a CT/MR study: geometry, modality, warnings", cusp_cli_info },
   { NULL, NULL, NULL }
 };
