@@ -184,6 +184,12 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
 {
   double min_free_diameter_mm;
   double cell_pitch_mm, cell_height_mm;
+  CuspDeviceError local;
+
+  /* The checks below report through `error`; without one they still need somewhere to say which
+   * status they hit. */
+  if (error == NULL)
+    error = &local;
 
   if (d == NULL)
     {
@@ -191,8 +197,7 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
                  name_or_default (file));
       return CUSP_DEVICE_ERROR_INVALID_ARGUMENT;
     }
-  if (error != NULL)
-    error->status = CUSP_DEVICE_OK;
+  error->status = CUSP_DEVICE_OK;
 
   if (d->id[0] == '\0')
     {
@@ -226,10 +231,10 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
                        d->sizing == CUSP_SIZING_BY_AREA ? "mm2" : "mm", error)
       || !check_range (file, "sizing_max", d->sizing_max, 0.0, 0, 5000.0,
                        d->sizing == CUSP_SIZING_BY_AREA ? "mm2" : "mm", error))
-    return error ? error->status : CUSP_DEVICE_ERROR_OUT_OF_RANGE;
+    return error->status;
 
   if (!validate_material (&d->material, file, error))
-    return error ? error->status : CUSP_DEVICE_ERROR_OUT_OF_RANGE;
+    return error->status;
 
   /* Numbers together. */
 #define FAIL_INCONSISTENT(key, ...) \
