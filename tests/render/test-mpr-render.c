@@ -6,6 +6,7 @@
  * the ball must land on the side of the screen the radiological convention says. */
 #include "cusp-mpr-renderer.h"
 #include "cusp-error.h"
+#include "cusp-image-io.h"
 #include "cusp-test-egl.h"
 
 #include <math.h>
@@ -338,6 +339,130 @@ test_bad_texture_input (void)
   g_assert_nonnull (strstr (error->message, "at most"));
 }
 
+typedef struct {
+  int count;
+  double x, y;      /* centroid, pixel centres, y down */
+  int halves[4];    /* pixels in the left, right, top and bottom halves */
+} MaskStats;
+
+/* Pixels of one view whose value lies in [low_hu, high_hu), found by rendering two binary
+ * windows (a window one unit wide is a threshold) over a red background that marks "outside
+ * the volume". Only pixels in rows [first_row, last_row) count. */
+static MaskStats
+mask_stats (CuspVolume *volume, CuspSliceOrientation orientation, const double cursor[3],
+            double low_hu, double high_hu, int first_row, int last_row)
+{
+  g_autofree guint8 *above_low = NULL;
+  g_autofree guint8 *above_high = NULL;
+  MaskStats stats = { 0 };
+  CuspMprStyle style;
+  CuspSliceFrame frame;
+
+  cusp_mpr_style_init (&style, orientation);
+  style.show_crosshair = FALSE;
+  style.background_rgba[0] = 1.0f;
+  style.window_width = 1.0;
+  style.window_center = low_hu;
+  above_low = render_view (volume, orientation, cursor, &style, &frame);
+  style.window_center = high_hu;
+  above_high = render_view (volume, orientation, cursor, &style, &frame);
+
+  for (int row = first_row; row < last_row; row++)
+    for (int col = 0; col < FB_SIZE; col++)
+      {
+        const guint8 *lo = above_low + (row * FB_SIZE + col) * 4;
+        const guint8 *hi = above_high + (row * FB_SIZE + col) * 4;
+        gboolean inside = lo[1] == lo[0];   /* grey; the red background is not */
+
+        if (!inside || lo[0] < 128 || hi[0] >= 128)
+          continue;
+        stats.count++;
+        stats.x += col + 0.5;
+        stats.y += row + 0.5;
+        stats.halves[col < FB_SIZE / 2 ? 0 : 1]++;
+        stats.halves[row < FB_SIZE / 2 ? 2 : 3]++;
+      }
+  if (stats.count > 0)
+    {
+      stats.x /= stats.count;
+      stats.y /= stats.count;
+    }
+  return stats;
+}
+
+/* The real contrast CT, one slice per view through the volume centre, saved as PNGs for a
+ * human to look at (build dir: mpr-ct-{axial,coronal,sagittal}.png). */
+static void
+test_real_ct (void)
+{
+  const char *shared = g_getenv ("CUSP_SHARED_DATA");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) volume = NULL;
+  double centre_ijk[3], centre[3];
+
+  if (!need_gl ())
+    return;
+  path = g_build_filename (shared ? shared : "", "ct-aortic-root", "ct-aortic-root.nii.gz", NULL);
+  if (shared == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the real CT (CUSP_SHARED_DATA/ct-aortic-root) is not on this machine");
+      return;
+    }
+  volume = cusp_image_read_in_process (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (volume->hounsfield);
+  for (int a = 0; a < 3; a++)
+    centre_ijk[a] = 0.5 * (volume->dims[a] - 1);
+  cusp_volume_index_to_lps (volume, centre_ijk, centre);
+
+  for (CuspSliceOrientation o = CUSP_SLICE_AXIAL; o <= CUSP_SLICE_SAGITTAL; o++)
+    {
+      g_autofree guint8 *rgba = NULL;
+      g_autofree char *name = g_strdup_printf ("mpr-ct-%s.png", cusp_slice_orientation_to_string (o));
+      g_autofree char *png = g_test_build_filename (G_TEST_BUILT, name, NULL);
+      CuspMprStyle style;
+      CuspSliceFrame frame;
+
+      cusp_mpr_style_init (&style, o);
+      style.window_center = 200.0;   /* CT angiography */
+      style.window_width = 600.0;
+      rgba = render_view (volume, o, centre, &style, &frame);
+      if (!cusp_test_save_png (rgba, FB_SIZE, FB_SIZE, png, &error))
+        g_test_message ("%s", error->message);
+      g_clear_error (&error);
+    }
+
+  /* Anatomy this scan shows (checked by eye on the PNGs), which only the right orientation puts
+   * on these sides of the screen:
+   * - coronal: the lungs (< -500 HU) lie above the diaphragm and liver: top half;
+   * - sagittal: cortical bone (> 700 HU) through the midline is the vertebral column: posterior,
+   *   screen right;
+   * - axial, posterior quarter: the descending aorta (250-500 HU) runs on the patient's left
+   *   of the spine (> 500 HU): screen right of it. */
+  {
+    MaskStats lung, bone, spine, aorta;
+
+    lung = mask_stats (volume, CUSP_SLICE_CORONAL, centre, -2000, -500, 0, FB_SIZE);
+    g_test_message ("coronal lung: %d px, top %d, bottom %d", lung.count, lung.halves[2], lung.halves[3]);
+    g_assert_cmpint (lung.count, >, 1000);
+    g_assert_cmpint (lung.halves[2], >, 2 * lung.halves[3]);
+
+    bone = mask_stats (volume, CUSP_SLICE_SAGITTAL, centre, 700, 4000, 0, FB_SIZE);
+    g_test_message ("sagittal bone: %d px, left %d, right %d", bone.count, bone.halves[0], bone.halves[1]);
+    g_assert_cmpint (bone.count, >, 100);
+    g_assert_cmpint (bone.halves[1], >, 4 * bone.halves[0]);
+
+    spine = mask_stats (volume, CUSP_SLICE_AXIAL, centre, 500, 4000, 3 * FB_SIZE / 4, FB_SIZE);
+    aorta = mask_stats (volume, CUSP_SLICE_AXIAL, centre, 250, 500, 3 * FB_SIZE / 4, FB_SIZE);
+    g_test_message ("axial posterior quarter: spine %d px at x %.1f, aorta %d px at x %.1f",
+                    spine.count, spine.x, aorta.count, aorta.x);
+    g_assert_cmpint (spine.count, >, 50);
+    g_assert_cmpint (aorta.count, >, 200);
+    g_assert_cmpfloat (aorta.x - spine.x, >, 20.0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,6 +482,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/mpr/window-level", test_window_level);
   g_test_add_func ("/render/mpr/crosshair", test_crosshair);
   g_test_add_func ("/render/mpr/texture-too-large", test_bad_texture_input);
+  g_test_add_func ("/render/mpr/real-ct", test_real_ct);
   status = g_test_run ();
 
   g_clear_pointer (&renderer, cusp_mpr_renderer_free);
