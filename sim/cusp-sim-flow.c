@@ -541,6 +541,28 @@ cusp_flow_analyze (const CuspGapMap *map, const CuspFlowOptions *options, const 
   return CUSP_FLOW_OK;
 }
 
+CuspFlowStatus
+cusp_flow_channel_curve (const CuspLeakChannel *channel, const CuspFlowOptions *options,
+                         const CuspPressureWaveform *waveform, double *flow_ml_s, CuspFlowError *error)
+{
+  CuspFlowOptions o = options ? *options : cusp_flow_default_options ();
+  CuspPressureWaveform w = waveform ? *waveform : cusp_flow_default_waveform ();
+
+  clear_error (error);
+  if (channel == NULL || flow_ml_s == NULL)
+    return fail (error, "no channel or no output given");
+  if (!options_valid (&o, error)
+      || cusp_flow_waveform_validate (&w, error) != CUSP_FLOW_OK
+      || !in_range (channel->narrowest_area_mm2, 0.0, 1, 1e5, "channel area (mm2)", error)
+      || !in_range (channel->viscous_resistance_pa_s_per_ml, 0.0, 1, 1e15, "channel viscous resistance (Pa s/mL)", error))
+    return CUSP_FLOW_ERROR_INVALID_INPUT;
+  for (int i = 0; i < w.sample_count; i++)
+    flow_ml_s[i] = series_flow_si (w.pressure_pa[i], channel->narrowest_area_mm2 * M2_PER_MM2,
+                                   channel->viscous_resistance_pa_s_per_ml / M3_PER_ML,
+                                   o.density_kg_m3, o.discharge_coefficient) / M3_PER_ML;
+  return CUSP_FLOW_OK;
+}
+
 /* ---- VARC-2 ----------------------------------------------------------------------------- */
 
 /* Three-band grading: (0, moderate) mild, [moderate, severe) moderate, [severe, inf) severe. */

@@ -220,6 +220,13 @@ CuspFlowStatus cusp_flow_analyze (const CuspGapMap *map, const CuspFlowOptions *
                                   const CuspPressureWaveform *waveform, CuspLeakResult *result,
                                   CuspFlowError *error);
 
+/* Flow through one analysed channel at each sample of a waveform (flow_ml_s has
+ * waveform->sample_count entries): the instantaneous leak for plots and jet animation. The same
+ * series law as cusp_flow_analyze, from the channel's narrowest area and viscous resistance. */
+CuspFlowStatus cusp_flow_channel_curve (const CuspLeakChannel *channel, const CuspFlowOptions *options,
+                                        const CuspPressureWaveform *waveform, double *flow_ml_s,
+                                        CuspFlowError *error);
+
 /* VARC-2 thresholds (DOMAIN.md 4). A value exactly on a threshold takes the worse grade
  * (e.g. 30.0 mL is moderate). The volume and EROA grades return mild for any positive value below
  * the mild/moderate threshold; "none/trace" is decided by the caller (see top). Negative or

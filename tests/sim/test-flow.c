@@ -223,6 +223,17 @@ test_gap_map_channel (void)
   g_assert_cmpint (res.grade_by_extent, ==, CUSP_VARC2_MODERATE);   /* 11.1 % */
   g_assert_false (res.has_regurgitant_fraction);
 
+  /* The instantaneous curve: zero at zero pressure, the peak flow at the plateau. */
+  {
+    CuspPressureWaveform dw = cusp_flow_default_waveform ();
+    double curve[8];
+    g_assert_cmpint (dw.sample_count, <=, 8);
+    g_assert_cmpint (cusp_flow_channel_curve (&res.channels[0], NULL, &dw, curve, &err), ==, CUSP_FLOW_OK);
+    g_assert_cmpfloat (curve[0], ==, 0.0);
+    assert_within (curve[1], q, 1e-9, "curve at the plateau");
+    g_assert_cmpint (cusp_flow_channel_curve (NULL, NULL, &dw, curve, &err), ==, CUSP_FLOW_ERROR_INVALID_INPUT);
+  }
+
   /* One closed row anywhere in the seal closes the channel. */
   g[7 * 72 + 72 - 1] = 0.0;
   g[7 * 72 + 1] = 0.0;
