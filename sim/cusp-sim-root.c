@@ -152,10 +152,19 @@ int
 cusp_sim_wall_sample (const CuspSimWall *wall, double theta, double z, double *radius_mm,
                       double *modulus_mpa_per_mm)
 {
+  double dt, dz;
+
+  return cusp_sim_wall_sample_gradient (wall, theta, z, radius_mm, modulus_mpa_per_mm, &dt, &dz);
+}
+
+int
+cusp_sim_wall_sample_gradient (const CuspSimWall *wall, double theta, double z, double *radius_mm,
+                               double *modulus_mpa_per_mm, double *dr_dtheta, double *dr_dz)
+{
   int na = wall->angle_count;
   double fz = (z - wall->height0_mm) / wall->height_step_mm;
   double fa = theta / (2.0 * M_PI) * na;
-  double ta, tz, w00, w01, w10, w11;
+  double ta, tz, r00, r01, r10, r11;
   int h0, a0, a1;
 
   if (!(fz >= 0.0) || fz > wall->height_count - 1 || !isfinite (fa))
@@ -172,17 +181,17 @@ cusp_sim_wall_sample (const CuspSimWall *wall, double theta, double z, double *r
     a0 = na - 1;
   ta = fa - a0;
   a1 = (a0 + 1) % na;
-  w00 = (1.0 - ta) * (1.0 - tz);
-  w01 = ta * (1.0 - tz);
-  w10 = (1.0 - ta) * tz;
-  w11 = ta * tz;
 #define AT(field, hh, aa) wall->field[(hh) * na + (aa)]
-  *radius_mm = w00 * AT (radius_mm, h0, a0) + w01 * AT (radius_mm, h0, a1)
-               + w10 * AT (radius_mm, h0 + 1, a0) + w11 * AT (radius_mm, h0 + 1, a1);
-  *modulus_mpa_per_mm = w00 * AT (modulus_mpa_per_mm, h0, a0)
-                        + w01 * AT (modulus_mpa_per_mm, h0, a1)
-                        + w10 * AT (modulus_mpa_per_mm, h0 + 1, a0)
-                        + w11 * AT (modulus_mpa_per_mm, h0 + 1, a1);
+  r00 = AT (radius_mm, h0, a0);
+  r01 = AT (radius_mm, h0, a1);
+  r10 = AT (radius_mm, h0 + 1, a0);
+  r11 = AT (radius_mm, h0 + 1, a1);
+  *radius_mm = (1.0 - tz) * ((1.0 - ta) * r00 + ta * r01) + tz * ((1.0 - ta) * r10 + ta * r11);
+  *dr_dtheta = ((1.0 - tz) * (r01 - r00) + tz * (r11 - r10)) * na / (2.0 * M_PI);
+  *dr_dz = ((1.0 - ta) * (r10 - r00) + ta * (r11 - r01)) / wall->height_step_mm;
+  *modulus_mpa_per_mm
+    = (1.0 - tz) * ((1.0 - ta) * AT (modulus_mpa_per_mm, h0, a0) + ta * AT (modulus_mpa_per_mm, h0, a1))
+      + tz * ((1.0 - ta) * AT (modulus_mpa_per_mm, h0 + 1, a0) + ta * AT (modulus_mpa_per_mm, h0 + 1, a1));
 #undef AT
   return 1;
 }

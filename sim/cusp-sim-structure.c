@@ -36,10 +36,14 @@ cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
   s->contact_n = calloc ((size_t) node_count, sizeof (double));
   s->balloon_n = calloc ((size_t) node_count, sizeof (double));
   s->beam = calloc ((size_t) beam_count, sizeof (CuspSimBeam));
+  s->stick_anchor = calloc ((size_t) node_count * 3, sizeof (double));
+  s->stick_n_per_mm = calloc ((size_t) node_count, sizeof (double));
   s->balloon_ramp_mm = 0.02;
+  s->balloon_axis[2] = 1.0;
   return s->x0 && s->x && s->rot && s->area_mm2 && s->fext && s->fixed && s->tether_target
          && s->balloon_radius_mm && s->balloon_cap_n && s->residual && s->delta && s->x_trial
-         && s->rot_trial && s->contact_n && s->balloon_n && s->beam;
+         && s->rot_trial && s->contact_n && s->balloon_n && s->beam && s->stick_anchor
+         && s->stick_n_per_mm;
 }
 
 void
@@ -63,6 +67,8 @@ cusp_sim_structure_free (CuspSimStructure *s)
   free (s->contact_n);
   free (s->balloon_n);
   free (s->beam);
+  free (s->stick_anchor);
+  free (s->stick_n_per_mm);
   free (s->band);
   memset (s, 0, sizeof *s);
 }
@@ -146,7 +152,7 @@ band_add (double *band, int hb, int i, int j, double v)
 {
   if (j > i)
     return;                                         /* the lower triangle is stored */
-  band[(size_t) i * (hb + 1) + (i - j)] += v;
+  band[(size_t) i * (hb + 1) + (j - i + hb)] += v;
 }
 
 /* Adds a 3 x 3 block k at node-dof offsets (i, i): symmetric, lower part only. */
@@ -166,7 +172,7 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
 {
   int n = s->node_count, ndof = 6 * n, hb = s->half_band;
   double *r = s->residual;
-  double fext2 = 0.0, fc2 = 0.0, fb2 = 0.0, norm2 = 0.0;
+  double fext2 = 0.0, fc2 = 0.0, fb2 = 0.0, fint2 = 0.0, norm2 = 0.0;
 
   memcpy (r, s->fext, (size_t) ndof * sizeof (double));
   for (int i = 0; i < ndof; i++)
@@ -182,7 +188,10 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
 
       cusp_sim_beam_eval (s, b, x, rot, d, sl, fe, band != NULL ? ke : NULL);
       for (int k = 0; k < 12; k++)
-        r[base[k / 6] + k % 6] -= fe[k];
+        {
+          r[base[k / 6] + k % 6] -= fe[k];
+          fint2 += fe[k] * fe[k];
+        }
       if (band == NULL)
         continue;
       for (int p = 0; p < 12; p++)
@@ -200,7 +209,7 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
       const double *xi = x + 3 * i;
       double rad = hypot (xi[0], xi[1]);
       double er[3] = { 0.0, 0.0, 0.0 }, et[3] = { 0.0, 0.0, 0.0 };
-      double k3[9] = { 0 }, fr = 0.0;
+      double k3[9] = { 0 };
 
       for (int c = 0; c < 3; c++)                     /* tether */
         {
@@ -218,42 +227,84 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
         }
       if (s->wall != NULL && rad > 1e-9)
         {
-          double rw, kw;
-          if (cusp_sim_wall_sample (s->wall, atan2 (xi[1], xi[0]), xi[2], &rw, &kw))
+          /* phi = r - r_wall(theta, z) is the height-field signed distance; the wall stores
+           * E = k A overlap^2 / 2, so the force is -k A overlap grad(phi): along the wall's
+           * normal, frictionless, and the Gauss-Newton tangent k A grad grad^T is symmetric. */
+          double rw, kw, drt, drz;
+          if (cusp_sim_wall_sample_gradient (s->wall, atan2 (xi[1], xi[0]), xi[2], &rw, &kw, &drt,
+                                             &drz))
             {
               double overlap = rad + 0.5 * s->strut.thickness_mm - rw;
               if (overlap > 0.0)
                 {
                   double kc = kw * s->area_mm2[i];             /* N/mm */
-                  double f = kc * overlap;
+                  double f = kc * overlap, g[3];
+                  for (int c = 0; c < 3; c++)
+                    g[c] = er[c] - drt / rad * et[c];
+                  g[2] -= drz;
                   s->contact_n[i] = f;
                   s->contact_total_n += f;
                   fc2 += f * f;
-                  fr -= f;
+                  for (int c = 0; c < 3; c++)
+                    r[6 * i + c] -= f * g[c];
                   for (int p = 0; p < 3; p++)
                     for (int q = 0; q < 3; q++)
-                      k3[3 * p + q] += kc * er[p] * er[q] + f / rad * et[p] * et[q];
+                      k3[3 * p + q] += kc * g[p] * g[q];
                 }
             }
         }
-      if (s->balloon_on && rad > 1e-9)
+      if (s->stick_n_per_mm[i] > 0.0 && rad > 1e-9)
         {
-          double gap = s->balloon_radius_mm[i] - rad;
-          if (gap > 0.0)
+          /* tangential (axial and circumferential) spring to the anchor */
+          double ks = s->stick_n_per_mm[i], dx[3], dn;
+          for (int c = 0; c < 3; c++)
+            dx[c] = xi[c] - s->stick_anchor[3 * i + c];
+          dn = cusp_v3_dot (dx, er);
+          for (int c = 0; c < 3; c++)
+            r[6 * i + c] -= ks * (dx[c] - dn * er[c]);
+          for (int p = 0; p < 3; p++)
+            for (int q = 0; q < 3; q++)
+              k3[3 * p + q] += ks * ((p == q ? 1.0 : 0.0) - er[p] * er[q]);
+        }
+      if (s->balloon_on)
+        {
+          /* radial about the balloon's own axis, which a tilted pose turns away from the root's */
+          double v[3] = { xi[0] - s->balloon_origin[0], xi[1] - s->balloon_origin[1],
+                          xi[2] - s->balloon_origin[2] };
+          double along = cusp_v3_dot (v, s->balloon_axis), rb, eb[3];
+          for (int c = 0; c < 3; c++)
+            eb[c] = v[c] - along * s->balloon_axis[c];
+          rb = cusp_v3_normalize (eb);
+          if (rb > 1e-9 && s->balloon_radius_mm[i] - rb > 0.0)
             {
-              double cap = s->balloon_cap_n[i];
+              double gap = s->balloon_radius_mm[i] - rb, cap = s->balloon_cap_n[i];
               double f = gap < s->balloon_ramp_mm ? cap * gap / s->balloon_ramp_mm : cap;
               double kb = gap < s->balloon_ramp_mm ? cap / s->balloon_ramp_mm : 0.0;
               s->balloon_n[i] = f;
               fb2 += f * f;
-              fr += f;
+              for (int c = 0; c < 3; c++)
+                r[6 * i + c] += f * eb[c];
               for (int p = 0; p < 3; p++)
                 for (int q = 0; q < 3; q++)
-                  k3[3 * p + q] += kb * er[p] * er[q];
+                  k3[3 * p + q] += kb * eb[p] * eb[q];
             }
         }
+      if (band != NULL)
+        band_add_block3 (band, hb, 6 * i, k3);
+    }
+
+  for (int k = 0; k < s->pin_count; k++)
+    {
+      int i = s->pin_node[k];
+      const double *d = s->pin_dir[k];
+      double off = 0.0, k3[9];
       for (int c = 0; c < 3; c++)
-        r[6 * i + c] += fr * er[c];
+        off += d[c] * (x[3 * i + c] - s->tether_target[3 * i + c]);
+      for (int c = 0; c < 3; c++)
+        r[6 * i + c] -= s->pin_n_per_mm * off * d[c];
+      for (int p = 0; p < 3; p++)
+        for (int q = 0; q < 3; q++)
+          k3[3 * p + q] = s->pin_n_per_mm * d[p] * d[q];
       if (band != NULL)
         band_add_block3 (band, hb, 6 * i, k3);
     }
@@ -265,11 +316,11 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
           r[k] = 0.0;
           if (band != NULL)
             {
-              for (int j = 0; j <= hb && k - j >= 0; j++)
+              for (int j = 0; j <= hb; j++)
                 band[(size_t) k * (hb + 1) + j] = 0.0;
               for (int i = k + 1; i <= k + hb && i < ndof; i++)
-                band[(size_t) i * (hb + 1) + (i - k)] = 0.0;
-              band[(size_t) k * (hb + 1)] = 1.0;
+                band[(size_t) i * (hb + 1) + (k - i + hb)] = 0.0;
+              band[(size_t) k * (hb + 1) + hb] = 1.0;
             }
         }
       norm2 += r[k] * r[k];
@@ -280,6 +331,8 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
       ref = sqrt (fc2);
     if (sqrt (fb2) > ref)
       ref = sqrt (fb2);
+    if (sqrt (0.5 * fint2) > ref)                  /* the beams' own force level (unassembled) */
+      ref = sqrt (0.5 * fint2);
     if (ref < CONTACT_FLOOR_N)
       ref = CONTACT_FLOOR_N;
     *reference_n = ref;
@@ -291,6 +344,45 @@ double
 cusp_sim_structure_residual (CuspSimStructure *s, double *reference_n)
 {
   return evaluate (s, s->x, s->rot, NULL, reference_n);
+}
+
+void
+cusp_sim_structure_stick (CuspSimStructure *s)
+{
+  double ref;
+
+  evaluate (s, s->x, s->rot, NULL, &ref);
+  for (int i = 0; i < s->node_count; i++)
+    {
+      double rw, kw;
+      const double *xi = s->x + 3 * i;
+      s->stick_n_per_mm[i] = 0.0;
+      if (s->contact_n[i] > 0.0 && s->wall != NULL
+          && cusp_sim_wall_sample (s->wall, atan2 (xi[1], xi[0]), xi[2], &rw, &kw))
+        s->stick_n_per_mm[i] = kw * s->area_mm2[i];
+      memcpy (s->stick_anchor + 3 * i, xi, 3 * sizeof (double));
+    }
+}
+
+void
+cusp_sim_structure_unstick (CuspSimStructure *s)
+{
+  memset (s->stick_n_per_mm, 0, (size_t) s->node_count * sizeof (double));
+}
+
+int
+cusp_sim_structure_linear_response (CuspSimStructure *s, const double *load, double *delta)
+{
+  int ndof = 6 * s->node_count;
+  double ref;
+
+  evaluate (s, s->x, s->rot, s->band, &ref);
+  if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
+    return 0;
+  for (int k = 0; k < ndof; k++)
+    delta[k] = s->fixed[k] ? 0.0 : load[k];
+  cusp_sim_band_solve (s->band, ndof, s->half_band, delta);
+  return 1;
 }
 
 /* trial = state + alpha * delta (rotations composed on the left: R' = exp(alpha dw) R). */

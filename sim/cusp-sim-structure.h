@@ -34,6 +34,10 @@ double cusp_sim_root_radius (const CuspSimRootDef *root, double theta_rad, doubl
 /* Bilinear sample; returns 0 (and leaves the outputs alone) outside the grid's heights. */
 int cusp_sim_wall_sample (const CuspSimWall *wall, double theta_rad, double z_mm,
                           double *radius_mm, double *modulus_mpa_per_mm);
+/* The same with the radius' slopes (mm per rad, mm per mm). */
+int cusp_sim_wall_sample_gradient (const CuspSimWall *wall, double theta_rad, double z_mm,
+                                   double *radius_mm, double *modulus_mpa_per_mm,
+                                   double *dr_dtheta, double *dr_dz);
 
 typedef struct {
   int a, b;
@@ -79,12 +83,20 @@ typedef struct {
   double *balloon_cap_n;             /* [n] the most the balloon can push that node */
   int balloon_on;
   double balloon_ramp_mm;            /* force goes 0 -> cap over this distance */
+  double balloon_origin[3];          /* the balloon's axis: it pushes away from it */
+  double balloon_axis[3];            /* unit */
   const CuspSimWall *wall;           /* NULL: no wall */
+  double *stick_n_per_mm;            /* [n] sticking friction: a spring in the wall's tangent */
+  double *stick_anchor;              /* [n][3] plane to where the node stood; 0 = none */
+  int pin_count;                     /* springs along a direction at single nodes: the delivery */
+  int pin_node[4];                   /* system holding spin and axial slide, which frictionless */
+  double pin_dir[4][3];              /* radial contact leaves free */
+  double pin_n_per_mm;
   CuspSimBeam *beam;
 
   /* arena */
   int half_band;                     /* in dofs */
-  double *band;                      /* [6n][half_band + 1] lower band */
+  double *band;                      /* [6n][half_band + 1] lower band, see cusp_sim_band_factor */
   double *residual;                  /* [6n] */
   double *delta;                     /* [6n] */
   double *x_trial;                   /* [n][3] */
@@ -114,11 +126,20 @@ void cusp_sim_beam_elastic (const CuspSimStructure *s, const CuspSimBeam *beam, 
 CuspSimStatus cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations,
                                         double max_time_ms, double tolerance,
                                         CuspSimSolveInfo *info);
+/* Linear response of the current state's tangent to `load` ([n][6]): delta = K^-1 load. The wall
+ * and balloon terms are included as they are set; returns 0 if K is not positive definite. */
+int cusp_sim_structure_linear_response (CuspSimStructure *s, const double *load, double *delta);
+
+/* Sticking friction for the nodes in contact now: each gets a tangential spring as stiff as its
+ * wall contact, anchored where it stands (the set is frozen so the residual stays smooth). */
+void cusp_sim_structure_stick (CuspSimStructure *s);
+void cusp_sim_structure_unstick (CuspSimStructure *s);
+
 /* Residual norm of the current state (also fills contact_n). */
 double cusp_sim_structure_residual (CuspSimStructure *s, double *reference_n);
 
-/* Banded Cholesky (cusp-sim-band.c): a[i][j], j = 0..hb, holds A(i, i - j). Returns 0 if not
- * positive definite. */
+/* Banded Cholesky (cusp-sim-band.c): a[i][p], p = 0..hb, holds A(i, i - hb + p) (the diagonal
+ * at p = hb). Returns 0 if not positive definite. */
 int cusp_sim_band_factor (double *a, int n, int hb);
 void cusp_sim_band_solve (const double *a, int n, int hb, double *b);
 

@@ -173,7 +173,7 @@ typedef struct {
   CuspSimPose pose;
   int elements_per_strut;            /* 2 */
   double balloon_pressure_mpa;       /* 0.4 (4 atm nominal inflation) */
-  double residual_tolerance;         /* 1e-8, relative */
+  double residual_tolerance;         /* 1e-6, relative */
   int max_iterations;                /* Newton iterations per solve call, 60 */
   double max_time_ms;                /* 0: no time budget (deterministic) */
   double wall_angle_step_deg;        /* wall grid, 2 */
@@ -249,8 +249,10 @@ typedef struct {
   double apposition_pct;
   double max_moment_ratio;           /* max |M| / M_yield over the struts at the end */
   CuspSimLeaflet leaflet[3];
-  double left_ostium_vtc_mm;         /* displaced leaflet surface to the ostium */
+  double left_ostium_vtc_mm;         /* deformed frame's outer surface to the ostium (VTC) */
   double right_ostium_vtc_mm;
+  double left_ostium_dlc_mm;         /* displaced native leaflet to the ostium (DLC) */
+  double right_ostium_dlc_mm;
   CuspSimProfile profile;
 } CuspSimResult;
 

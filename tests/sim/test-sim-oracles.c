@@ -242,7 +242,7 @@ test_lame_tube (void)
   /* analytic modulus, then the same through a limp ring pushed by 100 mmHg */
   g_assert_cmpfloat (fabs (100.0 * MMHG_MPA / cusp_sim_wall_lame_modulus (11.5, 2.0, 2.0, 0.45)
                            / 0.5167 - 1.0), <, 0.02);
-  ring_in_tube (1e-3, 0.1, 11.5, 100.0 * MMHG_MPA, &p, &u);
+  ring_in_tube (1e-3, 0.1, 11.501, 100.0 * MMHG_MPA, &p, &u);  /* touching from the start */
   g_test_message ("Lame: inner displacement %.4f mm (oracle 0.5167), pressure %.1f Pa", u, p * 1e6);
   g_assert_cmpfloat (fabs (u / 0.5167 - 1.0), <, 0.02);
   g_assert_cmpfloat (fabs (p / (100.0 * MMHG_MPA) - 1.0), <, 0.01);
