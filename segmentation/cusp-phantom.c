@@ -538,7 +538,9 @@ place_region (const Geom *g, Rng *rng, CuspPhantomTruth *truth, CuspPhantomRegio
 
   if (volume_mm3 <= 0.0)
     return TRUE;
-  count = CLAMP ((int) ceil (volume_mm3 / 35.0), region == CUSP_PHANTOM_REGION_LVOT ? 1 : 2, 64);
+  /* LVOT nodules are smaller: they must fit between the 4 mm measurement plane and 10 mm. */
+  count = region == CUSP_PHANTOM_REGION_LVOT ? CLAMP ((int) ceil (volume_mm3 / 20.0), 1, 64)
+                                             : CLAMP ((int) ceil (volume_mm3 / 35.0), 2, 64);
   for (int i = 0; i < count; i++)
     weight_sum += weights[i] = 0.6 + 0.8 * rng_uniform (rng);
 
@@ -555,8 +557,8 @@ place_region (const Geom *g, Rng *rng, CuspPhantomTruth *truth, CuspPhantomRegio
           if (region == CUSP_PHANTOM_REGION_LVOT)
             {
               theta = 360.0 * rng_uniform (rng);
-              lo = -g->lvot_length + r + 0.5;
-              hi = -4.0 - r - 1.5;          /* clear of the LVOT measurement plane */
+              lo = -fmin (g->lvot_length, CUSP_PHANTOM_LVOT_CALCIUM_DEPTH_MM) + r + 0.25;
+              hi = -4.0 - r - 0.75;         /* clear of the LVOT measurement plane */
             }
           else
             {

@@ -68,6 +68,9 @@
 
 G_BEGIN_DECLS
 
+/* LVOT calcium nodules lie within this depth below the annulus (the measurement's LVOT region). */
+#define CUSP_PHANTOM_LVOT_CALCIUM_DEPTH_MM 10.0
+
 typedef struct {
   guint64 seed;
   double spacing_mm;                 /* isotropic voxel size */

@@ -10,6 +10,7 @@
 static const CuspCliCommand commands[] = {
   /* Subcommands register here, one line each. */
   { "devices", "list the valve device library", cusp_cli_devices },
+  { "phantom", "write a synthetic aortic-root CT and its ground truth", cusp_cli_phantom },
   { "info", "describe a CT/MR study: geometry, modality, warnings", cusp_cli_info },
   { NULL, NULL, NULL }
 };
