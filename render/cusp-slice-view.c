@@ -11,6 +11,8 @@
 #define ZOOM_PER_SCROLL_STEP 1.1
 #define SCALE_BAR_TARGET_FRACTION 0.2   /* of the view width */
 #define OVERLAY_MARGIN_PX 8
+/* Overlay text sits on a translucent dark band so it stays readable over white contrast. */
+#define OVERLAY_SPAN "<span foreground='#ececec' background='#000000' bgalpha='45%%'"
 
 typedef enum {
   DRAG_NONE,
@@ -119,9 +121,9 @@ update_letters (CuspSliceView *self)
       g_autofree char *markup = NULL;
 
       if (known)
-        markup = g_markup_printf_escaped ("<span foreground='#f0f0f0' weight='bold'>%s</span>", letter);
+        markup = g_markup_printf_escaped (OVERLAY_SPAN " weight='bold'>%s</span>", letter);
       else
-        markup = g_markup_printf_escaped ("<span foreground='#8a8a8a' weight='bold'>%s?</span>", letter);
+        markup = g_markup_printf_escaped (OVERLAY_SPAN " weight='bold' alpha='55%%'>%s?</span>", letter);
       gtk_label_set_markup (GTK_LABEL (self->letters[edge]), markup);
       gtk_widget_set_tooltip_text (self->letters[edge], known ? NULL :
         _("Orientation unknown: the file records no patient orientation, so these directions are a guess"));
@@ -131,7 +133,7 @@ update_letters (CuspSliceView *self)
 static void
 set_overlay_text (GtkWidget *label, const char *text)
 {
-  g_autofree char *markup = g_markup_printf_escaped ("<span foreground='#e8e8e8' size='small'>%s</span>", text);
+  g_autofree char *markup = g_markup_printf_escaped (OVERLAY_SPAN " size='small'>%s</span>", text);
   gtk_label_set_markup (GTK_LABEL (label), markup);
 }
 
