@@ -105,6 +105,15 @@ cusp_device_def_default (void)
 
 /* ---- validation -------------------------------------------------------------------------- */
 
+/* The file key of a sizing bound, so messages name the key the user wrote. */
+static const char *
+sizing_key (CuspSizingBasis sizing, int upper)
+{
+  if (sizing == CUSP_SIZING_BY_AREA)
+    return upper ? "annulus_area_max_mm2" : "annulus_area_min_mm2";
+  return upper ? "annulus_perimeter_max_mm" : "annulus_perimeter_min_mm";
+}
+
 /* Range check for one number: finite and in (lo, hi] (or [lo, hi] when lo_inclusive). */
 static int
 check_range (const char *file, const char *key, double v, double lo, int lo_inclusive, double hi,
@@ -227,9 +236,9 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
       || !check_range (file, "skirt_height_mm", d->skirt_height_mm, 0.0, 0, 80.0, "mm", error)
       || !check_range (file, "commissure_height_mm", d->commissure_height_mm, 0.0, 0, 80.0, "mm", error)
       || !check_range (file, "crimped_diameter_mm", d->crimped_diameter_mm, 0.0, 0, 50.0, "mm", error)
-      || !check_range (file, "sizing_min", d->sizing_min, 0.0, 0, 5000.0,
+      || !check_range (file, sizing_key (d->sizing, 0), d->sizing_min, 0.0, 0, 5000.0,
                        d->sizing == CUSP_SIZING_BY_AREA ? "mm2" : "mm", error)
-      || !check_range (file, "sizing_max", d->sizing_max, 0.0, 0, 5000.0,
+      || !check_range (file, sizing_key (d->sizing, 1), d->sizing_max, 0.0, 0, 5000.0,
                        d->sizing == CUSP_SIZING_BY_AREA ? "mm2" : "mm", error))
     return error->status;
 
@@ -287,7 +296,7 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
                        d->strut_thickness_mm, d->crimped_diameter_mm);
 
   if (d->sizing_max <= d->sizing_min)
-    FAIL_INCONSISTENT ("sizing_max", "the sizing range is empty (%g to %g)", d->sizing_min, d->sizing_max);
+    FAIL_INCONSISTENT (sizing_key (d->sizing, 1), "the sizing range is empty (%g to %g)", d->sizing_min, d->sizing_max);
   {
     /* The diameter the sizing range stands for must be near the labelled size: catches a
      * perimeter given as an area or the reverse. */
@@ -303,9 +312,9 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
         hi_mm = d->sizing_max / M_PI;
       }
     if (hi_mm < 0.6 * d->nominal_diameter_mm || lo_mm > 1.4 * d->nominal_diameter_mm)
-      FAIL_INCONSISTENT ("sizing_min", "the sizing range (annulus %.1f-%.1f mm) does not fit a %g mm valve; check the units (%s)",
-                         lo_mm, hi_mm, d->nominal_diameter_mm,
-                         d->sizing == CUSP_SIZING_BY_AREA ? "mm2 for sizing = area" : "mm for sizing = perimeter");
+      FAIL_INCONSISTENT (sizing_key (d->sizing, 0), "the sizing range (annulus %.1f-%.1f mm across) does not fit a %g mm valve; "
+                         "check the units (this key takes %s)", lo_mm, hi_mm, d->nominal_diameter_mm,
+                         d->sizing == CUSP_SIZING_BY_AREA ? "an area in mm2" : "a perimeter in mm");
   }
 #undef FAIL_INCONSISTENT
   return CUSP_DEVICE_OK;
@@ -313,7 +322,7 @@ cusp_device_def_validate (const CuspDeviceDef *d, const char *file, CuspDeviceEr
 
 /* ---- parser ------------------------------------------------------------------------------ */
 
-typedef enum { KEY_TEXT, KEY_ID, KEY_NUMBER, KEY_INT, KEY_FAMILY, KEY_MATERIAL, KEY_SIZING } KeyType;
+typedef enum { KEY_TEXT, KEY_ID, KEY_NUMBER, KEY_INT, KEY_FAMILY, KEY_MATERIAL } KeyType;
 
 typedef struct {
   const char *name;
@@ -325,8 +334,8 @@ typedef struct {
 
 enum {
   K_ID, K_NAME, K_FAMILY, K_MATERIAL, K_NOMINAL, K_HEIGHT, K_INFLOW, K_WAIST, K_OUTFLOW,
-  K_ROWS, K_CELLS, K_STRUT_W, K_STRUT_T, K_SKIRT, K_COMMISSURE, K_CRIMPED, K_SIZING,
-  K_SIZING_MIN, K_SIZING_MAX, K_SOURCE, K_NOTE,
+  K_ROWS, K_CELLS, K_STRUT_W, K_STRUT_T, K_SKIRT, K_COMMISSURE, K_CRIMPED,
+  K_AREA_MIN, K_AREA_MAX, K_PERIMETER_MIN, K_PERIMETER_MAX, K_SOURCE, K_NOTE,
   K_E, K_NU, K_YIELD, K_HARDENING, K_E_MARTENSITE, K_LOAD_START, K_LOAD_END, K_UNLOAD_START,
   K_UNLOAD_END, K_TRANSFORMATION, K_COUNT
 };
@@ -348,9 +357,11 @@ static const KeySpec keys[K_COUNT] = {
   [K_SKIRT]          = { "skirt_height_mm", KEY_NUMBER, 1, 0, 1 },
   [K_COMMISSURE]     = { "commissure_height_mm", KEY_NUMBER, 1, 0, 1 },
   [K_CRIMPED]        = { "crimped_diameter_mm", KEY_NUMBER, 1, 0, 1 },
-  [K_SIZING]         = { "sizing", KEY_SIZING, 1, 0, 1 },
-  [K_SIZING_MIN]     = { "sizing_min", KEY_NUMBER, 1, 0, 1 },
-  [K_SIZING_MAX]     = { "sizing_max", KEY_NUMBER, 1, 0, 1 },
+  /* Exactly one of the two sizing pairs: checked after the loop. */
+  [K_AREA_MIN]       = { "annulus_area_min_mm2", KEY_NUMBER, 0, 0, 1 },
+  [K_AREA_MAX]       = { "annulus_area_max_mm2", KEY_NUMBER, 0, 0, 1 },
+  [K_PERIMETER_MIN]  = { "annulus_perimeter_min_mm", KEY_NUMBER, 0, 0, 1 },
+  [K_PERIMETER_MAX]  = { "annulus_perimeter_max_mm", KEY_NUMBER, 0, 0, 1 },
   [K_SOURCE]         = { "source", KEY_TEXT, 1, 1, 1 },
   [K_NOTE]           = { "note", KEY_TEXT, 0, 1, 1 },
   [K_E]              = { "youngs_modulus_gpa", KEY_NUMBER, 0, 0, 1e9 },
@@ -573,21 +584,35 @@ cusp_device_def_parse (const char *text, size_t length, const char *file_name, C
             set_error (error, status = CUSP_DEVICE_ERROR_BAD_VALUE, line_no,
                        "%s:%d: key 'material': '%s' is not cobalt_chromium or nitinol", file, line_no, value);
           break;
-        case KEY_SIZING:
-          if (strcmp (value, "area") == 0)
-            values[k].integer = CUSP_SIZING_BY_AREA;
-          else if (strcmp (value, "perimeter") == 0)
-            values[k].integer = CUSP_SIZING_BY_PERIMETER;
-          else
-            set_error (error, status = CUSP_DEVICE_ERROR_BAD_VALUE, line_no,
-                       "%s:%d: key 'sizing': '%s' is not area or perimeter", file, line_no, value);
-          break;
         }
     }
 
   for (int k = 0; k < K_COUNT && status == CUSP_DEVICE_OK; k++)
     if (keys[k].required && !seen[k])
       set_error (error, status = CUSP_DEVICE_ERROR_MISSING_KEY, 0, "%s: missing key '%s'", file, keys[k].name);
+
+  if (status == CUSP_DEVICE_OK)
+    {
+      /* Sizing: an area pair (balloon-expandable charts) or a perimeter pair (self-expanding
+       * charts), whole, and not both: the unit then follows from the keys. */
+      int area = seen[K_AREA_MIN] + seen[K_AREA_MAX];
+      int perimeter = seen[K_PERIMETER_MIN] + seen[K_PERIMETER_MAX];
+      if (area > 0 && perimeter > 0)
+        set_error (error, status = CUSP_DEVICE_ERROR_INCONSISTENT, seen_line[seen[K_PERIMETER_MIN] ? K_PERIMETER_MIN : K_PERIMETER_MAX],
+                   "%s:%d: key '%s': give the annulus sizing range as an area or as a perimeter, not both", file,
+                   seen_line[seen[K_PERIMETER_MIN] ? K_PERIMETER_MIN : K_PERIMETER_MAX],
+                   keys[seen[K_PERIMETER_MIN] ? K_PERIMETER_MIN : K_PERIMETER_MAX].name);
+      else if (area == 0 && perimeter == 0)
+        set_error (error, status = CUSP_DEVICE_ERROR_MISSING_KEY, 0,
+                   "%s: missing key 'annulus_area_min_mm2' (with annulus_area_max_mm2) or 'annulus_perimeter_min_mm' "
+                   "(with annulus_perimeter_max_mm)", file);
+      else if (area == 1 || perimeter == 1)
+        {
+          int missing = area == 1 ? (seen[K_AREA_MIN] ? K_AREA_MAX : K_AREA_MIN)
+                                  : (seen[K_PERIMETER_MIN] ? K_PERIMETER_MAX : K_PERIMETER_MIN);
+          set_error (error, status = CUSP_DEVICE_ERROR_MISSING_KEY, 0, "%s: missing key '%s'", file, keys[missing].name);
+        }
+    }
 
   if (status == CUSP_DEVICE_OK)
     {
@@ -619,9 +644,9 @@ cusp_device_def_parse (const char *text, size_t length, const char *file_name, C
       d.skirt_height_mm = values[K_SKIRT].number;
       d.commissure_height_mm = values[K_COMMISSURE].number;
       d.crimped_diameter_mm = values[K_CRIMPED].number;
-      d.sizing = (CuspSizingBasis) values[K_SIZING].integer;
-      d.sizing_min = values[K_SIZING_MIN].number;
-      d.sizing_max = values[K_SIZING_MAX].number;
+      d.sizing = seen[K_AREA_MIN] ? CUSP_SIZING_BY_AREA : CUSP_SIZING_BY_PERIMETER;
+      d.sizing_min = values[d.sizing == CUSP_SIZING_BY_AREA ? K_AREA_MIN : K_PERIMETER_MIN].number;
+      d.sizing_max = values[d.sizing == CUSP_SIZING_BY_AREA ? K_AREA_MAX : K_PERIMETER_MAX].number;
       snprintf (d.source, sizeof d.source, "%s", values[K_SOURCE].text);
       snprintf (d.notes, sizeof d.notes, "%s", values[K_NOTE].text);
       if (seen[K_E]) d.material.youngs_modulus_pa = values[K_E].number;

@@ -26,9 +26,8 @@
  *   skirt_height_mm = 8                   # outer sealing skirt, measured from the inflow edge
  *   commissure_height_mm = 18             # leaflet (commissure post) top, from the inflow edge
  *   crimped_diameter_mm = 7
- *   sizing = area                         # | perimeter
- *   sizing_min = 430                      # mm2 when sizing = area, mm when sizing = perimeter
- *   sizing_max = 546
+ *   annulus_area_min_mm2 = 430            # sizing range: this area pair (balloon-expandable
+ *   annulus_area_max_mm2 = 546            # charts) OR annulus_perimeter_min_mm / _max_mm
  *   source = ...                          # free text, may repeat (lines are joined)
  *   note = ...                            # free text, may repeat
  *
@@ -130,7 +129,8 @@ typedef struct {
   double crimped_diameter_mm;
 
   CuspSizingBasis sizing;
-  double sizing_min;                 /* mm2 (area) or mm (perimeter), see `sizing` */
+  double sizing_min;                 /* mm2 (area) or mm (perimeter), see `sizing`; from the
+                                      * annulus_area_* or annulus_perimeter_* keys */
   double sizing_max;
 
   char source[CUSP_DEVICE_TEXT_MAX]; /* where the numbers come from */

@@ -36,9 +36,8 @@ static const char *good_text =
   "skirt_height_mm = 9\n"
   "commissure_height_mm = 16\n"
   "crimped_diameter_mm = 6.5\n"
-  "sizing = area\n"
-  "sizing_min = 430\n"
-  "sizing_max = 546\n"
+  "annulus_area_min_mm2 = 430\n"
+  "annulus_area_max_mm2 = 546\n"
   "source = test\n";
 
 /* good_text with the line starting with `key =` replaced by `replacement` (NULL: deleted), or
@@ -175,7 +174,7 @@ typedef struct {
 } BadCase;
 
 static const BadCase bad_cases[] = {
-  { "unknown-key.device", NULL, "colour = red", NULL, NULL, CUSP_DEVICE_ERROR_UNKNOWN_KEY, "unknown key 'colour'", 22 },
+  { "unknown-key.device", NULL, "colour = red", NULL, NULL, CUSP_DEVICE_ERROR_UNKNOWN_KEY, "unknown key 'colour'", 21 },
   { "missing-key.device", "height_mm", NULL, NULL, NULL, CUSP_DEVICE_ERROR_MISSING_KEY, "missing key 'height_mm'", -1 },
   { "word.device", "height_mm", "height_mm = twenty", NULL, NULL, CUSP_DEVICE_ERROR_NOT_A_NUMBER, "key 'height_mm': 'twenty' is not a number", 7 },
   { "nan.device", "height_mm", "height_mm = nan", NULL, NULL, CUSP_DEVICE_ERROR_NOT_A_NUMBER, "'nan' is not a number", 7 },
@@ -191,15 +190,20 @@ static const BadCase bad_cases[] = {
   { "wide-strut-cells.device", "strut_width_mm", "strut_width_mm = 1.2", "cells_per_row", "cells_per_row = 40", CUSP_DEVICE_ERROR_INCONSISTENT, "do not fit 40 cells", 13 },
   { "crimped.device", "crimped_diameter_mm", "crimped_diameter_mm = 26", NULL, NULL, CUSP_DEVICE_ERROR_INCONSISTENT, "key 'crimped_diameter_mm': the crimped diameter 26 mm must be below", 17 },
   { "skirt.device", "skirt_height_mm", "skirt_height_mm = 25", NULL, NULL, CUSP_DEVICE_ERROR_INCONSISTENT, "reaches above the frame", 15 },
-  { "twice.device", NULL, "height_mm = 21", NULL, NULL, CUSP_DEVICE_ERROR_DUPLICATE_KEY, "key 'height_mm' given twice (first on line 7)", 22 },
+  { "twice.device", NULL, "height_mm = 21", NULL, NULL, CUSP_DEVICE_ERROR_DUPLICATE_KEY, "key 'height_mm' given twice (first on line 7)", 21 },
   { "family.device", "family", "family = balloon", NULL, NULL, CUSP_DEVICE_ERROR_BAD_VALUE, "'balloon' is not balloon_expandable", 4 },
   { "no-equals.device", "height_mm", "height_mm 20", NULL, NULL, CUSP_DEVICE_ERROR_SYNTAX, "expected 'key = value'", 7 },
   { "empty-value.device", "height_mm", "height_mm =", NULL, NULL, CUSP_DEVICE_ERROR_BAD_VALUE, "has no value", 7 },
   { "se-cocr.device", "family", "family = self_expanding", NULL, NULL, CUSP_DEVICE_ERROR_INCONSISTENT, "must be superelastic", 5 },
-  { "units.device", "sizing", "sizing = perimeter", NULL, NULL, CUSP_DEVICE_ERROR_INCONSISTENT, "check the units", 19 },
-  { "wrong-material-key.device", NULL, "martensite_modulus_gpa = 20", NULL, NULL, CUSP_DEVICE_ERROR_UNKNOWN_KEY, "does not apply to material cobalt_chromium", 22 },
+  { "units.device", "annulus_area_min_mm2", "annulus_perimeter_min_mm = 430", "annulus_area_max_mm2", "annulus_perimeter_max_mm = 546",
+    CUSP_DEVICE_ERROR_INCONSISTENT, "key 'annulus_perimeter_min_mm': the sizing range (annulus 136.9-173.8 mm across)", 18 },
+  { "both-sizings.device", NULL, "annulus_perimeter_min_mm = 75", NULL, NULL, CUSP_DEVICE_ERROR_INCONSISTENT, "not both", 21 },
+  { "half-sizing.device", "annulus_area_max_mm2", NULL, NULL, NULL, CUSP_DEVICE_ERROR_MISSING_KEY, "missing key 'annulus_area_max_mm2'", -1 },
+  { "no-sizing.device", "annulus_area_min_mm2", NULL, "annulus_area_max_mm2", "# no sizing", CUSP_DEVICE_ERROR_MISSING_KEY,
+    "missing key 'annulus_area_min_mm2' (with annulus_area_max_mm2) or 'annulus_perimeter_min_mm'", -1 },
+  { "wrong-material-key.device", NULL, "martensite_modulus_gpa = 20", NULL, NULL, CUSP_DEVICE_ERROR_UNKNOWN_KEY, "does not apply to material cobalt_chromium", 21 },
   { "bad-id.device", "id", "id = Test 26", NULL, NULL, CUSP_DEVICE_ERROR_BAD_VALUE, "may hold only", 2 },
-  { "nu.device", NULL, "poisson_ratio = 0.6", NULL, NULL, CUSP_DEVICE_ERROR_OUT_OF_RANGE, "key 'poisson_ratio'", 22 },
+  { "nu.device", NULL, "poisson_ratio = 0.6", NULL, NULL, CUSP_DEVICE_ERROR_OUT_OF_RANGE, "key 'poisson_ratio'", 21 },
 };
 
 static char *
