@@ -115,6 +115,7 @@ typedef struct {
   CuspDeviceFamily family;
   CuspMaterial material;
 
+  /* Diameters are OUTER diameters of the frame (strut outer surface), as sizing charts use. */
   double nominal_diameter_mm;        /* the labelled size */
   double height_mm;                  /* frame height, inflow edge to outflow edge */
   double inflow_diameter_mm;         /* free (unconstrained) diameters along the frame; */
