@@ -239,9 +239,9 @@ describe_group (std::vector<Slice> &slices, CuspDicomSeries *series)
                 uneven = true;
             }
           if (missing > 0)
-            add_warning (series, g_strdup_printf ("About %d slices seem to be missing: there are gaps of up to "
-                                                  "%.3g mm where slices are %.3g mm apart.",
-                                                  missing, hi, median));
+            add_warning (series, g_strdup_printf ("About %d %s to be missing: there are gaps of up to "
+                                                  "%.3g mm where slices are %.3g mm apart.", missing,
+                                                  missing == 1 ? "slice seems" : "slices seem", hi, median));
           if (uneven)
             add_warning (series, g_strdup_printf ("Slice spacing is not uniform (%.3g to %.3g mm); the volume "
                                                   "uses the mean, %.3g mm, so distances across slices are "

@@ -6,6 +6,7 @@
 #include "cusp-error.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 void
@@ -73,6 +74,47 @@ read_head (const char *path, guint8 *buffer, gsize size, GError **error)
   return (gssize) got;
 }
 
+/* A single-file .nii must hold all the voxels its header announces: ITK would read past the end
+ * without complaint. (A .nii.gz cannot be checked without inflating it; zlib reports it.) */
+static gboolean
+check_nifti_size (const char *path, const guint8 *head, gboolean swapped, GError **error)
+{
+  gint16 dim[8], bitpix;
+  float vox_offset;
+  guint64 expected;
+  GStatBuf st;
+
+  if (g_str_has_suffix (path, ".gz") || g_str_has_suffix (path, ".GZ") || g_stat (path, &st) != 0)
+    return TRUE;
+  memcpy (dim, head + 40, sizeof dim);
+  memcpy (&bitpix, head + 72, sizeof bitpix);
+  memcpy (&vox_offset, head + 108, sizeof vox_offset);
+  if (swapped)
+    {
+      guint32 bits;
+      for (int i = 0; i < 8; i++)
+        dim[i] = (gint16) GUINT16_SWAP_LE_BE ((guint16) dim[i]);
+      bitpix = (gint16) GUINT16_SWAP_LE_BE ((guint16) bitpix);
+      memcpy (&bits, &vox_offset, 4);
+      bits = GUINT32_SWAP_LE_BE (bits);
+      memcpy (&vox_offset, &bits, 4);
+    }
+  if (dim[0] < 1 || dim[0] > 7 || bitpix <= 0 || !(vox_offset >= 0.0f && vox_offset < 1e9f))
+    return TRUE;                              /* malformed: let ITK word the error */
+  expected = (guint64) bitpix / 8;
+  for (int d = 1; d <= dim[0]; d++)
+    expected *= (guint64) MAX (dim[d], 1);
+  expected += (guint64) vox_offset;
+  if ((guint64) st.st_size < expected)
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                   "“%s” is truncated: it holds %" G_GUINT64_FORMAT " bytes of the %" G_GUINT64_FORMAT
+                   " its header announces", path, (guint64) st.st_size, expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 sniff_nifti (const char *path, const guint8 *head, gssize got, CuspHeaderFacts *facts, GError **error)
 {
@@ -102,6 +144,8 @@ sniff_nifti (const char *path, const guint8 *head, gssize got, CuspHeaderFacts *
       qform_code = (gint16) GUINT16_SWAP_LE_BE ((guint16) qform_code);
       sform_code = (gint16) GUINT16_SWAP_LE_BE ((guint16) sform_code);
     }
+  if (memcmp (head + 344, "n+1", 4) == 0 && !check_nifti_size (path, head, swapped, error))
+    return FALSE;
   /* An Analyze header (no "n+1"/"ni1" magic) has no orientation at all. */
   facts->orientation_known = (memcmp (head + 344, "n+1", 4) == 0 || memcmp (head + 344, "ni1", 4) == 0) &&
                              (qform_code > 0 || sform_code > 0);

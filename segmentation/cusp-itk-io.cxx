@@ -530,11 +530,17 @@ read_any (const char *path, const char *series_uid, const Progress &progress, GE
   return read_file (path, progress, error);
 }
 
-// One line of an ITK exception, without the file/line noise ITK puts in front.
+// One line of an ITK exception, without the "ITK ERROR: Class(0x...): " noise in front.
 std::string
 exception_text (const itk::ExceptionObject &e)
 {
   std::string text = e.GetDescription ();
+  const std::string noise = "ITK ERROR: ";
+  if (text.compare (0, noise.size (), noise) == 0)
+    {
+      size_t close = text.find ("): ");
+      text = close != std::string::npos ? text.substr (close + 3) : text.substr (noise.size ());
+    }
   for (char &c : text)
     if (c == '\n' || c == '\r')
       c = ' ';
@@ -737,12 +743,17 @@ cusp_image_read_with_progress (const char *path, const char *series_uid, CuspIma
     }
   catch (const itk::ExceptionObject &e)
     {
-      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "Could not read “%s”: %s", path,
-                   exception_text (e).c_str ());
+      // ITK reports a failed buffer allocation as a plain exception; it is a memory problem.
+      std::string text = exception_text (e);
+      bool memory = text.find ("allocate memory") != std::string::npos;
+      g_set_error (error, CUSP_ERROR, memory ? CUSP_ERROR_OUT_OF_MEMORY : CUSP_ERROR_INVALID_INPUT,
+                   "Could not read “%s”: %s%s", path, text.c_str (),
+                   memory ? " (the file may claim an impossible image size)" : "");
     }
   catch (const std::bad_alloc &)
     {
-      g_set_error (error, CUSP_ERROR, CUSP_ERROR_OUT_OF_MEMORY, "Not enough memory to read “%s”", path);
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_OUT_OF_MEMORY,
+                   "Not enough memory to read “%s” (the file may claim an impossible image size)", path);
     }
   catch (const std::exception &e)
     {

@@ -66,12 +66,35 @@ typedef struct {
   rlim_t address_space_bytes;            /* 0: no limit */
 } ChildLimits;
 
+typedef struct {
+  GDestroyNotify notify;
+  gpointer data;
+} Notify;
+
+static gboolean
+run_notify (gpointer user_data)
+{
+  Notify *n = user_data;
+
+  n->notify (n->data);
+  g_free (n);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 job_free (gpointer data)
 {
   Job *job = data;
 
-  if (job->progress_notify)
+  /* The last reference may drop on the worker thread: free the caller's data on its context. */
+  if (job->progress_notify && job->context)
+    {
+      Notify *n = g_new (Notify, 1);
+      n->notify = job->progress_notify;
+      n->data = job->progress_data;
+      g_main_context_invoke (job->context, run_notify, n);
+    }
+  else if (job->progress_notify)
     job->progress_notify (job->progress_data);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_mutex_clear (&job->lock);
