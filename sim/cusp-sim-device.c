@@ -860,6 +860,45 @@ cusp_device_library_find (const CuspDeviceLibrary *library, const char *id)
   return NULL;
 }
 
+CuspDeviceStatus
+cusp_device_sizing_check (const CuspDeviceDef *def, double area_mm2, double perimeter_mm, CuspSizingCheck *out,
+                          CuspDeviceError *error)
+{
+  CuspSizingCheck c;
+  double d;
+
+  if (def == NULL || out == NULL)
+    {
+      set_error (error, CUSP_DEVICE_ERROR_INVALID_ARGUMENT, 0, "no device or no output given");
+      return CUSP_DEVICE_ERROR_INVALID_ARGUMENT;
+    }
+  if (!isfinite (area_mm2) || !isfinite (perimeter_mm) || area_mm2 <= 0.0 || perimeter_mm <= 0.0
+      || area_mm2 > 5000.0 || perimeter_mm > 500.0)
+    {
+      set_error (error, CUSP_DEVICE_ERROR_OUT_OF_RANGE, 0,
+                 "annulus area %g mm2 and perimeter %g mm are not a measurement (expected finite, positive)",
+                 area_mm2, perimeter_mm);
+      return CUSP_DEVICE_ERROR_OUT_OF_RANGE;
+    }
+  /* The isoperimetric inequality P^2 >= 4 pi A: a closed curve cannot hold more area. 1e-9 lets a
+   * perfect circle through. */
+  if (perimeter_mm * perimeter_mm < 4.0 * M_PI * area_mm2 * (1.0 - 1e-9))
+    {
+      set_error (error, CUSP_DEVICE_ERROR_INCONSISTENT, 0,
+                 "annulus area %g mm2 cannot fit inside a perimeter of %g mm (a circle of that perimeter holds %.0f mm2)",
+                 area_mm2, perimeter_mm, perimeter_mm * perimeter_mm / (4.0 * M_PI));
+      return CUSP_DEVICE_ERROR_INCONSISTENT;
+    }
+  d = def->nominal_diameter_mm;
+  c.annulus_value = def->sizing == CUSP_SIZING_BY_AREA ? area_mm2 : perimeter_mm;
+  c.fit = c.annulus_value < def->sizing_min ? CUSP_SIZING_ANNULUS_TOO_SMALL
+          : c.annulus_value > def->sizing_max ? CUSP_SIZING_ANNULUS_TOO_LARGE : CUSP_SIZING_IN_RANGE;
+  c.area_oversizing_pct = (M_PI * d * d / 4.0 / area_mm2 - 1.0) * 100.0;
+  c.perimeter_oversizing_pct = (M_PI * d / perimeter_mm - 1.0) * 100.0;
+  *out = c;
+  return CUSP_DEVICE_OK;
+}
+
 const char *
 cusp_device_family_to_string (CuspDeviceFamily family)
 {

@@ -185,6 +185,26 @@ void cusp_device_library_clear (CuspDeviceLibrary *library);
 /* The device with this id, or NULL. */
 const CuspDeviceDef *cusp_device_library_find (const CuspDeviceLibrary *library, const char *id);
 
+/* Where a measured annulus falls in a device's sizing chart. */
+typedef enum {
+  CUSP_SIZING_IN_RANGE = 0,
+  CUSP_SIZING_ANNULUS_TOO_SMALL,     /* below sizing_min: the valve is too big */
+  CUSP_SIZING_ANNULUS_TOO_LARGE      /* above sizing_max: the valve is too small */
+} CuspSizingFit;
+
+typedef struct {
+  CuspSizingFit fit;
+  double annulus_value;              /* the measurement the chart uses: area mm2 or perimeter mm */
+  double area_oversizing_pct;        /* (pi d^2 / 4 / annulus area - 1) x 100 (DOMAIN.md 4) */
+  double perimeter_oversizing_pct;   /* (pi d / annulus perimeter - 1) x 100 */
+} CuspSizingCheck;
+
+/* Checks a measured annulus (area mm2 and perimeter mm, both > 0, perimeter at least that of a
+ * circle of that area) against the device's chart; the bounds are inclusive. */
+CuspDeviceStatus cusp_device_sizing_check (const CuspDeviceDef *def, double annulus_area_mm2,
+                                           double annulus_perimeter_mm, CuspSizingCheck *out,
+                                           CuspDeviceError *error);
+
 const char *cusp_device_family_to_string (CuspDeviceFamily family);   /* "balloon_expandable" ... */
 const char *cusp_device_material_to_string (CuspMaterialKind kind);   /* "cobalt_chromium" ... */
 const char *cusp_device_sizing_to_string (CuspSizingBasis sizing);    /* "area" | "perimeter" */

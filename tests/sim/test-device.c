@@ -369,6 +369,58 @@ test_locale_independent (void)
   setlocale (LC_NUMERIC, saved);
 }
 
+/* The SCCT 2019 charts (DOMAIN.md 3), inclusive at both ends, and the oversizing formulas of
+ * DOMAIN.md 4: a 26 mm valve on a 442.44 mm2 annulus is pi 13^2 / 442.44 - 1 = 20.0 % oversized. */
+static void
+test_sizing_check (void)
+{
+  g_autofree char *dir = builtin_dir ();
+  const char *dirs[] = { dir };
+  CuspDeviceLibrary lib;
+  const CuspDeviceDef *s26, *e29;
+  CuspSizingCheck c;
+  CuspDeviceError err;
+
+  cusp_device_library_load (&lib, dirs, 1);
+  s26 = cusp_device_library_find (&lib, "sapien3-class-26");
+  e29 = cusp_device_library_find (&lib, "evolut-class-29");
+  g_assert_nonnull (s26);
+  g_assert_nonnull (e29);
+
+  /* Area chart 430-546 mm2; perimeters chosen consistent with each area (circle + 2 %). */
+#define PERIM(a) (1.02 * 2.0 * sqrt (G_PI * (a)))
+  g_assert_cmpint (cusp_device_sizing_check (s26, 430.0, PERIM (430.0), &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_IN_RANGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 546.0, PERIM (546.0), &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_IN_RANGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 429.9, PERIM (429.9), &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_ANNULUS_TOO_SMALL);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 546.1, PERIM (546.1), &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_ANNULUS_TOO_LARGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, G_PI * 169.0 / 1.2, 80.0, &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpfloat_with_epsilon (c.area_oversizing_pct, 20.0, 1e-9);
+  g_assert_cmpfloat (c.annulus_value, ==, G_PI * 169.0 / 1.2);
+
+  /* Perimeter chart 72.3-81.7 mm; the area plays no part in the fit. */
+  g_assert_cmpint (cusp_device_sizing_check (e29, 400.0, 72.3, &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_IN_RANGE);
+  g_assert_cmpfloat_with_epsilon (c.perimeter_oversizing_pct, (G_PI * 29.0 / 72.3 - 1.0) * 100.0, 1e-9);
+  g_assert_cmpint (cusp_device_sizing_check (e29, 400.0, 72.2, &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_ANNULUS_TOO_SMALL);
+  g_assert_cmpint (cusp_device_sizing_check (e29, 500.0, 81.8, &c, &err), ==, CUSP_DEVICE_OK);
+  g_assert_cmpint (c.fit, ==, CUSP_SIZING_ANNULUS_TOO_LARGE);
+#undef PERIM
+
+  /* Impossible measurements. */
+  g_assert_cmpint (cusp_device_sizing_check (s26, NAN, 75.0, &c, &err), ==, CUSP_DEVICE_ERROR_OUT_OF_RANGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 450.0, -75.0, &c, &err), ==, CUSP_DEVICE_ERROR_OUT_OF_RANGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 450.0, INFINITY, &c, &err), ==, CUSP_DEVICE_ERROR_OUT_OF_RANGE);
+  g_assert_cmpint (cusp_device_sizing_check (s26, 450.0, 60.0, &c, &err), ==, CUSP_DEVICE_ERROR_INCONSISTENT);
+  g_assert_nonnull (strstr (err.message, "cannot fit inside a perimeter"));
+  g_assert_cmpint (cusp_device_sizing_check (NULL, 450.0, 80.0, &c, &err), ==, CUSP_DEVICE_ERROR_INVALID_ARGUMENT);
+  cusp_device_library_clear (&lib);
+}
+
 static void
 test_fuzz (void)
 {
@@ -451,6 +503,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/device/malformed-files", test_malformed_files);
   g_test_add_func ("/sim/device/library-dirs", test_library_dirs);
   g_test_add_func ("/sim/device/locale-independent", test_locale_independent);
+  g_test_add_func ("/sim/device/sizing-check", test_sizing_check);
   g_test_add_func ("/sim/device/fuzz", test_fuzz);
   return g_test_run ();
 }
