@@ -74,6 +74,13 @@ cusp_grid_voxel_count (const CuspGrid *grid)
   return (gsize) grid->dims[0] * grid->dims[1] * grid->dims[2];
 }
 
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 /* Trilinear sample; -G_MAXFLOAT outside the grid so rays stop at the border. */
 static double
 sample (const CuspLandmarkInput *in, const double p[3])
@@ -179,13 +186,6 @@ direction_at (const double e1[3], const double e2[3], double theta, double out[3
     out[c] = cos (theta) * e1[c] + sin (theta) * e2[c];
 }
 
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* Circular median of half-width `half` (in samples): removes single rays escaping through
  * coronary ostia or gaps. */
 static void
@@ -273,7 +273,13 @@ section_radius (const CuspLandmarkInput *in, double c[3], const double n[3], gbo
         far += r[k] >= RAY_MAX_MM - 1e-6;
       *open = far > SECTION_RAYS / 4;
     }
-  return sqrt (MAX (area, 0) / G_PI);
+  /* The median ray, not the area: where a neighbour (pulmonary trunk, left atrium) touches the
+   * root through a wall thinner than a voxel, up to half the rays may escape into it. */
+  double sorted[SECTION_RAYS];
+  memcpy (sorted, r, sizeof sorted);
+  qsort (sorted, SECTION_RAYS, sizeof (double), compare_double);
+  (void) area;
+  return sorted[SECTION_RAYS / 2];
 }
 
 /* Resamples the polyline at 1 mm; returns the count. */
@@ -562,6 +568,13 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       }
   /* STJ, sinus and annulus between the LV and the top: narrowest above the LV (LVOT/annulus),
    * then the widest above it (sinus), then the narrowest above that (STJ). */
+  if (g_getenv ("CUSP_SEG_DEBUG"))
+    {
+      g_printerr ("profile (m_lv %d, r_asc %.1f):", m_lv, r_asc);
+      for (int m = 0; m < count; m += 2)
+        g_printerr (" %d:%.1f%s(%.0f,%.0f,%.0f)", m, smooth[m], open[m] ? "o" : "", pts[m].p[0], pts[m].p[1], pts[m].p[2]);
+      g_printerr ("\n");
+    }
   int m_ann = -1, m_sin = -1, m_stj = -1;
   for (int m = m_lv + 1; m < MIN (count - 1, m_lv + 35); m++)
     if (m_ann < 0 || smooth[m] < smooth[m_ann])
@@ -614,21 +627,31 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
 
   /* Re-centre the root part in sections normal to the root axis (the path's own sections are
    * oblique where it bends into the LV); the path above the STJ is kept as it is. */
+  g_autoptr(GArray) line_radius = g_array_new (FALSE, FALSE, sizeof (double));
   {
     g_autoptr(GArray) axis_line = g_array_new (FALSE, FALSE, sizeof (Vec3));
     for (double h = -15; h <= h_stj0 + 5; h += 0.5)
       {
         Vec3 c;
         axis_center_at (line, base, axis, h, c.p);
-        section_radius (in, c.p, axis, TRUE, NULL);
+        double r = section_radius (in, c.p, axis, TRUE, NULL);
         g_array_append_val (axis_line, c);
+        g_array_append_val (line_radius, r);
       }
     for (guint m = 0; m < line->len; m++)
       {
         double d[3];
         v_sub (pts[m].p, base, d);
         if (v_dot (d, axis) > h_stj0 + 5.5)
-          g_array_append_val (axis_line, pts[m]);
+          {
+            double t[3], c[3];
+            v_sub (pts[MIN (line->len - 1, m + 3)].p, pts[m >= 3 ? m - 3 : 0].p, t);
+            v_normalize (t);
+            memcpy (c, pts[m].p, sizeof c);
+            double r = section_radius (in, c, t, FALSE, NULL);
+            g_array_append_val (axis_line, pts[m]);
+            g_array_append_val (line_radius, r);
+          }
       }
     g_array_set_size (line, 0);
     g_array_append_vals (line, axis_line->data, axis_line->len);
@@ -887,7 +910,10 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   stride = MAX (1, stride);
   lm->centerline_count = 0;
   for (int m = 0; m < root_count && lm->centerline_count < CUSP_LANDMARKS_MAX_CENTERLINE; m += stride)
-    memcpy (lm->centerline_mm[lm->centerline_count++], pts[m].p, sizeof (double) * 3);
+    {
+      result->centerline_radius_mm[lm->centerline_count] = g_array_index (line_radius, double, m);
+      memcpy (lm->centerline_mm[lm->centerline_count++], pts[m].p, sizeof (double) * 3);
+    }
 
   memcpy (result->annulus_center_mm, center, sizeof center);
   memcpy (result->annulus_normal, normal, sizeof normal);

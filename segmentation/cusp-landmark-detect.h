@@ -46,6 +46,8 @@ typedef struct {
   double stj_radius_mm;
   double ascending_radius_mm;
   gboolean ostia_found[2];       /* left, right */
+  /* median section radius at each landmarks.centerline point (robust to touching neighbours) */
+  double centerline_radius_mm[CUSP_LANDMARKS_MAX_CENTERLINE];
 } CuspLandmarkResult;
 
 /* FALSE + CUSP_ERROR_FAILED with a message in words when the profile shows no aortic root. */

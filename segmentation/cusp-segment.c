@@ -11,6 +11,7 @@
 #define COARSE_SPACING_MM 2.0
 #define FINE_SPACING_MM 0.5
 #define MIN_BLOOD_POOL_MM3 15000.0   /* an aortic root + LVOT alone holds > 15 mL */
+#define CORE_EROSION_MM 3.0          /* cuts partial-volume bridges between touching vessels */
 
 typedef struct {
   CuspGrid grid;
@@ -238,14 +239,26 @@ hu_model (const GridImage *g, IntensityModel *model, GError **error)
   for (int b = 0; b < BINS; b++)
     for (int w = MAX (0, b - 3); w <= MIN (BINS - 1, b + 3); w++)
       smooth[b] += hist[w] / 7;
+  /* the highest local maximum (over +-50 HU) in 120..900 HU: the soft-tissue mode's tail can be
+   * taller than the blood mode at 120 HU, but it is not a peak there */
   int peak = -1;
   for (int b = (120 - LO) / BIN; b <= (900 - LO) / BIN; b++)
-    if (peak < 0 || smooth[b] > smooth[peak])
-      peak = b;
+    {
+      gboolean local_max = smooth[b] > 0;
+      for (int w = MAX (0, b - 5); w <= MIN (BINS - 1, b + 5) && local_max; w++)
+        local_max = smooth[w] <= smooth[b];
+      if (local_max && (peak < 0 || smooth[b] > smooth[peak]))
+        peak = b;
+    }
+  if (peak < 0)
+    peak = (120 - LO) / BIN;
   const double peak_hu = LO + (peak + 0.5) * BIN;
   const int below = peak - 100 / BIN;
   gsize n_pool = 0;
   const double pool = mean_in (g->values, count, peak_hu - 100, peak_hu + 150, &n_pool);
+  if (g_getenv ("CUSP_SEG_DEBUG"))
+    g_printerr ("hu model: peak %.0f HU (%.0f vs %.0f below), pool %.0f HU over %.0f mL\n", peak_hu,
+                smooth[peak], smooth[below], pool, n_pool * voxel_mm3 / 1000);
   if (peak <= (120 - LO) / BIN + 1 || smooth[peak] < 1.3 * smooth[below] || n_pool * voxel_mm3 < MIN_BLOOD_POOL_MM3)
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
@@ -299,6 +312,13 @@ intensity_model (const GridImage *g, IntensityModel *model, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Threshold for connectivity only (see coarse_centerline). */
+static double
+connect_threshold (const IntensityModel *model)
+{
+  return model->tissue_mean + 0.3 * (model->lumen_mean - model->tissue_mean);
 }
 
 /* ---- aorta search on the coarse grid ------------------------------------------------------ */
@@ -361,8 +381,10 @@ slice_blobs (const CuspGrid *g, const guint8 *mask, const float *distance, int k
       blob.center[0] /= n;
       blob.center[1] /= n;
       blob.area_mm2 = n * pixel_mm2;
-      blob.round = blob.radius_mm >= 7 && blob.radius_mm <= 25
-                   && blob.area_mm2 <= 1.8 * G_PI * blob.radius_mm * blob.radius_mm;
+      /* the mask is the pool eroded by CORE_EROSION_MM: compare with the eroded disc */
+      double core = blob.radius_mm - CORE_EROSION_MM;
+      blob.round = blob.radius_mm >= 7 && blob.radius_mm <= 25 && core > 0
+                   && blob.area_mm2 <= 1.8 * G_PI * core * core + 4 * pixel_mm2;
       g_array_append_val (blobs, blob);
     }
   return blobs;
@@ -627,13 +649,13 @@ typedef struct {
 
 static gboolean
 coarse_centerline (const GridImage *coarse, const IntensityModel *model, const CuspSegmentOptions *options,
-                   CoarseResult *result, GError **error)
+                   CoarseResult *result, GPtrArray *warnings, GError **error)
 {
   const CuspGrid *g = &coarse->grid;
   const gsize count = cusp_grid_voxel_count (g);
   g_autofree guint8 *mask = g_new (guint8, count);
   g_autofree float *distance = g_new (float, count);
-  double seed_mm[3], top_mm[3], r_ref;
+  double seed_mm[3], top_mm[3], r_ref, bottom_z = 0;
 
   for (gsize v = 0; v < count; v++)
     mask[v] = coarse->values[v] >= model->threshold;
@@ -675,16 +697,27 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
     }
   else
     {
-      g_autoptr(GArray) tubes = find_tubes (g, mask, distance);
+      /* Axial blobs of the pool eroded by 3 mm: touching vessels (aorta, pulmonary trunk, SVC)
+       * share partial-volume voxels at the threshold and would merge into one blob. */
+      g_autofree guint8 *core = g_new (guint8, count);
+      for (gsize v = 0; v < count; v++)
+        core[v] = distance[v] >= CORE_EROSION_MM;
+      g_autoptr(GArray) tubes = find_tubes (g, core, distance);
       const Tube *best = NULL;
       double best_score = -G_MAXDOUBLE;
       for (guint t = 0; t < tubes->len; t++)
         {
           const Tube *tube = &g_array_index (tubes, Tube, t);
           double length = (tube->k_top - tube->k_bottom) * g->spacing_mm[2];
+          if (g_getenv ("CUSP_SEG_DEBUG") && length >= 10)
+            g_printerr ("tube: length %.0f r %.1f area %.0f opens %d bottom %d top (%.0f %.0f %.0f) bottom (%.0f %.0f %.0f)\n",
+                        length, tube->radius_mm, tube->area_mm2, tube->opens, tube->reaches_bottom,
+                        tube->top_mm[0], tube->top_mm[1], tube->top_mm[2], tube->bottom_mm[0],
+                        tube->bottom_mm[1], tube->bottom_mm[2]);
           if (length < 14 || tube->reaches_bottom || tube->radius_mm < 7)
             continue;
-          double score = tube->radius_mm + (tube->opens ? 10 : 0);
+          /* wide, long, and opening into a chamber; the LVOT can look like a short tube too */
+          double score = tube->radius_mm + length / 10 + (tube->opens ? 3 : 0);
           if (score > best_score)
             {
               best_score = score;
@@ -700,14 +733,32 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
         }
       memcpy (seed_mm, best->middle_mm, sizeof seed_mm);
       memcpy (top_mm, best->top_mm, sizeof top_mm);
+      bottom_z = best->bottom_mm[2];
       r_ref = best->radius_mm;
     }
 
   /* The thick part of the pool connected to the aorta: partial-volume bridges to other chambers
    * and the coronaries are thinner than ~45 % of the aortic radius. */
+  /* From here on the pool is taken at a lower threshold, 30 % of the way up from tissue to blood:
+   * closed (diastolic) leaflets are thinner than a voxel and fall just below the lumen threshold,
+   * which would cut the aorta off the LV; the thickness test below still rejects thin bridges. */
+  for (gsize v = 0; v < count; v++)
+    mask[v] = coarse->values[v] >= connect_threshold (model);
+  if (!cusp_itk_signed_distance (mask, g->dims, g->spacing_mm, distance, error))
+    return FALSE;
   g_autofree guint8 *thick = g_new (guint8, count);
   for (gsize v = 0; v < count; v++)
     thick[v] = distance[v] >= 0.45 * r_ref;
+  if (!options->has_seed)
+    {
+      /* Nothing above the tube's top slice: that is where the arch begins, and through the arch
+       * the descending aorta would pass for a chamber. */
+      double top_index[3];
+      cusp_grid_lps_to_index (g, top_mm, top_index);
+      for (gsize v = 0; v < count; v++)
+        if ((double) (v / ((gsize) g->dims[0] * g->dims[1])) > top_index[2] + 0.5)
+          thick[v] = 0;
+    }
   gsize seed_voxel = lps_to_voxel (g, seed_mm);
   gsize top_voxel = lps_to_voxel (g, top_mm);
   if (!keep_component (g, thick, seed_voxel))
@@ -719,39 +770,39 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
   if (!thick[top_voxel])
     top_voxel = seed_voxel;
 
-  /* The LV: the first chamber (inscribed radius >= 1.25 x the aorta's) the geodesic from the
-   * aorta reaches; its deepest point is the path's lower end. */
+  /* The LV: the widest inscribed sphere below the aorta's lower end, slightly penalised by its
+   * geodesic cost from the aorta (the LA, reached only through the LV, scores lower than the LV;
+   * the sinuses are narrower than the LV). Costs run ~2.5 per mm along the middle of a vessel. */
   Geodesic from_aorta = { 0 };
   geodesic_from (g, thick, distance, r_ref, seed_voxel, &from_aorta);
-  gsize entry = G_MAXSIZE;
-  for (gsize v = 0; v < count; v++)
-    if (thick[v] && distance[v] >= 1.25 * r_ref && from_aorta.cost[v] < G_MAXFLOAT
-        && (entry == G_MAXSIZE || from_aorta.cost[v] < from_aorta.cost[entry]))
-      entry = v;
+  const double below_z = (options->has_seed ? seed_mm[2] : bottom_z) - 25;
   gsize lv = G_MAXSIZE;
-  if (entry != G_MAXSIZE)
+  double lv_score = -G_MAXDOUBLE;
+  for (gsize v = 0; v < count; v++)
     {
-      g_autofree guint8 *chamber = g_new (guint8, count);
-      for (gsize v = 0; v < count; v++)
-        chamber[v] = thick[v] && distance[v] >= 1.25 * r_ref;
-      keep_component (g, chamber, entry);
-      for (gsize v = 0; v < count; v++)
-        if (chamber[v] && (lv == G_MAXSIZE || distance[v] > distance[lv]))
-          lv = v;
-    }
-  else
-    {
-      /* No chamber in the image: the far end of the path below the aorta. */
-      double seed_z = seed_mm[2];
-      for (gsize v = 0; v < count; v++)
+      if (!thick[v] || from_aorta.cost[v] >= G_MAXFLOAT)
+        continue;
+      double p[3];
+      voxel_to_lps (g, v, p);
+      if (p[2] > below_z)
+        continue;
+      double score = distance[v] - 0.02 * from_aorta.cost[v];
+      if (score > lv_score)
         {
-          double p[3];
-          voxel_to_lps (g, v, p);
-          if (thick[v] && p[2] < seed_z && from_aorta.cost[v] < G_MAXFLOAT
-              && (lv == G_MAXSIZE || from_aorta.cost[v] > from_aorta.cost[lv]))
-            lv = v;
+          lv_score = score;
+          lv = v;
         }
     }
+  if (g_getenv ("CUSP_SEG_DEBUG") && lv != G_MAXSIZE)
+    {
+      double p[3];
+      voxel_to_lps (g, lv, p);
+      g_printerr ("lv (%.0f %.0f %.0f) D %.1f cost %.0f; seed (%.0f %.0f %.0f) r_ref %.1f below_z %.0f\n", p[0], p[1], p[2],
+                  distance[lv], from_aorta.cost[lv], seed_mm[0], seed_mm[1], seed_mm[2], r_ref, below_z);
+    }
+  if (lv != G_MAXSIZE && distance[lv] < 1.1 * r_ref)
+    g_ptr_array_add (warnings, g_strdup ("No heart chamber wider than the aorta was found below it: "
+                                         "the LVOT end of the centerline may be short"));
   if (lv == G_MAXSIZE)
     {
       geodesic_clear (&from_aorta);
@@ -834,36 +885,36 @@ distance_to_axis (const CuspLandmarkResult *lm, const double p[3])
   return sqrt (s);
 }
 
-static double
-distance_to_points (const double (*points)[3], int count, const double p[3])
-{
-  double best = G_MAXDOUBLE;
-  for (int m = 0; m < count; m++)
-    {
-      double s = 0;
-      for (int a = 0; a < 3; a++)
-        s += (p[a] - points[m][a]) * (p[a] - points[m][a]);
-      best = MIN (best, s);
-    }
-  return sqrt (best);
-}
-
 typedef struct {
   double h_bottom, h_top;          /* lumen kept between these heights above the annulus */
-  double root_radius_mm;           /* lateral bound from the root axis up to the STJ */
-  double aorta_radius_mm;          /* lateral bound from the centerline above it */
 } Clip;
 
+/* Inside the clip heights and within 1.25 x the local median section radius + 2 mm of the
+ * nearest centerline point: sinus lobes reach ~1.2 x the median, while a neighbour touching the
+ * root (pulmonary trunk, atria) lies farther out. */
 static gboolean
 inside_clip (const CuspLandmarkResult *lm, const Clip *clip, const double p[3])
 {
   double h = height_above (lm, p);
   if (h < clip->h_bottom || h > clip->h_top)
     return FALSE;
-  if (h <= lm->stj_height_mm + 3)
-    return distance_to_axis (lm, p) <= (h < 0 ? 1.5 * lm->annulus_radius_mm + 3 : clip->root_radius_mm);
-  return distance_to_points ((const double (*)[3]) lm->landmarks.centerline_mm,
-                             lm->landmarks.centerline_count, p) <= clip->aorta_radius_mm;
+  double best = G_MAXDOUBLE;
+  int best_m = 0;
+  for (int m = 0; m < lm->landmarks.centerline_count; m++)
+    {
+      const double *c = lm->landmarks.centerline_mm[m];
+      double s = (p[0] - c[0]) * (p[0] - c[0]) + (p[1] - c[1]) * (p[1] - c[1]) + (p[2] - c[2]) * (p[2] - c[2]);
+      if (s < best)
+        {
+          best = s;
+          best_m = m;
+        }
+    }
+  /* below the annulus the path may run into a chamber: never wider than the annulus allows */
+  double r_cap = h < 0 ? 1.2 * lm->annulus_radius_mm
+                       : 1.3 * MAX (lm->annulus_radius_mm, MAX (lm->stj_radius_mm, lm->ascending_radius_mm));
+  double bound = 1.25 * MIN (lm->centerline_radius_mm[best_m], r_cap) + 2;
+  return best <= bound * bound;
 }
 
 /* Lumen on the fine grid: the blood pool grown from the centerline inside the clip, then opened
@@ -1095,7 +1146,7 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
     return NULL;
 
   /* 2-3. Aorta and centerline on the coarse grid; a first landmark pass to place the root. */
-  if (!coarse_centerline (&coarse, &model, &options, &path, error))
+  if (!coarse_centerline (&coarse, &model, &options, &path, warnings, error))
     return NULL;
   CuspLandmarkResult coarse_lm;
   {
@@ -1179,8 +1230,7 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   if (!report (progress, progress_data, cancellable, 0.75, "Cutting the lumen", error))
     return NULL;
 
-  Clip clip = { -15, MIN (lm.stj_height_mm + 45, 200), 1.8 * lm.stj_radius_mm + 6,
-                1.5 * lm.ascending_radius_mm + 3 };
+  Clip clip = { -15, MIN (lm.stj_height_mm + 45, 200) };
   g_autofree float *grown_distance = g_new (float, fine_count);
   const double open_mm = CLAMP (0.3 * lm.annulus_radius_mm, 1.5, 3.0);
   g_autofree guint8 *lumen = fine_lumen (&fine.grid, blood, &lm, &clip, open_mm, grown_distance, error);
@@ -1202,7 +1252,34 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   if (!report (progress, progress_data, cancellable, 0.85, "Labelling calcium", error))
     return NULL;
 
-  /* 6. Labels on the image's own grid: lumen from the fine mask, calcium at native resolution. */
+  /* Calcium candidates on the fine grid: bright components near the lumen no larger than 3 mL.
+   * Larger ones are dense contrast (an undiluted SVC, > 1000 HU on arterial CT) or bone. */
+  g_autofree guint8 *fine_calcium = g_new0 (guint8, fine_count);
+  if (hu)
+    {
+      g_autofree int32_t *components = g_new (int32_t, fine_count);
+      for (gsize v = 0; v < fine_count; v++)
+        fine_calcium[v] = fine.values[v] >= calcium_threshold - 100 && grown_distance[v] >= -5.0;
+      int n = cusp_itk_label_components (fine_calcium, fine.grid.dims, components, error);
+      if (n < 0)
+        return NULL;
+      g_autofree gsize *sizes = g_new0 (gsize, n + 1);
+      for (gsize v = 0; v < fine_count; v++)
+        sizes[components[v]]++;
+      const double voxel_mm3 = fine.grid.spacing_mm[0] * fine.grid.spacing_mm[1] * fine.grid.spacing_mm[2];
+      int dropped = 0;
+      for (int c = 1; c <= n; c++)
+        dropped += sizes[c] * voxel_mm3 > 3000;
+      for (gsize v = 0; v < fine_count; v++)
+        fine_calcium[v] = components[v] > 0 && sizes[components[v]] * voxel_mm3 <= 3000;
+      if (dropped > 0)
+        g_ptr_array_add (warnings, g_strdup_printf ("%d large bright structure(s) next to the root "
+                                                    "(dense contrast or bone) were not counted as calcium",
+                                                    dropped));
+    }
+
+  /* 6. Labels on the image's own grid: lumen from the fine mask; calcium at native resolution
+   * where the image itself passes the threshold inside an accepted candidate. */
   CuspVolume *labels = cusp_volume_new (CUSP_VOXEL_INT16, image->dims, error);
   if (labels == NULL)
     return NULL;
@@ -1249,7 +1326,8 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
           gsize fv = grid_index (&fine.grid, f[0], f[1], f[2]);
           gsize iv = ((gsize) k * image->dims[1] + j) * image->dims[0] + i;
           CuspLabel label = lumen[fv] ? CUSP_LABEL_LUMEN : CUSP_LABEL_BACKGROUND;
-          if (hu && grown_distance[fv] >= -4.0 && cusp_volume_get_value (image, i, j, k) >= calcium_threshold)
+          if (hu && grown_distance[fv] >= -4.0 && fine_calcium[fv]
+              && cusp_volume_get_value (image, i, j, k) >= calcium_threshold)
             {
               double h = height_above (&lm, p);
               if (h >= clip.h_bottom && h <= clip.h_top)

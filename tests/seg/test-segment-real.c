@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-segment-real.c: the real contrast CT end to end without a click, and the cardiac MR.
+ * Both read from $CUSP_SHARED_DATA and skip with a message where that folder is absent. */
+#include "cusp-error.h"
+#include "cusp-image-io.h"
+#include "cusp-segment.h"
+
+#include <math.h>
+#include <string.h>
+
+static char *
+shared_path (const char *relative)
+{
+  const char *root = g_getenv ("CUSP_SHARED_DATA");
+  if (root == NULL)
+    return NULL;
+  char *path = g_build_filename (root, relative, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+static double
+height_above (const CuspSegmentation *seg, const double p[3])
+{
+  double c[3] = { 0, 0, 0 }, h = 0;
+  for (int cusp = 0; cusp < CUSP_CUSP_COUNT; cusp++)
+    for (int a = 0; a < 3; a++)
+      c[a] += seg->landmarks.hinge_mm[cusp][a] / 3;
+  for (int a = 0; a < 3; a++)
+    h += (p[a] - c[a]) * seg->annulus_normal[a];
+  return h;
+}
+
+/* Area of the lumen label in the plane parallel to the hinge plane at `offset_mm`, sampled on a
+ * 0.25 mm grid around the hinge centre (nearest label voxel), connected to the centre. */
+static double
+plane_lumen_area (const CuspVolume *image, const CuspSegmentation *seg, double offset_mm)
+{
+  const CuspVolume *labels = seg->labels;
+  double c[3] = { 0, 0, 0 }, e1[3], e2[3];
+  const double *n = seg->annulus_normal;
+  enum { HALF = 160 };
+  const double step = 0.25;
+  g_autofree guint8 *inside = g_new0 (guint8, (2 * HALF + 1) * (2 * HALF + 1));
+  for (int cusp = 0; cusp < CUSP_CUSP_COUNT; cusp++)
+    for (int a = 0; a < 3; a++)
+      c[a] += seg->landmarks.hinge_mm[cusp][a] / 3 + offset_mm * n[a] / 3;
+  double ref[3] = { 1, 0, 0 }, d = n[0];
+  for (int a = 0; a < 3; a++)
+    e1[a] = ref[a] - d * n[a];
+  double len = sqrt (e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
+  for (int a = 0; a < 3; a++)
+    e1[a] /= len;
+  e2[0] = n[1] * e1[2] - n[2] * e1[1];
+  e2[1] = n[2] * e1[0] - n[0] * e1[2];
+  e2[2] = n[0] * e1[1] - n[1] * e1[0];
+  for (int v = -HALF; v <= HALF; v++)
+    for (int u = -HALF; u <= HALF; u++)
+      {
+        double p[3], x[3];
+        for (int a = 0; a < 3; a++)
+          p[a] = c[a] + u * step * e1[a] + v * step * e2[a];
+        cusp_volume_lps_to_index (labels, p, x);
+        int i = (int) lround (x[0]), j = (int) lround (x[1]), k = (int) lround (x[2]);
+        if (i < 0 || j < 0 || k < 0 || i >= labels->dims[0] || j >= labels->dims[1] || k >= labels->dims[2])
+          continue;
+        inside[(v + HALF) * (2 * HALF + 1) + u + HALF] = cusp_volume_get_value (labels, i, j, k) == CUSP_LABEL_LUMEN;
+      }
+  /* flood from the centre so other vessels cut by the plane do not count */
+  g_autofree int *stack = g_new (int, (2 * HALF + 1) * (2 * HALF + 1));
+  int top = 0, count = 0, start = HALF * (2 * HALF + 1) + HALF;
+  if (!inside[start])
+    return 0;
+  inside[start] = 2;
+  stack[top++] = start;
+  while (top > 0)
+    {
+      int cell = stack[--top], u = cell % (2 * HALF + 1), v = cell / (2 * HALF + 1);
+      count++;
+      const int du[4] = { 1, -1, 0, 0 }, dv[4] = { 0, 0, 1, -1 };
+      for (int q = 0; q < 4; q++)
+        {
+          int u2 = u + du[q], v2 = v + dv[q];
+          if (u2 < 0 || v2 < 0 || u2 > 2 * HALF || v2 > 2 * HALF)
+            continue;
+          int c2 = v2 * (2 * HALF + 1) + u2;
+          if (inside[c2] == 1)
+            {
+              inside[c2] = 2;
+              stack[top++] = c2;
+            }
+        }
+    }
+  (void) image;
+  return count * step * step;
+}
+
+static void
+print_point (const char *name, const CuspSegmentation *seg, const double p[3])
+{
+  g_test_message ("%-14s (%7.1f %7.1f %7.1f) mm LPS, %5.1f mm above the hinge plane", name, p[0], p[1],
+                  p[2], height_above (seg, p));
+}
+
+static void
+test_real_ct (void)
+{
+  g_autofree char *path = shared_path ("ct-aortic-root/ct-aortic-root.nii.gz");
+  if (path == NULL)
+    {
+      g_test_skip ("CUSP_SHARED_DATA/ct-aortic-root is absent (fresh clone without shared data)");
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) image = cusp_image_read_in_process (path, NULL, &error);
+  g_assert_no_error (error);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(CuspSegmentation) seg = cusp_segment_root (image, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("segmentation + landmarks: %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  for (guint w = 0; w < seg->warnings->len; w++)
+    g_test_message ("warning: %s", (const char *) g_ptr_array_index (seg->warnings, w));
+
+  const CuspLandmarks *lm = &seg->landmarks;
+  g_test_message ("lumen mean %.0f HU, tissue %.0f HU, lumen threshold %.0f HU, calcium threshold %.0f HU",
+                  seg->lumen_mean, seg->tissue_mean, seg->lumen_threshold, seg->calcium_threshold);
+  const char *cusp_names[] = { "hinge L", "hinge R", "hinge N" };
+  const char *comm_names[] = { "comm L-R", "comm R-N", "comm N-L" };
+  for (int c = 0; c < 3; c++)
+    print_point (cusp_names[c], seg, lm->hinge_mm[c]);
+  for (int c = 0; c < 3; c++)
+    print_point (comm_names[c], seg, lm->commissure_mm[c]);
+  print_point ("left ostium", seg, lm->left_ostium_mm);
+  print_point ("right ostium", seg, lm->right_ostium_mm);
+  print_point ("STJ centre", seg, lm->stj_center_mm);
+  g_test_message ("annulus normal (%.2f %.2f %.2f), STJ radius %.1f mm", seg->annulus_normal[0],
+                  seg->annulus_normal[1], seg->annulus_normal[2], seg->stj_radius_mm);
+  double lumen = cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_LUMEN);
+  double calcium = cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_LEAFLET)
+                   + cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_LVOT)
+                   + cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_WALL);
+  g_test_message ("lumen %.1f mL, calcium %.0f mm3", lumen / 1000, calcium);
+
+  /* CUSP_SEG_DUMP=FILE.nii.gz keeps the label volume for looking at it */
+  if (g_getenv ("CUSP_SEG_DUMP") != NULL)
+    {
+      cusp_image_write (seg->labels, g_getenv ("CUSP_SEG_DUMP"), &error);
+      g_assert_no_error (error);
+    }
+
+  /* an adult contrast CT: enhancement 200-700 HU, thresholds in between */
+  g_assert_cmpfloat (seg->lumen_mean, >, 200);
+  g_assert_cmpfloat (seg->lumen_mean, <, 700);
+  g_assert_false (seg->intensity_based);
+  /* the aorta runs superior from the LV */
+  g_assert_cmpfloat (seg->annulus_normal[2], >, 0.3);
+  /* STJ 10-35 mm above the hinges, the ostia above the hinges and below 30 mm */
+  double h_stj = height_above (seg, lm->stj_center_mm);
+  g_assert_cmpfloat (h_stj, >, 10);
+  g_assert_cmpfloat (h_stj, <, 35);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat (fabs (height_above (seg, lm->hinge_mm[c])), <, 1e-6);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat (height_above (seg, lm->commissure_mm[c]), >, 5);
+  g_assert_cmpfloat (seg->stj_radius_mm, >, 9);
+  g_assert_cmpfloat (seg->stj_radius_mm, <, 22);
+  g_assert_cmpfloat (lumen, >, 30000);
+  g_assert_cmpfloat (lumen, <, 250000);
+
+  /* an adult annulus: the lumen area in the hinge plane */
+  double area = plane_lumen_area (image, seg, 0);
+  double lvot_area = plane_lumen_area (image, seg, -4);
+  g_test_message ("hinge-plane lumen area %.0f mm2 (area-derived diameter %.1f mm), 4 mm below %.0f mm2",
+                  area, 2 * sqrt (area / G_PI), lvot_area);
+  g_assert_cmpfloat (area, >, 300);
+  g_assert_cmpfloat (area, <, 800);
+}
+
+/* The MR: first without a click; when that is refused it must say "click inside the aortic
+ * root", and one click inside the ascending aorta must then succeed. */
+static void
+test_mr (void)
+{
+  g_autofree char *path = shared_path ("mr-cardiac-dicom");
+  if (path == NULL)
+    {
+      g_test_skip ("CUSP_SHARED_DATA/mr-cardiac-dicom is absent (fresh clone without shared data)");
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) image = cusp_image_read_in_process (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (image->hounsfield);
+  g_autoptr(GError) auto_error = NULL;
+  g_autoptr(CuspSegmentation) automatic = cusp_segment_root (image, NULL, NULL, NULL, NULL, &auto_error);
+  if (automatic != NULL)
+    {
+      g_test_message ("MR segmented without a click (threshold %.0f, intensity based)", automatic->lumen_threshold);
+      g_assert_true (automatic->intensity_based);
+      g_assert_cmpfloat (automatic->calcium_threshold, ==, 0);
+      return;
+    }
+  g_test_message ("MR without a click: %s", auto_error->message);
+  g_assert_nonnull (strstr (auto_error->message, "click inside the aortic root"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/seg/real/ct-aortic-root", test_real_ct);
+  g_test_add_func ("/seg/real/mr-cardiac", test_mr);
+  return g_test_run ();
+}
