@@ -3,6 +3,7 @@
  * for the anatomy and the coordinate frame. */
 #include "cusp-phantom.h"
 #include "cusp-error.h"
+#include "cusp-vec3.h"
 
 #include <math.h>
 #include <string.h>
@@ -46,22 +47,6 @@ typedef struct {
   double hu[TISSUE_COUNT];
 } Geom;
 
-static inline double dot3 (const double a[3], const double b[3]) { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2]; }
-
-static void
-cross3 (const double a[3], const double b[3], double out[3])
-{
-  double r[3] = { a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0] };
-  memcpy (out, r, sizeof r);
-}
-
-static void
-normalize3 (double v[3])
-{
-  double len = sqrt (dot3 (v, v));
-  for (int i = 0; i < 3; i++)
-    v[i] /= len;
-}
 
 /* p = c + h n + rho (cos t r0 + sin t q0) */
 static void
@@ -131,8 +116,8 @@ lumen_radius (const Geom *g, double ct, double st, double h)
 static inline double
 lv_q (const Geom *g, const double d[3], double grow_mm)
 {
-  double along = dot3 (d, g->lv_axis);
-  double perp2 = dot3 (d, d) - along * along;
+  double along = cusp_vec3_dot (d, g->lv_axis);
+  double perp2 = cusp_vec3_dot (d, d) - along * along;
   double l = g->lv_semi_long + grow_mm, s = g->lv_semi_short + grow_mm;
   return along * along / (l * l) + perp2 / (s * s);
 }
@@ -141,8 +126,8 @@ static Tissue
 tissue_at (const Geom *g, const double p[3])
 {
   double d[3] = { p[0] - g->c[0], p[1] - g->c[1], p[2] - g->c[2] };
-  double h = dot3 (d, g->n);
-  double x = dot3 (d, g->r0), y = dot3 (d, g->q0);
+  double h = cusp_vec3_dot (d, g->n);
+  double x = cusp_vec3_dot (d, g->r0), y = cusp_vec3_dot (d, g->q0);
   double rho = sqrt (x * x + y * y);
   double ct = rho > 1e-9 ? x / rho : 1.0, st = rho > 1e-9 ? y / rho : 0.0;
   double radius = lumen_radius (g, ct, st, h);
@@ -153,7 +138,7 @@ tissue_at (const Geom *g, const double p[3])
       {
         const CuspPhantomNodule *nod = &g->nodules[i];
         double e[3] = { p[0] - nod->center_mm[0], p[1] - nod->center_mm[1], p[2] - nod->center_mm[2] };
-        if (dot3 (e, e) < nod->radius_mm * nod->radius_mm)
+        if (cusp_vec3_dot (e, e) < nod->radius_mm * nod->radius_mm)
           return TISSUE_CALCIUM;
       }
 
@@ -162,8 +147,8 @@ tissue_at (const Geom *g, const double p[3])
   for (int k = 0; k < 2; k++)
     {
       double e[3] = { p[0] - g->cor_origin[k][0], p[1] - g->cor_origin[k][1], p[2] - g->cor_origin[k][2] };
-      double s = dot3 (e, g->cor_dir[k]);
-      if (s >= 0.0 && s <= g->cor_length[k] && dot3 (e, e) - s * s < g->cor_radius[k] * g->cor_radius[k])
+      double s = cusp_vec3_dot (e, g->cor_dir[k]);
+      if (s >= 0.0 && s <= g->cor_length[k] && cusp_vec3_dot (e, e) - s * s < g->cor_radius[k] * g->cor_radius[k])
         return TISSUE_LUMEN;
     }
   for (int i = 0; i < 3; i++)
@@ -463,11 +448,11 @@ build_geom (Geom *g, const CuspPhantomDef *def)
   memset (g, 0, sizeof *g);
   memcpy (g->c, def->annulus_center_mm, sizeof g->c);
   root_axis (def, g->n);
-  along = dot3 (anterior, g->n);
+  along = cusp_vec3_dot (anterior, g->n);
   for (int i = 0; i < 3; i++)
     g->r0[i] = anterior[i] - along * g->n[i];
-  normalize3 (g->r0);
-  cross3 (g->n, g->r0, g->q0);
+  cusp_vec3_normalize (g->r0);
+  cusp_vec3_cross (g->n, g->r0, g->q0);
 
   g->a = sqrt (def->annulus_area_mm2 / (G_PI * (1.0 - def->eccentricity)));
   g->b = g->a * (1.0 - def->eccentricity);
@@ -482,7 +467,7 @@ build_geom (Geom *g, const CuspPhantomDef *def)
   g->h_top = def->extent_above_mm + 20.0;
   g->h_bottom = -def->extent_below_mm - 20.0;
 
-  normalize3 (apex);
+  cusp_vec3_normalize (apex);
   memcpy (g->lv_axis, apex, sizeof apex);
   g->lv_semi_long = 40.0;
   g->lv_semi_short = 20.0 + 0.3 * g->a;
@@ -522,7 +507,7 @@ nodule_fits (const CuspPhantomNodule *nodules, int count, const double c[3], dou
     {
       double e[3] = { c[0] - nodules[i].center_mm[0], c[1] - nodules[i].center_mm[1], c[2] - nodules[i].center_mm[2] };
       double gap = nodules[i].radius_mm + r + 0.5;
-      if (dot3 (e, e) < gap * gap)
+      if (cusp_vec3_dot (e, e) < gap * gap)
         return FALSE;
     }
   return TRUE;
@@ -661,7 +646,7 @@ build_truth (Geom *g, CuspPhantomTruth *truth, GError **error)
     {
       const CuspPhantomNodule *nod = &truth->nodules[i];
       double d[3] = { nod->center_mm[0] - g->c[0], nod->center_mm[1] - g->c[1], nod->center_mm[2] - g->c[2] };
-      double h = dot3 (d, g->n);
+      double h = cusp_vec3_dot (d, g->n);
       h_lo = fmin (h_lo, h - nod->radius_mm);
       h_hi = fmax (h_hi, h + nod->radius_mm);
     }
