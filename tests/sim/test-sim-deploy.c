@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-sim-deploy.c: whole deployments on the analytic root: physics sanity (oversizing seals and
+ * leaks less, a deeper implant presses the septum harder, a lower coronary trips its flag),
+ * warm starts, budgets, determinism with a golden hash, bad input and a fuzz run. */
+#include "cusp-sim.h"
+#include "cusp-sim-flow.h"
+#include "cusp-sim-risk.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+/* The hash of the default deployment (26 mm balloon-expandable, depth 3 mm), measured with this
+ * code on x86-64 (gcc 12, no -ffast-math). A change of the model or the solver changes it on
+ * purpose: re-measure with `test-sim-deploy --verbose -p /sim/deploy/determinism`. */
+#define GOLDEN_HASH G_GUINT64_CONSTANT (0xea8953fa0ffcee1f)
+
+static CuspDeviceDef
+load_device (const char *id)
+{
+  const char *root = g_getenv ("CUSP_SOURCE_ROOT");
+  g_autofree char *path = NULL;
+  CuspDeviceDef def;
+  CuspDeviceError err;
+
+  if (root == NULL)
+    root = g_getenv ("G_TEST_SRCDIR") != NULL ? g_getenv ("G_TEST_SRCDIR") : ".";
+  path = g_strdup_printf ("%s/data/devices/%s.device", root, id);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_free (path);
+      path = g_strdup_printf ("%s/../../data/devices/%s.device", root, id);
+    }
+  memset (&err, 0, sizeof err);
+  if (cusp_device_def_load_file (path, &def, &err) != CUSP_DEVICE_OK)
+    g_error ("cannot load %s: %s", path, err.message);
+  return def;
+}
+
+static CuspSimWorld *
+make_world (const CuspSimWorldDef *def)
+{
+  CuspSimStatus st;
+  char msg[CUSP_SIM_MESSAGE_MAX] = "";
+  CuspSimWorld *w = cusp_sim_world_create (def, &st, msg);
+
+  if (w == NULL)
+    g_error ("world: %s (%s)", msg, cusp_sim_error_string (st));
+  return w;
+}
+
+static void
+assert_result_finite (const CuspSimResult *r)
+{
+  const double v[] = { r->residual, r->inflow.dmin_mm, r->inflow.dmax_mm, r->mid.dmin_mm,
+                       r->outflow.dmax_mm, r->inflow.expansion_pct, r->peak_contact_pressure_pa,
+                       r->annulus_peak_areal_stretch, r->septum_mean_pressure_pa,
+                       r->septum_peak_pressure_pa, r->implant_depth_mm, r->apposition_pct,
+                       r->max_moment_ratio, r->left_ostium_vtc_mm, r->right_ostium_vtc_mm,
+                       r->left_ostium_dlc_mm, r->right_ostium_dlc_mm };
+
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    g_assert_true (isfinite (v[i]));
+  for (int i = 0; i < 3 * r->node_count; i++)
+    g_assert_true (isfinite (r->node_position_mm[i]));
+  for (int i = 0; i < r->gap.angle_count * r->gap.height_count; i++)
+    g_assert_true (isfinite (r->gap.gap_mm[i]) && r->gap.gap_mm[i] >= 0.0);
+  for (int i = 0; i < r->wall_angle_count * r->wall_height_count; i++)
+    g_assert_true (isfinite (r->wall_pressure_pa[i]) && r->wall_pressure_pa[i] >= 0.0);
+}
+
+static void
+test_balloon_default (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *w = make_world (&def);
+  const CuspSimResult *r;
+
+  g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+  r = cusp_sim_world_result (w);
+  g_test_message ("26 mm in the 21.5 x 24.5 mm annulus: %d iterations, residual %.2g, %.1f ms; "
+                  "inflow %.2f-%.2f mm (%.1f %%), apposition %.0f %%, peak %.0f Pa, stretch %.3f",
+                  r->total_iterations, r->residual, r->solve_ms, r->inflow.dmin_mm,
+                  r->inflow.dmax_mm, r->inflow.expansion_pct, r->apposition_pct,
+                  r->peak_contact_pressure_pa, r->annulus_peak_areal_stretch);
+  g_assert_true (r->converged);
+  g_assert_cmpfloat (r->residual, <=, def.residual_tolerance);
+  assert_result_finite (r);
+  /* the annulus (21.5-24.5 mm) holds the 26 mm frame below nominal, and the frame recoils */
+  g_assert_cmpfloat (r->inflow.dmax_mm, <, 26.0);
+  g_assert_cmpfloat (r->inflow.dmin_mm, >, 23.0);
+  g_assert_cmpfloat (r->inflow.dmax_mm - r->inflow.dmin_mm, >, 0.1);     /* elliptic annulus */
+  g_assert_cmpfloat (r->peak_contact_pressure_pa, >, 0.0);
+  g_assert_cmpfloat (r->annulus_peak_areal_stretch, >, 1.0);
+  g_assert_cmpfloat (r->max_moment_ratio, >, 0.0);
+  cusp_sim_world_destroy (w);
+}
+
+/* A free frame (no wall) recoils by the elastic springback of its plastic hinge moment. */
+static void
+test_balloon_free_recoil (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *w;
+  const CuspSimResult *r;
+
+  def.root.annulus_dmin_mm = def.root.annulus_dmax_mm = 32.0;     /* nothing to touch */
+  def.root.lvot_diameter_mm = 32.0;
+  def.root.sinus_diameter_mm = 40.0;
+  def.root.stj_diameter_mm = 34.0;
+  w = make_world (&def);
+  g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+  r = cusp_sim_world_result (w);
+  g_test_message ("free recoil: %.3f mm (%.2f %%)", 26.0 - r->mid.mean_mm,
+                  100.0 - r->mid.expansion_pct);
+  g_assert_true (r->converged);
+  g_assert_cmpfloat (r->peak_contact_pressure_pa, ==, 0.0);
+  /* balloon-expandable frames recoil a few per cent (bench data: 2-6 %) */
+  g_assert_cmpfloat (r->mid.expansion_pct, <, 99.5);
+  g_assert_cmpfloat (r->mid.expansion_pct, >, 90.0);
+  cusp_sim_world_destroy (w);
+}
+
+static double
+regurgitant_volume (const CuspSimResult *r, double *eroa)
+{
+  CuspGapMap map;
+  CuspLeakResult leak;
+  CuspFlowError err;
+
+  memset (&map, 0, sizeof map);
+  map.gap_mm = r->gap.gap_mm;
+  map.angle_count = r->gap.angle_count;
+  map.height_count = r->gap.height_count;
+  map.angle_step_deg = r->gap.angle_step_deg;
+  map.height_step_mm = r->gap.height_step_mm;
+  map.height0_mm = r->gap.height0_mm;
+  map.annulus_row = r->gap.annulus_row;
+  map.seal_row_begin = 0;
+  map.seal_row_end = r->gap.height_count;
+  map.seal_radius_mm = r->gap.seal_radius_mm;
+  memset (&err, 0, sizeof err);
+  g_assert_cmpint (cusp_flow_analyze (&map, NULL, NULL, &leak, &err), ==, 0);
+  *eroa = leak.eroa_cm2;
+  return leak.regurgitant_volume_ml;
+}
+
+static void
+test_oversize_seals_better (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  double appos[2], volume[2], eroa[2];
+  const char *ids[2] = { "sapien3-class-20", "sapien3-class-26" };
+
+  for (int k = 0; k < 2; k++)
+    {
+      CuspSimWorld *w;
+      const CuspSimResult *r;
+      def.device = load_device (ids[k]);
+      w = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      g_assert_true (r->converged);
+      assert_result_finite (r);
+      appos[k] = r->apposition_pct;
+      volume[k] = regurgitant_volume (r, &eroa[k]);
+      g_test_message ("%s: apposition %.1f %%, regurgitant volume %.2f mL, EROA %.3f cm2", ids[k],
+                      appos[k], volume[k], eroa[k]);
+      cusp_sim_world_destroy (w);
+    }
+  g_assert_cmpfloat (appos[1], >, appos[0]);
+  g_assert_cmpfloat (volume[1], <, volume[0]);
+}
+
+static void
+test_deeper_presses_septum (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *w = make_world (&def);
+  CuspSimPose pose = def.pose;
+  double p[3];
+  const double depths[3] = { 1.0, 3.0, 6.0 };
+
+  for (int k = 0; k < 3; k++)
+    {
+      const CuspSimResult *r;
+      pose.depth_mm = depths[k];
+      g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      g_assert_true (r->converged);
+      p[k] = r->septum_mean_pressure_pa;
+      g_test_message ("depth %.1f mm: implant depth %.2f mm, septal pressure %.0f Pa (peak %.0f)",
+                      depths[k], r->implant_depth_mm, p[k], r->septum_peak_pressure_pa);
+      g_assert_cmpfloat (fabs (r->implant_depth_mm - depths[k]), <, 1.0);
+    }
+  g_assert_cmpfloat (p[1], >, p[0]);
+  g_assert_cmpfloat (p[2], >, p[1]);
+  cusp_sim_world_destroy (w);
+}
+
+static void
+test_self_expanding (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *w;
+  const CuspSimResult *r;
+
+  def.device = load_device ("evolut-class-26");
+  def.pose.depth_mm = 4.0;
+  w = make_world (&def);
+  g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+  r = cusp_sim_world_result (w);
+  g_test_message ("Evolut-class 26 at 4 mm: %d iterations, %.1f ms, inflow %.2f-%.2f mm, "
+                  "apposition %.0f %%, peak %.0f Pa", r->total_iterations, r->solve_ms,
+                  r->inflow.dmin_mm, r->inflow.dmax_mm, r->apposition_pct,
+                  r->peak_contact_pressure_pa);
+  g_assert_true (r->converged);
+  assert_result_finite (r);
+  /* the 26 mm inflow is held by the 21.5-24.5 mm annulus region, well below its free size */
+  g_assert_cmpfloat (r->inflow.dmax_mm, <, 25.9);
+  g_assert_cmpfloat (r->peak_contact_pressure_pa, >, 0.0);
+  cusp_sim_world_destroy (w);
+}
+
+/* The Khan 2023 rule turns on when the coronary sits below the cusp's free edge (14 mm here)
+ * and the valve comes within 4 mm of it: in a shallow-sinus root (SOV 27 mm, a 26 mm valve),
+ * lower the left ostium step by step. */
+static void
+test_coronary_lowering (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  double on_height = -1.0;
+
+  def.root.sinus_diameter_mm = 27.0;
+  def.root.stj_diameter_mm = 26.0;
+
+  for (double h = 16.0; h >= 6.0; h -= 2.0)
+    {
+      CuspSimWorld *w;
+      const CuspSimResult *r;
+      CuspCoronaryInput in;
+      CuspCoronaryRisk risk;
+      CuspRiskError err;
+
+      def.root.left_ostium_height_mm = h;
+      w = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      memset (&in, 0, sizeof in);
+      in.side = CUSP_CORONARY_LEFT;
+      in.leaflet_height_mm = def.root.leaflet_height_mm;
+      in.coronary_height_mm = h;
+      in.vtc_mm = r->left_ostium_vtc_mm;
+      in.dlc_mm = r->left_ostium_dlc_mm;
+      in.coronary_diameter_mm = def.root.coronary_diameter_mm;
+      in.sov_diameter_mm = def.root.sinus_diameter_mm;
+      in.valve_diameter_mm = def.device.nominal_diameter_mm;
+      memset (&err, 0, sizeof err);
+      g_assert_cmpint (cusp_risk_coronary (&in, &risk, &err), ==, CUSP_RISK_OK);
+      g_test_message ("left ostium at %.0f mm: VTC %.2f mm, DLC %.2f mm, Khan %d", h, in.vtc_mm,
+                      in.dlc_mm, risk.khan.flag);
+      if (risk.khan.flag && on_height < 0.0)
+        on_height = h;
+      if (h > def.root.leaflet_height_mm)
+        g_assert_false (risk.khan.flag);               /* the rule needs leaflet > coronary */
+      cusp_sim_world_destroy (w);
+    }
+  /* on at the first step below the leaflet height: the VTC <= 4 mm part holds throughout */
+  g_assert_cmpfloat (on_height, <, def.root.leaflet_height_mm);
+  g_assert_cmpfloat (on_height, >=, def.root.leaflet_height_mm - 2.0);
+}
+
+static void
+test_warm_matches_cold (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *warm = make_world (&def), *cold;
+  CuspSimPose moved = def.pose;
+  const CuspSimResult *a, *b;
+
+  g_assert_cmpint (cusp_sim_world_solve (warm, NULL), ==, CUSP_SIM_OK);
+  moved.depth_mm += 0.5;
+  moved.rotation_deg = 10.0;
+  g_assert_cmpint (cusp_sim_world_solve (warm, &moved), ==, CUSP_SIM_OK);
+  def.pose = moved;
+  cold = make_world (&def);
+  g_assert_cmpint (cusp_sim_world_solve (cold, NULL), ==, CUSP_SIM_OK);
+  a = cusp_sim_world_result (warm);
+  b = cusp_sim_world_result (cold);
+  g_test_message ("warm %d iterations, cold %d", a->iterations, b->iterations);
+  g_assert_true (a->converged && b->converged);
+  g_assert_cmpint (a->iterations, <, b->iterations);
+  g_assert_cmpfloat (fabs (a->inflow.dmin_mm - b->inflow.dmin_mm), <, 0.02);
+  g_assert_cmpfloat (fabs (a->inflow.dmax_mm - b->inflow.dmax_mm), <, 0.02);
+  g_assert_cmpfloat (fabs (a->apposition_pct - b->apposition_pct), <=, 100.0 / 72 + 1e-9);
+  cusp_sim_world_destroy (warm);
+  cusp_sim_world_destroy (cold);
+}
+
+/* A tiny budget gives a first answer, unconverged; calls with the same pose refine it. */
+static void
+test_budget_refines (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *w;
+  const CuspSimResult *r;
+  int calls = 0;
+
+  def.max_iterations = 2;
+  w = make_world (&def);
+  g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+  r = cusp_sim_world_result (w);
+  g_assert_false (r->converged);
+  g_assert_cmpint (r->iterations, ==, 2);
+  assert_result_finite (r);
+  while (!r->converged && calls < 50)
+    {
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      g_assert_cmpint (r->iterations, <=, 2);
+      calls++;
+    }
+  g_assert_true (r->converged);
+  g_assert_cmpfloat (r->residual, <=, def.residual_tolerance);
+  cusp_sim_world_destroy (w);
+}
+
+static void
+test_determinism (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorld *a = make_world (&def), *b = make_world (&def);
+  guint64 ha, hb;
+
+  g_assert_cmpint (cusp_sim_world_solve (a, NULL), ==, CUSP_SIM_OK);
+  g_assert_cmpint (cusp_sim_world_solve (b, NULL), ==, CUSP_SIM_OK);
+  ha = cusp_sim_world_state_hash (a);
+  hb = cusp_sim_world_state_hash (b);
+  g_test_message ("state hash %016" G_GINT64_MODIFIER "x", ha);
+  g_assert_cmpuint (ha, ==, hb);
+  g_assert_cmpuint (ha, ==, GOLDEN_HASH);
+  cusp_sim_world_destroy (a);
+  cusp_sim_world_destroy (b);
+}
+
+static void
+expect_create_error (const CuspSimWorldDef *def, CuspSimStatus expected)
+{
+  CuspSimStatus st = CUSP_SIM_OK;
+  char msg[CUSP_SIM_MESSAGE_MAX] = "";
+  CuspSimWorld *w = cusp_sim_world_create (def, &st, msg);
+
+  g_assert_null (w);
+  g_assert_cmpint (st, ==, expected);
+  g_assert_cmpuint (strlen (msg), >, 10);
+  g_assert_null (strchr (msg, '\n'));
+}
+
+static void
+test_bad_input (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  CuspSimWorldDef bad;
+  CuspSimWorld *w;
+  CuspSimPose pose;
+
+  bad = def;
+  bad.pose.depth_mm = NAN;
+  expect_create_error (&bad, CUSP_SIM_ERROR_NON_FINITE);
+  bad = def;
+  bad.root.annulus_dmin_mm = INFINITY;
+  expect_create_error (&bad, CUSP_SIM_ERROR_NON_FINITE);
+  bad = def;
+  bad.root.annulus_dmin_mm = -3.0;
+  expect_create_error (&bad, CUSP_SIM_ERROR_BAD_ROOT);
+  bad = def;
+  bad.root.wall_youngs_modulus_mpa = 0.0;
+  expect_create_error (&bad, CUSP_SIM_ERROR_BAD_ROOT);
+  bad = def;
+  bad.device.strut_thickness_mm = 0.0;
+  expect_create_error (&bad, CUSP_SIM_ERROR_BAD_DEVICE);
+  bad = def;
+  bad.device.cells_per_row = 0;
+  expect_create_error (&bad, CUSP_SIM_ERROR_BAD_DEVICE);
+  bad = def;
+  bad.device.nominal_diameter_mm = NAN;
+  expect_create_error (&bad, CUSP_SIM_ERROR_NON_FINITE);
+  expect_create_error (NULL, CUSP_SIM_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (cusp_sim_error_string (CUSP_SIM_ERROR_OUTSIDE_LUMEN), !=, "unknown error");
+
+  w = make_world (&def);
+  pose = def.pose;
+  pose.tilt_deg = INFINITY;
+  g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_ERROR_NON_FINITE);
+  pose = def.pose;
+  pose.depth_mm = 40.0;                                    /* far below the modelled LVOT */
+  g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_ERROR_OUTSIDE_LUMEN);
+  g_assert_cmpuint (strlen (cusp_sim_world_message (w)), >, 10);
+  pose = def.pose;
+  pose.tilt_deg = 80.0;
+  g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_ERROR_INVALID_ARGUMENT);
+  /* the world still works after refusing bad poses */
+  g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+  g_assert_true (cusp_sim_world_result (w)->converged);
+  g_assert_cmpint (cusp_sim_world_solve (NULL, NULL), ==, CUSP_SIM_ERROR_INVALID_ARGUMENT);
+  cusp_sim_world_destroy (w);
+  cusp_sim_world_destroy (NULL);
+}
+
+/* Random poses (some absurd) and random device numbers (some impossible): every call returns
+ * OK with finite outputs or an error code with a message, within its iteration budget. */
+static void
+test_fuzz (void)
+{
+  CuspSimWorldDef base = cusp_sim_default_world_def ();
+  GRand *rng = g_rand_new_with_seed (20261121);
+  int ok = 0, refused = 0;
+
+  base.max_iterations = 40;
+  for (int k = 0; k < 24; k++)
+    {
+      CuspSimWorldDef def = base;
+      CuspSimStatus st;
+      char msg[CUSP_SIM_MESSAGE_MAX] = "";
+      CuspSimWorld *w;
+
+      def.device.cells_per_row = g_rand_int_range (rng, 6, 18);
+      def.device.cell_rows = g_rand_int_range (rng, 1, 6);
+      def.device.strut_width_mm = g_rand_double_range (rng, 0.15, 0.5);
+      def.device.strut_thickness_mm = g_rand_double_range (rng, 0.2, 0.6);
+      def.device.nominal_diameter_mm = g_rand_double_range (rng, 18.0, 30.0);
+      def.device.inflow_diameter_mm = def.device.waist_diameter_mm
+        = def.device.outflow_diameter_mm = def.device.nominal_diameter_mm;
+      switch (g_rand_int_range (rng, 0, 6))         /* one impossible number in three worlds */
+        {
+        case 0: def.device.strut_width_mm = -0.2; break;
+        case 1: def.device.cells_per_row = g_rand_int_range (rng, -3, 3); break;
+        default: break;
+        }
+      w = cusp_sim_world_create (&def, &st, msg);
+      if (w == NULL)
+        {
+          g_assert_cmpint (st, !=, CUSP_SIM_OK);
+          g_assert_cmpuint (strlen (msg), >, 0);
+          refused++;
+          continue;
+        }
+      for (int j = 0; j < 3; j++)
+        {
+          CuspSimPose pose;
+          double roll = g_rand_double (rng);
+          pose.depth_mm = g_rand_double_range (rng, -8.0, 20.0);
+          pose.tilt_deg = g_rand_double_range (rng, -50.0, 50.0);
+          pose.rotation_deg = g_rand_double_range (rng, -720.0, 720.0);
+          if (roll < 0.1)
+            pose.depth_mm = NAN;
+          else if (roll < 0.2)
+            pose.tilt_deg = -INFINITY;
+          st = cusp_sim_world_solve (w, &pose);
+          if (st == CUSP_SIM_OK)
+            {
+              const CuspSimResult *r = cusp_sim_world_result (w);
+              assert_result_finite (r);
+              g_assert_cmpint (r->iterations, <=, base.max_iterations);
+              ok++;
+            }
+          else
+            {
+              g_assert_cmpuint (strlen (cusp_sim_world_message (w)), >, 0);
+              refused++;
+            }
+        }
+      cusp_sim_world_destroy (w);
+    }
+  g_test_message ("fuzz: %d solved, %d refused", ok, refused);
+  g_assert_cmpint (ok, >, 0);
+  g_assert_cmpint (refused, >, 0);
+  g_rand_free (rng);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sim/deploy/balloon-default", test_balloon_default);
+  g_test_add_func ("/sim/deploy/balloon-free-recoil", test_balloon_free_recoil);
+  g_test_add_func ("/sim/deploy/oversize-seals-better", test_oversize_seals_better);
+  g_test_add_func ("/sim/deploy/deeper-presses-septum", test_deeper_presses_septum);
+  g_test_add_func ("/sim/deploy/self-expanding", test_self_expanding);
+  g_test_add_func ("/sim/deploy/coronary-lowering", test_coronary_lowering);
+  g_test_add_func ("/sim/deploy/warm-matches-cold", test_warm_matches_cold);
+  g_test_add_func ("/sim/deploy/budget-refines", test_budget_refines);
+  g_test_add_func ("/sim/deploy/determinism", test_determinism);
+  g_test_add_func ("/sim/bad-input/refused", test_bad_input);
+  g_test_add_func ("/sim/bad-input/fuzz", test_fuzz);
+  return g_test_run ();
+}
