@@ -131,10 +131,19 @@ cusp_mpr_renderer_draw (CuspMprRenderer      *renderer,
   /* A zero or negative width would divide by zero in the shader: keep at least one unit. */
   width = isfinite (style->window_width) ? MAX (style->window_width, 1.0) : 1.0;
 
+  memcpy (ndc_to_texture, all_outside, sizeof ndc_to_texture);
   if (texture != NULL)
-    cusp_slice_frame_ndc_to_texture (frame, texture->volume, ndc_to_texture);
-  else
-    memcpy (ndc_to_texture, all_outside, sizeof ndc_to_texture);
+    {
+      cusp_slice_frame_ndc_to_texture (frame, texture->volume, ndc_to_texture);
+      /* A broken geometry (zero spacing) gives inf/NaN, and shaders need not compare NaN the
+       * IEEE way (llvmpipe samples it): then show nothing rather than a made-up image. */
+      for (int i = 0; i < 9; i++)
+        if (!isfinite (ndc_to_texture[i]))
+          {
+            memcpy (ndc_to_texture, all_outside, sizeof ndc_to_texture);
+            break;
+          }
+    }
 
   cusp_slice_frame_lps_to_screen (frame, style->cursor_mm, &cross_x, &cross_y);
 

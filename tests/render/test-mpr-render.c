@@ -390,6 +390,66 @@ mask_stats (CuspVolume *volume, CuspSliceOrientation orientation, const double c
   return stats;
 }
 
+/* Volumes no loader should produce still draw, without GL errors, NaN or crashes. */
+static void
+test_degenerate_volumes (void)
+{
+  const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  const double centre[3] = { 0.0, 0.0, 0.0 };
+  const double unit[3] = { 1.0, 1.0, 1.0 };
+
+  if (!need_gl ())
+    return;
+
+  /* One voxel: it fills the fitted view. */
+  {
+    g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, (int[3]) { 1, 1, 1 }, unit, identity, centre);
+    g_autofree guint8 *rgba = NULL;
+    CuspMprStyle style;
+    CuspSliceFrame frame;
+
+    ((int16_t *) volume->voxels)[0] = 1000;
+    cusp_mpr_style_init (&style, CUSP_SLICE_CORONAL);
+    style.window_center = 500.0;
+    style.window_width = 1000.0;
+    style.show_crosshair = FALSE;
+    rgba = render_view (volume, CUSP_SLICE_CORONAL, centre, &style, &frame);
+    g_assert_cmpint (rgba[(FB_SIZE / 2 * FB_SIZE + FB_SIZE / 2) * 4], ==, 255);
+  }
+
+  /* NaN and infinite float voxels show black, not undefined colours. */
+  {
+    g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_FLOAT32, (int[3]) { 4, 4, 4 }, unit, identity, centre);
+    g_autofree guint8 *rgba = NULL;
+    CuspMprStyle style;
+    CuspSliceFrame frame;
+
+    for (int n = 0; n < 64; n++)
+      ((float *) volume->voxels)[n] = NAN;
+    cusp_mpr_style_init (&style, CUSP_SLICE_AXIAL);
+    style.show_crosshair = FALSE;
+    style.window_width = NAN;   /* a nonsense window falls back to the narrowest one */
+    rgba = render_view (volume, CUSP_SLICE_AXIAL, centre, &style, &frame);
+    g_assert_cmpint (rgba[(FB_SIZE / 2 * FB_SIZE + FB_SIZE / 2) * 4], ==, 0);
+  }
+
+  /* Zero spacing (a broken header): nothing is inside, only the background is drawn. */
+  {
+    g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, (int[3]) { 4, 4, 4 },
+                                               (double[3]) { 1.0, 0.0, 1.0 }, identity, centre);
+    g_autofree guint8 *rgba = NULL;
+    CuspMprStyle style;
+    CuspSliceFrame frame;
+
+    cusp_mpr_style_init (&style, CUSP_SLICE_SAGITTAL);
+    style.show_crosshair = FALSE;
+    style.background_rgba[2] = 1.0f;
+    rgba = render_view (volume, CUSP_SLICE_SAGITTAL, centre, &style, &frame);
+    g_assert_true (isfinite (frame.mm_per_px) && frame.mm_per_px > 0.0);
+    g_assert_cmpint (rgba[(FB_SIZE / 2 * FB_SIZE + FB_SIZE / 2) * 4 + 2], ==, 255);
+  }
+}
+
 /* The real contrast CT, one slice per view through the volume centre, saved as PNGs for a
  * human to look at (build dir: mpr-ct-{axial,coronal,sagittal}.png). */
 static void
@@ -482,6 +542,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/mpr/window-level", test_window_level);
   g_test_add_func ("/render/mpr/crosshair", test_crosshair);
   g_test_add_func ("/render/mpr/texture-too-large", test_bad_texture_input);
+  g_test_add_func ("/render/mpr/degenerate-volumes", test_degenerate_volumes);
   g_test_add_func ("/render/mpr/real-ct", test_real_ct);
   status = g_test_run ();
 
