@@ -29,6 +29,24 @@ gboolean        cusp_image_sniff_header     (const char      *path,
                                              CuspHeaderFacts *facts,
                                              GError         **error);
 
+/* Gives the reader a buffer of `bytes` to decode voxels into, or NULL to let ITK allocate;
+ * `*free_func (*free_data)` releases it. The reader process uses it to decode straight into the
+ * shared voxel file. */
+typedef void *(*CuspVoxelAllocator) (gsize           bytes,
+                                     GDestroyNotify *free_func,
+                                     gpointer       *free_data,
+                                     void           *user_data);
+
+/* cusp_image_read_with_progress () that decodes int16 (and uint16) voxels into a buffer from
+ * `allocate` when it can; other types are converted into memory of their own. */
+CuspVolume     *cusp_image_read_into        (const char            *path,
+                                             const char            *series_uid,
+                                             CuspImageProgressFunc  progress,
+                                             void                  *progress_data,
+                                             CuspVoxelAllocator     allocate,
+                                             void                  *allocate_data,
+                                             GError               **error);
+
 /* Formats `value` as a DICOM decimal string: at most 16 characters, as many digits as fit. */
 void            cusp_format_dicom_ds        (double value, char out[17]);
 

@@ -34,6 +34,7 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,12 @@ using ShortImage = itk::Image<int16_t, 3>;
 using UShortImage = itk::Image<uint16_t, 3>;
 using FloatImage = itk::Image<float, 3>;
 
-struct Progress {
+// How one read reports progress and where its voxels may go.
+struct Reading {
   CuspImageProgressFunc func;
   void *data;
+  CuspVoxelAllocator allocate;
+  void *allocate_data;
   void report (double fraction, const char *message) const
   {
     if (func)
@@ -82,6 +86,17 @@ steal_buffer (typename itk::Image<T, 3> *image)
   return g_bytes_new_with_free_func (pointer, count * sizeof (T),
                                      [] (gpointer p) { delete[] static_cast<T *> (p); }, pointer);
 }
+
+// Decoded voxels: an ITK image, whose buffer may be the caller's (then `external` owns it).
+template <typename T>
+struct Pixels {
+  typename itk::Image<T, 3>::Pointer image;
+  GBytes *external = nullptr;
+
+  ~Pixels () { g_clear_pointer (&external, g_bytes_unref); }
+  // The voxels as bytes, taken from whoever holds them.
+  GBytes *take () { return external ? std::exchange (external, nullptr) : steal_buffer<T> (image); }
+};
 
 template <typename T>
 void
@@ -148,8 +163,9 @@ volume_from_float (FloatImage *image, const int dims[3], GError **error)
 }
 
 CuspVolume *
-volume_from_ushort (UShortImage *image, const int dims[3], GError **error)
+volume_from_ushort (Pixels<uint16_t> &pixels, const int dims[3], GError **error)
 {
+  UShortImage *image = pixels.image;
   auto *container = image->GetPixelContainer ();
   uint16_t *values = container->GetImportPointer ();
   gsize n = container->Size ();
@@ -161,7 +177,7 @@ volume_from_ushort (UShortImage *image, const int dims[3], GError **error)
   if (max_value <= 32767)
     {
       // Same bits, same size: reinterpret in place instead of copying.
-      g_autoptr(GBytes) bytes = steal_buffer<uint16_t> (image);
+      g_autoptr(GBytes) bytes = pixels.take ();
       volume = cusp_volume_new_for_bytes (CUSP_VOXEL_INT16, dims, bytes, error);
     }
   else
@@ -182,41 +198,68 @@ volume_from_ushort (UShortImage *image, const int dims[3], GError **error)
   return volume;
 }
 
+// Offers ITK the caller's buffer (the reader process: its shared voxel file) to decode into.
 template <typename T>
-typename itk::Image<T, 3>::Pointer
-read_pixels (itk::ImageIOBase *io, const std::vector<std::string> &files, const Progress &progress)
+void
+provide_buffer (itk::Image<T, 3> *output, gsize count, const Reading &reading, Pixels<T> &pixels)
+{
+  GDestroyNotify free_func = nullptr;
+  gpointer free_data = nullptr;
+  void *buffer;
+
+  if (reading.allocate == nullptr || count == 0)
+    return;
+  buffer = reading.allocate (count * sizeof (T), &free_func, &free_data, reading.allocate_data);
+  if (buffer == nullptr)
+    return;
+  output->GetPixelContainer ()->SetImportPointer (static_cast<T *> (buffer), count, false);
+  pixels.external = g_bytes_new_with_free_func (buffer, count * sizeof (T), free_func, free_data);
+}
+
+template <typename T, typename Reader>
+void
+run_reader (Reader *reader, gsize count, const Reading &progress, Pixels<T> &pixels)
+{
+  reader->AddObserver (itk::ProgressEvent (), [reader, &progress] (const itk::EventObject &) {
+    progress.report (0.1 + 0.85 * reader->GetProgress (), "Reading voxels");
+  });
+  // Keep the buffer set below: by default ITK re-initialises outputs before an update.
+  reader->ReleaseDataBeforeUpdateFlagOff ();
+  provide_buffer<T> (reader->GetOutput (), count, progress, pixels);
+  reader->Update ();
+  pixels.image = reader->GetOutput ();
+  pixels.image->DisconnectPipeline ();
+  // ITK may have reallocated (a size we did not foresee): then the caller's buffer is unused.
+  if (pixels.external && (const void *) pixels.image->GetBufferPointer () != g_bytes_get_data (pixels.external, nullptr))
+    g_clear_pointer (&pixels.external, g_bytes_unref);
+}
+
+template <typename T>
+void
+read_pixels (itk::ImageIOBase *io, const std::vector<std::string> &files, const Reading &progress, Pixels<T> &pixels)
 {
   using ImageType = itk::Image<T, 3>;
-  auto report = [&progress] (const itk::Object *caller) {
-    auto *process = dynamic_cast<const itk::ProcessObject *> (caller);
-    if (process)
-      progress.report (0.1 + 0.85 * process->GetProgress (), "Reading voxels");
-  };
+  gsize count = (gsize) io->GetDimensions (0) * io->GetDimensions (1);
 
   if (files.size () == 1)
     {
       auto reader = itk::ImageFileReader<ImageType>::New ();
       reader->SetImageIO (io);
       reader->SetFileName (files[0]);
-      reader->AddObserver (itk::ProgressEvent (), [&] (const itk::EventObject &) { report (reader.GetPointer ()); });
-      reader->Update ();
-      typename ImageType::Pointer image = reader->GetOutput ();
-      image->DisconnectPipeline ();
-      return image;
+      for (unsigned int d = 2; d < io->GetNumberOfDimensions (); d++)
+        count *= io->GetDimensions (d);
+      run_reader<T> (reader.GetPointer (), count, progress, pixels);
+      return;
     }
   auto reader = itk::ImageSeriesReader<ImageType>::New ();
   reader->SetImageIO (io);
   reader->SetFileNames (files);
-  reader->AddObserver (itk::ProgressEvent (), [&] (const itk::EventObject &) { report (reader.GetPointer ()); });
-  reader->Update ();
-  typename ImageType::Pointer image = reader->GetOutput ();
-  image->DisconnectPipeline ();
-  return image;
+  run_reader<T> (reader.GetPointer (), count * files.size (), progress, pixels);
 }
 
 // Reads pixels in the narrowest type that holds the file's values and wraps them in a volume.
 CuspVolume *
-read_volume (itk::ImageIOBase *io, const std::vector<std::string> &files, const Progress &progress, GError **error)
+read_volume (itk::ImageIOBase *io, const std::vector<std::string> &files, const Reading &progress, GError **error)
 {
   int dims[3];
   CuspVolume *volume = nullptr;
@@ -227,29 +270,33 @@ read_volume (itk::ImageIOBase *io, const std::vector<std::string> &files, const 
     case itk::IOComponentEnum::CHAR:
     case itk::IOComponentEnum::SHORT:
       {
-        ShortImage::Pointer image = read_pixels<int16_t> (io, files, progress);
+        Pixels<int16_t> pixels;
+        read_pixels<int16_t> (io, files, progress, pixels);
         for (int a = 0; a < 3; a++)
-          dims[a] = (int) image->GetLargestPossibleRegion ().GetSize ()[a];
-        g_autoptr(GBytes) bytes = steal_buffer<int16_t> (image);
+          dims[a] = (int) pixels.image->GetLargestPossibleRegion ().GetSize ()[a];
+        g_autoptr(GBytes) bytes = pixels.take ();
         volume = cusp_volume_new_for_bytes (CUSP_VOXEL_INT16, dims, bytes, error);
         if (volume)
-          copy_geometry<int16_t> (image, volume);
+          copy_geometry<int16_t> (pixels.image, volume);
         break;
       }
     case itk::IOComponentEnum::USHORT:
       {
-        UShortImage::Pointer image = read_pixels<uint16_t> (io, files, progress);
+        Pixels<uint16_t> pixels;
+        read_pixels<uint16_t> (io, files, progress, pixels);
         for (int a = 0; a < 3; a++)
-          dims[a] = (int) image->GetLargestPossibleRegion ().GetSize ()[a];
-        volume = volume_from_ushort (image, dims, error);
+          dims[a] = (int) pixels.image->GetLargestPossibleRegion ().GetSize ()[a];
+        volume = volume_from_ushort (pixels, dims, error);
         break;
       }
     default:
       {
-        FloatImage::Pointer image = read_pixels<float> (io, files, progress);
+        // Float data needs converting or checking anyway: let ITK allocate.
+        Pixels<float> pixels;
+        read_pixels<float> (io, files, Reading { progress.func, progress.data, nullptr, nullptr }, pixels);
         for (int a = 0; a < 3; a++)
-          dims[a] = (int) image->GetLargestPossibleRegion ().GetSize ()[a];
-        volume = volume_from_float (image, dims, error);
+          dims[a] = (int) pixels.image->GetLargestPossibleRegion ().GetSize ()[a];
+        volume = volume_from_float (pixels.image, dims, error);
         break;
       }
     }
@@ -392,11 +439,11 @@ check_shape (itk::ImageIOBase *io, const char *path, bool *was_2d, const char **
 }
 
 CuspVolume *
-read_dicom (const char *path, const char *series_uid, const Progress &progress, GError **error)
+read_dicom (const char *path, const char *series_uid, const Reading &progress, GError **error)
 {
   // The scan is the first tenth of the work.
   CuspImageProgressFunc scan_progress = [] (double f, const char *m, void *d) {
-    static_cast<const Progress *> (d)->report (0.1 * f, m);
+    static_cast<const Reading *> (d)->report (0.1 * f, m);
   };
   g_autoptr(GPtrArray) all = cusp_dicom_scan (path, scan_progress, (void *) &progress, error);
   if (all == nullptr)
@@ -477,7 +524,7 @@ read_dicom (const char *path, const char *series_uid, const Progress &progress, 
 }
 
 CuspVolume *
-read_file (const char *path, const Progress &progress, GError **error)
+read_file (const char *path, const Reading &progress, GError **error)
 {
   CuspHeaderFacts facts;
   if (!cusp_image_sniff_header (path, &facts, error))
@@ -512,7 +559,7 @@ read_file (const char *path, const Progress &progress, GError **error)
 }
 
 CuspVolume *
-read_any (const char *path, const char *series_uid, const Progress &progress, GError **error)
+read_any (const char *path, const char *series_uid, const Reading &progress, GError **error)
 {
   setup_itk ();
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
@@ -727,12 +774,12 @@ check_write_target (const CuspVolume *volume, const char *path, std::string &dic
 } // namespace
 
 extern "C" CuspVolume *
-cusp_image_read_with_progress (const char *path, const char *series_uid, CuspImageProgressFunc progress,
-                               void *progress_data, GError **error)
+cusp_image_read_into (const char *path, const char *series_uid, CuspImageProgressFunc progress, void *progress_data,
+                      CuspVoxelAllocator allocate, void *allocate_data, GError **error)
 {
   g_return_val_if_fail (path != nullptr, nullptr);
   g_return_val_if_fail (error == nullptr || *error == nullptr, nullptr);
-  const Progress reporter = { progress, progress_data };
+  const Reading reporter = { progress, progress_data, allocate, allocate_data };
 
   try
     {
@@ -764,6 +811,13 @@ cusp_image_read_with_progress (const char *path, const char *series_uid, CuspIma
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "Could not read “%s”", path);
     }
   return nullptr;
+}
+
+extern "C" CuspVolume *
+cusp_image_read_with_progress (const char *path, const char *series_uid, CuspImageProgressFunc progress,
+                               void *progress_data, GError **error)
+{
+  return cusp_image_read_into (path, series_uid, progress, progress_data, nullptr, nullptr, error);
 }
 
 extern "C" CuspVolume *
