@@ -115,6 +115,14 @@ cusp_window_show_warnings_action (GtkWidget  *widget,
 }
 
 static void
+cusp_window_show_error_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  _cusp_window_show_last_error (CUSP_WINDOW (widget));
+}
+
+static void
 cusp_window_dismiss_warnings_action (GtkWidget  *widget,
                                      const char *action_name,
                                      GVariant   *parameter)
@@ -143,6 +151,7 @@ _cusp_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cusp_window_cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL, cusp_window_show_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-warnings", NULL, cusp_window_dismiss_warnings_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", NULL, cusp_window_show_error_action);
   gtk_widget_class_install_action (widget_class, "win.window-preset", "s", cusp_window_preset_action);
 }
 

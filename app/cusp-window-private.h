@@ -43,14 +43,20 @@ struct _CuspWindow {
   CuspLoadProgress *load_progress_model;
   guint pulse_id;
 
+  /* The newest error shown in a toast, for win.show-error. */
+  char *last_error_title;
+  char *last_error_message;
+
   /* The views (render/): one link shared by the three slice views and the 3D view. */
   GObject *view_link;
   GtkWidget *views[CUSP_WINDOW_N_SLICE_VIEWS + 1];
 
-  /* Written once the views have drawn the loaded study (CUSP_TEST_READY_FILE). */
+  /* CUSP_TEST_READY_FILE: a JSON report of what is on screen, written once it has been drawn. */
   char *ready_file;
+  char *pending_state;
+  char *pending_detail;
   gulong after_paint_id;
-  guint frames_since_study;
+  guint frames_since_change;
 };
 
 /* cusp-window-actions.c */
@@ -83,6 +89,7 @@ void _cusp_window_set_study          (CuspWindow *self,
 void _cusp_window_show_error         (CuspWindow   *self,
                                       const char   *title,
                                       const GError *error);
+void _cusp_window_show_last_error    (CuspWindow *self);
 void _cusp_window_show_warnings      (CuspWindow *self);
 void _cusp_window_dismiss_warnings   (CuspWindow *self);
 void _cusp_window_report_test_state  (CuspWindow *self,

@@ -12,6 +12,10 @@ static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
   "axial", "coronal", "sagittal", "3d",
 };
 
+static void cusp_window_report_after_frames (CuspWindow *self,
+                                             const char *state,
+                                             const char *detail);
+
 CuspStudy *
 cusp_window_get_study (CuspWindow *self)
 {
@@ -24,23 +28,45 @@ _cusp_window_show_error (CuspWindow   *self,
                          const char   *title,
                          const GError *error)
 {
-  g_autofree char *text = NULL;
-  AdwToast *toast;
+  const char *message = error ? error->message : _("unknown error");
+  g_autofree char *text = g_strdup_printf ("%s: %s", title, message);
 
-  text = g_strdup_printf ("%s: %s", title, error ? error->message : _("unknown error"));
-  toast = adw_toast_new (text);
-  adw_toast_set_timeout (toast, 0);  /* stays until dismissed: the user must be able to read it */
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  if (self->study != NULL)
+    {
+      /* The study stays on screen. A toast has room for one short line, so the whole message
+       * is a click away (win.show-error) and the toast stays until dismissed. */
+      AdwToast *toast = adw_toast_new (title);
 
-  /* With nothing loaded yet, the status page carries the message as well. */
-  if (self->study == NULL)
+      g_free (self->last_error_title);
+      g_free (self->last_error_message);
+      self->last_error_title = g_strdup (title);
+      self->last_error_message = g_strdup (message);
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-error");
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  else
     {
       AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->main_stack, "empty"));
+
       adw_status_page_set_title (page, title);
-      adw_status_page_set_description (page, error ? error->message : NULL);
+      adw_status_page_set_description (page, message);
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
-  _cusp_window_report_test_state (self, "error", text);
+  cusp_window_report_after_frames (self, "error", text);
+}
+
+void
+_cusp_window_show_last_error (CuspWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (self->last_error_message == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), self->last_error_title, self->last_error_message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- warnings: a bar under the header while fresh, a header button always ---- */
@@ -154,40 +180,58 @@ _cusp_window_report_test_state (CuspWindow *self,
     g_warning ("Cannot write %s: %s", self->ready_file, error->message);
 }
 
-/* The views draw during the frame clock's paint phase; two completed frames after a study was
- * set means its slices have been drawn and handed to the display. */
+/* The views draw during the frame clock's paint phase; two completed frames after a change
+ * means it has been drawn and handed to the display, so a screenshot shows it. */
 static void
 cusp_window_after_paint (GdkFrameClock *clock,
                          CuspWindow    *self)
 {
-  self->frames_since_study++;
-  if (self->frames_since_study < 2)
+  g_autofree char *state = NULL;
+  g_autofree char *detail = NULL;
+
+  self->frames_since_change++;
+  if (self->frames_since_change < 2)
     {
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return;
     }
   g_clear_signal_handler (&self->after_paint_id, clock);
-  if (!_cusp_window_views_check_drawn (self))
+  state = g_steal_pointer (&self->pending_state);
+  detail = g_steal_pointer (&self->pending_detail);
+  if (g_str_equal (state, "ready") && !_cusp_window_views_check_drawn (self))
     return;
-  _cusp_window_report_test_state (self, "ready", cusp_study_get_title (self->study));
+  _cusp_window_report_test_state (self, state, detail);
 }
 
 static void
-cusp_window_watch_first_frames (CuspWindow *self)
+cusp_window_watch_frames (CuspWindow *self)
 {
-  GdkFrameClock *clock;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (self->ready_file == NULL)
-    return;
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  /* Not realized yet: cusp_window_realize() starts watching. */
   if (clock == NULL)
     return;
   if (self->after_paint_id != 0)
     g_clear_signal_handler (&self->after_paint_id, clock);
-  self->frames_since_study = 0;
+  self->frames_since_change = 0;
   self->after_paint_id = g_signal_connect (clock, "after-paint",
                                            G_CALLBACK (cusp_window_after_paint), self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Reports `state` to CUSP_TEST_READY_FILE once what it describes is on screen. */
+static void
+cusp_window_report_after_frames (CuspWindow *self,
+                                 const char *state,
+                                 const char *detail)
+{
+  if (self->ready_file == NULL)
+    return;
+  g_free (self->pending_state);
+  g_free (self->pending_detail);
+  self->pending_state = g_strdup (state);
+  self->pending_detail = g_strdup (detail);
+  cusp_window_watch_frames (self);
 }
 
 /* ---- the study ---- */
@@ -212,7 +256,7 @@ _cusp_window_set_study (CuspWindow *self,
   cusp_window_update_warnings (self);
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
-  cusp_window_watch_first_frames (self);
+  cusp_window_report_after_frames (self, "ready", cusp_study_get_title (study));
 }
 
 /* ---- lifecycle ---- */
@@ -223,9 +267,9 @@ cusp_window_realize (GtkWidget *widget)
   CuspWindow *self = CUSP_WINDOW (widget);
 
   GTK_WIDGET_CLASS (cusp_window_parent_class)->realize (widget);
-  /* A study may have been set before the window had a frame clock. */
-  if (self->study != NULL && self->after_paint_id == 0)
-    cusp_window_watch_first_frames (self);
+  /* Something may have happened before the window had a frame clock. */
+  if (self->pending_state != NULL)
+    cusp_window_watch_frames (self);
 }
 
 static void
@@ -255,6 +299,10 @@ cusp_window_finalize (GObject *object)
   CuspWindow *self = CUSP_WINDOW (object);
 
   g_free (self->ready_file);
+  g_free (self->pending_state);
+  g_free (self->pending_detail);
+  g_free (self->last_error_title);
+  g_free (self->last_error_message);
   G_OBJECT_CLASS (cusp_window_parent_class)->finalize (object);
 }
 

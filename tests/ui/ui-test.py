@@ -12,9 +12,10 @@
 #                Left, Anterior, Superior) stored with a permuted, flipped voxel order: every view
 #                must show it the radiological way up (axial R|L A/P, coronal R|L S/I, sagittal
 #                A|P S/I)
-#   broken       a truncated NIfTI: the app shows an error and keeps running
-#   keep-study   the demo case first, then a truncated NIfTI opened into the same window through a
-#                second `cusp PATH` (D-Bus activation): the error is shown and the demo stays
+#   broken       a truncated .nii: the app shows an error and keeps running
+#   keep-study   the demo case first, then a text file named .nii opened into the same window
+#                through a second `cusp PATH` (D-Bus activation): the error is shown and the demo
+#                stays
 # Screenshots are kept in SHOT_DIR (default: the current directory) for people to look at.
 import json
 import os
@@ -131,15 +132,23 @@ def write_orientation_volume(path):
 
 
 def write_truncated_nifti(path):
-    """A valid header promising 64^3 voxels followed by far fewer bytes."""
-    full = tempfile.mktemp(suffix=".nii")
+    """A valid header promising 64^3 voxels followed by only 1000 bytes of them, as an
+    interrupted copy leaves a file."""
+    full = os.path.join(os.path.dirname(path), "full.nii")
     write_nifti(full, (64, 64, 64), (1.0, 1.0, 1.0),
-                ((-1, 0, 0, 0), (0, -1, 0, 0), (0, 0, 1, 0)), [0] * (64 * 64 * 64))
+                ((-1, 0, 0, 0), (0, -1, 0, 0), (0, 0, 1, 0)),
+                [(i * 7) % 1000 for i in range(64 * 64 * 64)])
     with open(full, "rb") as f:
         data = f.read(352 + 1000)
     os.unlink(full)
     with open(path, "wb") as f:
         f.write(data)
+
+
+def write_garbage_nifti(path):
+    """Text with a .nii name."""
+    with open(path, "w", encoding="ascii") as f:
+        f.write("this is not an image, just text with the wrong name\n" * 20)
 
 
 # ---------------------------------------------------------------- the app
@@ -194,7 +203,7 @@ def screenshot(workdir, shot_dir, name):
     ppm = os.path.join(workdir, name + ".ppm")
     # Give the X server a moment to take the last frame in.
     time.sleep(0.5)
-    subprocess.run(["import", "-window", "root", ppm], check=True)
+    subprocess.run(["import", "-window", "root", "-depth", "8", ppm], check=True)
     png = os.path.join(shot_dir, name + ".png")
     subprocess.run(["convert", ppm, png], check=True)
     log("screenshot:", png)
@@ -335,8 +344,8 @@ def run(case, binary, shot_dir, workdir):
         if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
             log("skip: no D-Bus session bus, so a second `cusp PATH` cannot reach the first")
             return SKIP
-        path = os.path.join(workdir, "truncated.nii")
-        write_truncated_nifti(path)
+        path = os.path.join(workdir, "not-an-image.nii")
+        write_garbage_nifti(path)
         app = App(binary, workdir, [])
         try:
             ready = app.wait_for({"ready"}, ready_timeout_s)
