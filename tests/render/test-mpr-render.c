@@ -8,6 +8,7 @@
 #include "cusp-error.h"
 #include "cusp-image-io.h"
 #include "cusp-test-egl.h"
+#include "cusp-view-link.h"
 
 #include <math.h>
 #include <string.h>
@@ -523,6 +524,75 @@ test_real_ct (void)
   }
 }
 
+/* Every other real study, three views each, written as PNGs (mpr-<study>-<view>.png) for a human
+ * to check the way up; the checks here are that each loads, uploads and draws without error. */
+static void
+test_real_studies (void)
+{
+  static const char *studies[][2] = {
+    { "mr-cardiac", "mr-cardiac-dicom" },
+    { "ct-chest-8bit", "ct-chest-8bit/ct-chest-8bit.mha" },
+    { "ct-abdomen-j2k", "ct-abdomen-j2k-dicom" },
+  };
+  const char *shared = g_getenv ("CUSP_SHARED_DATA");
+
+  if (!need_gl ())
+    return;
+  if (shared == NULL || !g_file_test (shared, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("the real studies (CUSP_SHARED_DATA) are not on this machine");
+      return;
+    }
+  for (gsize s = 0; s < G_N_ELEMENTS (studies); s++)
+    {
+      g_autofree char *path = g_build_filename (shared, studies[s][1], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CuspVolume) volume = cusp_image_read_in_process (path, NULL, &error);
+      g_autoptr(CuspViewLink) link = cusp_view_link_new ();
+      double centre_ijk[3], centre[3];
+
+      g_assert_no_error (error);
+      /* The window the app would open it with: CT angiography for HU, else the auto window. */
+      cusp_view_link_set_volume (link, volume);
+      for (int a = 0; a < 3; a++)
+        centre_ijk[a] = 0.5 * (volume->dims[a] - 1);
+      cusp_volume_index_to_lps (volume, centre_ijk, centre);
+      for (CuspSliceOrientation o = CUSP_SLICE_AXIAL; o <= CUSP_SLICE_SAGITTAL; o++)
+        {
+          g_autofree guint8 *rgba = NULL;
+          g_autofree char *name = g_strdup_printf ("mpr-%s-%s.png", studies[s][0],
+                                                   cusp_slice_orientation_to_string (o));
+          g_autofree char *png = g_test_build_filename (G_TEST_BUILT, name, NULL);
+          CuspMprStyle style;
+          CuspSliceFrame frame;
+          int lit = 0, inside = 0;
+
+          cusp_mpr_style_init (&style, o);
+          style.show_crosshair = FALSE;
+          style.background_rgba[0] = 1.0f;   /* red: outside the volume */
+          style.window_center = cusp_view_link_get_window_center (link);
+          style.window_width = cusp_view_link_get_window_width (link);
+          rgba = render_view (volume, o, centre, &style, &frame);
+          for (int n = 0; n < FB_SIZE * FB_SIZE; n++)
+            if (rgba[n * 4 + 1] == rgba[n * 4])
+              {
+                inside++;
+                lit += rgba[n * 4] > 0;
+              }
+          g_test_message ("%s %s: %d of %d pixels inside the volume above black", studies[s][0],
+                          cusp_slice_orientation_to_string (o), lit, inside);
+          g_assert_cmpint (inside, >, 1000);
+          g_assert_cmpint (lit, >, inside / 10);   /* an image, not a blank */
+          for (int n = 0; n < FB_SIZE * FB_SIZE; n++)
+            if (rgba[n * 4 + 1] != rgba[n * 4])
+              rgba[n * 4] = 0;   /* back to black for the eye */
+          if (!cusp_test_save_png (rgba, FB_SIZE, FB_SIZE, png, &error))
+            g_test_message ("%s", error->message);
+          g_clear_error (&error);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/mpr/texture-too-large", test_bad_texture_input);
   g_test_add_func ("/render/mpr/degenerate-volumes", test_degenerate_volumes);
   g_test_add_func ("/render/mpr/real-ct", test_real_ct);
+  g_test_add_func ("/render/mpr/real-studies", test_real_studies);
   status = g_test_run ();
 
   g_clear_pointer (&renderer, cusp_mpr_renderer_free);
