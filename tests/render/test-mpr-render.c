@@ -6,6 +6,7 @@
  * the ball must land on the side of the screen the radiological convention says. */
 #include "cusp-mpr-renderer.h"
 #include "cusp-error.h"
+#include "cusp-gl-program.h"
 #include "cusp-image-io.h"
 #include "cusp-test-egl.h"
 #include "cusp-view-link.h"
@@ -391,6 +392,31 @@ mask_stats (CuspVolume *volume, CuspSliceOrientation orientation, const double c
   return stats;
 }
 
+/* Shader problems reach the caller as errors in words, with the driver's own log. */
+static void
+test_shader_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  GLuint program;
+
+  if (!need_gl ())
+    return;
+  program = cusp_gl_program_new ("cusp-fullscreen.vert.glsl", "no-such-shader.frag.glsl", &error);
+  g_assert_cmpuint (program, ==, 0);
+  g_assert_error (error, CUSP_ERROR, CUSP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "no-such-shader.frag.glsl is missing"));
+  g_clear_error (&error);
+
+  /* tests/render/cusp-test-broken.frag.glsl uses an undeclared variable. */
+  program = cusp_gl_program_new ("cusp-fullscreen.vert.glsl", "cusp-test-broken.frag.glsl", &error);
+  g_assert_cmpuint (program, ==, 0);
+  g_assert_error (error, CUSP_ERROR, CUSP_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "could not compile the shader cusp-test-broken.frag.glsl"));
+  g_assert_nonnull (strstr (error->message, "undeclared_colour"));
+  g_assert_cmpint (glGetError (), ==, GL_NO_ERROR);
+}
+
 /* Volumes no loader should produce still draw, without GL errors, NaN or crashes. */
 static void
 test_degenerate_volumes (void)
@@ -612,6 +638,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/mpr/window-level", test_window_level);
   g_test_add_func ("/render/mpr/crosshair", test_crosshair);
   g_test_add_func ("/render/mpr/texture-too-large", test_bad_texture_input);
+  g_test_add_func ("/render/mpr/shader-errors", test_shader_errors);
   g_test_add_func ("/render/mpr/degenerate-volumes", test_degenerate_volumes);
   g_test_add_func ("/render/mpr/real-ct", test_real_ct);
   g_test_add_func ("/render/mpr/real-studies", test_real_studies);
