@@ -230,6 +230,13 @@ on_link_notify (CuspViewLink  *link,
   if (g_str_equal (name, "volume"))
     {
       g_clear_pointer (&self->failed_volume, cusp_volume_unref);
+      /* Let go of the old study's texture now, not at this view's next draw (which a hidden
+       * view may never do): the last view to let go frees its GPU memory. */
+      if (self->texture != NULL && self->renderer != NULL)
+        {
+          gtk_gl_area_make_current (GTK_GL_AREA (self->area));
+          g_clear_pointer (&self->texture, cusp_volume_texture_unref);
+        }
       update_letters (self);
     }
   update_window_label (self);

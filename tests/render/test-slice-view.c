@@ -239,9 +239,11 @@ test_unknown_orientation (Fixture *f, gconstpointer data)
   g_assert_nonnull (find_label (sagittal, "A?"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_label (sagittal, "A?")), "unknown"));
   g_assert_nonnull (find_label (sagittal, "S?"));
+  /* The views let go of the old study at once, before drawing the new one. */
+  g_assert_null (cusp_volume_texture_peek_shared (G_OBJECT (f->link)));
   wait_for_frames (f->window, 2);
-  /* The new study replaced the shared texture; the old one is gone with its last view. */
   g_assert_true (cusp_volume_texture_peek_shared (G_OBJECT (f->link))->volume == unknown);
+  g_assert_cmpint (cusp_volume_texture_peek_shared (G_OBJECT (f->link))->ref_count, ==, 3);
 }
 
 int
