@@ -10,6 +10,7 @@
  * Usage: bench-load [DIM_I DIM_J DIM_K [ROUNDS]]. The series is deleted at the end. */
 #include "cusp-error.h"
 #include "cusp-image-io.h"
+#include "cusp-io-test-util.h"
 #include "cusp-study-loader.h"
 
 #include <glib/gstdio.h>
@@ -59,23 +60,6 @@ touch (const CuspVolume *volume)
 
   cusp_volume_get_range (volume, &lo, &hi);
   return hi - lo;
-}
-
-static void
-remove_series (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-      g_unlink (child);
-    }
-  g_dir_close (d);
-  g_rmdir (dir);
 }
 
 static int
@@ -173,7 +157,6 @@ main (int argc, char **argv)
           "in-process loads %.2f (target <= 2.5)\n", (double) reader_hwm / voxel_bytes,
           (double) children_peak_bytes () / voxel_bytes, (double) inproc_hwm / voxel_bytes);
   printf ("(peaks include code and libraries: this process starts at %.0f MB before any load)\n", baseline / 1e6);
-  remove_series (series);
-  g_rmdir (tmp);
+  cusp_test_remove_tree (tmp);
   return 0;
 }
