@@ -49,10 +49,10 @@ gizmo_matrix (float mvp[16])
   /* Rows: eye x, y, z as functions of LPS, from facing the patient: (x, z, -y). */
   const double facing[3][3] = { { 1, 0, 0 }, { 0, 0, 1 }, { 0, -1, 0 } };
   const double cy = cos (yaw), sy = sin (yaw), cp = cos (pitch), sp = sin (pitch);
-  const double turn[3][3] = {
+  const double turn[3][3] = {   /* R_x(pitch) R_y(yaw): seen from slightly above */
     { cy, 0, sy },
-    { -sp * sy, cp, sp * cy },
-    { -cp * sy, -sp, cp * cy },
+    { sp * sy, cp, -sp * cy },
+    { -cp * sy, sp, cp * cy },
   };
 
   for (int i = 0; i < 16; i++)

@@ -15,6 +15,7 @@ typedef struct {
   GtkWidget *window;
   CuspViewLink *link;
   CuspSliceView *views[3];
+  GtkWidget *volume_view;
   CuspVolume *volume;
 } Fixture;
 
@@ -89,7 +90,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
       gtk_widget_set_size_request (GTK_WIDGET (f->views[o]), VIEW_SIZE, VIEW_SIZE);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (f->views[o]), o % 2, o / 2, 1, 1);
     }
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (cusp_volume_view_new (f->link)), 1, 1, 1, 1);
+  f->volume_view = GTK_WIDGET (cusp_volume_view_new (f->link));
+  gtk_grid_attach (GTK_GRID (grid), f->volume_view, 1, 1, 1, 1);
   gtk_window_set_child (GTK_WINDOW (f->window), grid);
   cusp_view_link_set_volume (f->link, f->volume);
   cusp_view_link_set_window (f->link, 500.0, 1000.0);
@@ -183,6 +185,33 @@ test_draws_shared_study (Fixture *f, gconstpointer data)
     }
 }
 
+/* The 3D view: slate background, and the R/A/S axes in red, green and blue at bottom left. */
+static void
+test_volume_view (Fixture *f, gconstpointer data)
+{
+  g_autofree guint8 *pixels = NULL;
+  int width, height, red = 0, green = 0, blue = 0;
+  const guint8 *centre;
+
+  pixels = grab_widget (f->volume_view, "volume-view.png", &width, &height);
+  centre = pixels + ((gsize) (height / 2) * width + width / 2) * 4;   /* B G R A */
+  g_assert_cmpint (abs (centre[2] - 28), <=, 2);
+  g_assert_cmpint (abs (centre[1] - 31), <=, 2);
+  g_assert_cmpint (abs (centre[0] - 36), <=, 2);
+  for (int row = height - 96; row < height; row++)
+    for (int col = 0; col < 96; col++)
+      {
+        const guint8 *p = pixels + ((gsize) row * width + col) * 4;
+        red += p[2] > 180 && p[1] < 120 && p[0] < 120;
+        green += p[1] > 150 && p[2] < 140 && p[0] < 140;
+        blue += p[0] > 180 && p[2] < 140 && p[1] < 180;
+      }
+  g_test_message ("gizmo pixels: red %d, green %d, blue %d", red, green, blue);
+  g_assert_cmpint (red, >, 10);
+  g_assert_cmpint (green, >, 10);
+  g_assert_cmpint (blue, >, 10);
+}
+
 static void
 test_follows_link (Fixture *f, gconstpointer data)
 {
@@ -257,6 +286,8 @@ main (int argc, char **argv)
     }
   g_test_add ("/render/slice-view/draws-shared-study", Fixture, NULL, fixture_set_up,
               test_draws_shared_study, fixture_tear_down);
+  g_test_add ("/render/slice-view/volume-view", Fixture, NULL, fixture_set_up,
+              test_volume_view, fixture_tear_down);
   g_test_add ("/render/slice-view/follows-link", Fixture, NULL, fixture_set_up,
               test_follows_link, fixture_tear_down);
   g_test_add ("/render/slice-view/unknown-orientation", Fixture, NULL, fixture_set_up,
