@@ -201,3 +201,65 @@ cusp_sim_beam_eval (const CuspSimStructure *s, const CuspSimBeam *beam, const do
         }
     }
 }
+
+/* The consistent tangent of one beam by central differences of its internal forces, made
+ * symmetric. The analytic tangent above leaves out the geometric stiffness of the end moments
+ * and uses the secant of the section law; near a plastic hinge or on the nitinol plateau that
+ * costs Newton its quadratic convergence. Differencing 12 dofs costs 24 force evaluations of
+ * one beam (about a microsecond each), far less than the factorisation it speeds up. */
+void
+cusp_sim_beam_tangent (const CuspSimStructure *s, const CuspSimBeam *beam, const double *x,
+                       const double *rot, double *ke)
+{
+  double xl[6], rl[18], xs[6], rs[18], fp[12], fm[12], d[6], sl[6];
+  double h = 1e-6 * (beam->length0_mm > 0.0 ? beam->length0_mm : 1.0);
+  int nodes[2] = { beam->a, beam->b };
+  /* a private two-node copy: positions and rotations of a and b in x / rot layout */
+  double *px[2] = { xl, xl + 3 }, *pr[2] = { rl, rl + 9 };
+  CuspSimBeam local = *beam;
+
+  (void) xs;
+  (void) rs;
+  for (int n = 0; n < 2; n++)
+    {
+      memcpy (px[n], x + 3 * nodes[n], 3 * sizeof (double));
+      memcpy (pr[n], rot + 9 * nodes[n], 9 * sizeof (double));
+    }
+  local.a = 0;
+  local.b = 1;
+  for (int j = 0; j < 12; j++)
+    {
+      int n = j / 6, c = j % 6;
+      double saved_x = 0.0, saved_r[9];
+      for (int sign = 0; sign < 2; sign++)
+        {
+          double step = sign == 0 ? h : -h;
+          if (c < 3)
+            {
+              saved_x = px[n][c];
+              px[n][c] += step;
+            }
+          else
+            {
+              double w[3] = { 0.0, 0.0, 0.0 }, dr[9];
+              memcpy (saved_r, pr[n], sizeof saved_r);
+              w[c - 3] = step;
+              cusp_m3_from_rotvec (w, dr);
+              cusp_m3_mul (dr, saved_r, pr[n]);
+            }
+          cusp_sim_beam_eval (s, &local, xl, rl, d, sl, sign == 0 ? fp : fm, NULL);
+          if (c < 3)
+            px[n][c] = saved_x;
+          else
+            memcpy (pr[n], saved_r, sizeof saved_r);
+        }
+      for (int i = 0; i < 12; i++)
+        ke[12 * i + j] = (fp[i] - fm[i]) / (2.0 * h);
+    }
+  for (int i = 0; i < 12; i++)
+    for (int j = 0; j < i; j++)
+      {
+        double m = 0.5 * (ke[12 * i + j] + ke[12 * j + i]);
+        ke[12 * i + j] = ke[12 * j + i] = m;
+      }
+}

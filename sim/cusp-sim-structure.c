@@ -11,6 +11,7 @@
 #define MAX_STEP_MM        0.5                   /* largest nodal move per Newton step */
 #define MAX_STEP_RAD       0.2
 #define LINE_SEARCH_HALVINGS 8
+#define CONTACT_SMOOTH_MM  0.005                 /* 5 um: below imaging resolution */
 
 int
 cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
@@ -168,7 +169,7 @@ band_add_block3 (double *band, int hb, int base, const double *k)
  * Returns ||r|| over the free dofs and the reference force in *reference_n. */
 static double
 evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
-          double *reference_n)
+          double *reference_n, int consistent)
 {
   int n = s->node_count, ndof = 6 * n, hb = s->half_band;
   double *r = s->residual;
@@ -186,7 +187,9 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
       double d[6], sl[6], fe[12], ke[144];
       int base[2] = { 6 * b->a, 6 * b->b };
 
-      cusp_sim_beam_eval (s, b, x, rot, d, sl, fe, band != NULL ? ke : NULL);
+      cusp_sim_beam_eval (s, b, x, rot, d, sl, fe, band != NULL && !consistent ? ke : NULL);
+      if (band != NULL && consistent)
+        cusp_sim_beam_tangent (s, b, x, rot, ke);
       for (int k = 0; k < 12; k++)
         {
           r[base[k / 6] + k % 6] -= fe[k];
@@ -237,8 +240,15 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
               double overlap = rad + 0.5 * s->strut.thickness_mm - rw;
               if (overlap > 0.0)
                 {
+                  /* k A overlap, with the first CONTACT_SMOOTH_MM of overlap rounded (force
+                   * k A o^2 / 2 s there) so the force has a slope everywhere: Newton stops
+                   * cycling on nodes that touch and leave */
                   double kc = kw * s->area_mm2[i];             /* N/mm */
-                  double f = kc * overlap, g[3];
+                  double f = overlap < CONTACT_SMOOTH_MM
+                               ? kc * overlap * overlap / (2.0 * CONTACT_SMOOTH_MM)
+                               : kc * (overlap - 0.5 * CONTACT_SMOOTH_MM);
+                  double kt = overlap < CONTACT_SMOOTH_MM ? kc * overlap / CONTACT_SMOOTH_MM : kc;
+                  double g[3];
                   for (int c = 0; c < 3; c++)
                     g[c] = er[c] - drt / rad * et[c];
                   g[2] -= drz;
@@ -249,7 +259,7 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
                     r[6 * i + c] -= f * g[c];
                   for (int p = 0; p < 3; p++)
                     for (int q = 0; q < 3; q++)
-                      k3[3 * p + q] += kc * g[p] * g[q];
+                      k3[3 * p + q] += kt * g[p] * g[q];
                 }
             }
         }
@@ -343,7 +353,7 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
 double
 cusp_sim_structure_residual (CuspSimStructure *s, double *reference_n)
 {
-  return evaluate (s, s->x, s->rot, NULL, reference_n);
+  return evaluate (s, s->x, s->rot, NULL, reference_n, 0);
 }
 
 void
@@ -351,7 +361,7 @@ cusp_sim_structure_stick (CuspSimStructure *s)
 {
   double ref;
 
-  evaluate (s, s->x, s->rot, NULL, &ref);
+  evaluate (s, s->x, s->rot, NULL, &ref, 0);
   for (int i = 0; i < s->node_count; i++)
     {
       double rw, kw;
@@ -376,7 +386,7 @@ cusp_sim_structure_linear_response (CuspSimStructure *s, const double *load, dou
   int ndof = 6 * s->node_count;
   double ref;
 
-  evaluate (s, s->x, s->rot, s->band, &ref);
+  evaluate (s, s->x, s->rot, s->band, &ref, 0);
   if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
     return 0;
   for (int k = 0; k < ndof; k++)
@@ -411,7 +421,7 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
   double ref, rn;
 
   memset (info, 0, sizeof *info);
-  rn = evaluate (s, s->x, s->rot, NULL, &ref);
+  rn = evaluate (s, s->x, s->rot, NULL, &ref, 0);
   for (;;)
     {
       double t0, t1, scale = 1.0, alpha = 1.0, rn_trial = rn, ref_trial = ref;
@@ -429,13 +439,20 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
           || (max_time_ms > 0.0 && cusp_sim_now_ms () - t_start > max_time_ms))
         break;
 
+      /* the consistent tangent; where its stress terms make it indefinite (a prestressed frame
+       * held only by weak supports), the analytic one, which is positive definite */
       t0 = cusp_sim_now_ms ();
-      evaluate (s, s->x, s->rot, s->band, &ref);
+      evaluate (s, s->x, s->rot, s->band, &ref, 1);
       memcpy (s->delta, s->residual, (size_t) ndof * sizeof (double));
       t1 = cusp_sim_now_ms ();
       info->assemble_ms += t1 - t0;
       if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
-        return CUSP_SIM_ERROR_SINGULAR;
+        {
+          evaluate (s, s->x, s->rot, s->band, &ref, 0);
+          info->fallbacks++;
+          if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
+            return CUSP_SIM_ERROR_SINGULAR;
+        }
       cusp_sim_band_solve (s->band, ndof, s->half_band, s->delta);
       t0 = cusp_sim_now_ms ();
       info->factor_ms += t0 - t1;
@@ -459,7 +476,7 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
       for (int h = 0; h <= LINE_SEARCH_HALVINGS; h++)
         {
           make_trial (s, alpha * scale);
-          rn_trial = evaluate (s, s->x_trial, s->rot_trial, NULL, &ref_trial);
+          rn_trial = evaluate (s, s->x_trial, s->rot_trial, NULL, &ref_trial, 0);
           if (isfinite (rn_trial) && rn_trial < rn * (1.0 - 1e-4 * alpha))
             break;
           alpha *= 0.5;
@@ -472,6 +489,6 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
       info->line_search_ms += cusp_sim_now_ms () - t0;
     }
   /* leave contact_n etc. consistent with the state */
-  evaluate (s, s->x, s->rot, NULL, &ref);
+  evaluate (s, s->x, s->rot, NULL, &ref, 0);
   return CUSP_SIM_OK;
 }

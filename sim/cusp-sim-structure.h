@@ -59,6 +59,7 @@ typedef struct {
 typedef struct {
   int converged;
   int iterations;
+  int fallbacks;                     /* iterations that fell back to the analytic tangent */
   double residual;
   double factor_ms;
   double assemble_ms;
@@ -118,6 +119,9 @@ void cusp_sim_structure_rebase (CuspSimStructure *s);
  * if `ke` is not NULL, the 12 x 12 tangent [xa wa xb wb] and `fe` the 12 internal forces. */
 void cusp_sim_beam_eval (const CuspSimStructure *s, const CuspSimBeam *beam, const double *x,
                          const double *rot, double *d, double *sl, double *fe, double *ke);
+/* The symmetric consistent tangent by central differences (12 x 12, [xa wa xb wb]). */
+void cusp_sim_beam_tangent (const CuspSimStructure *s, const CuspSimBeam *beam, const double *x,
+                            const double *rot, double *ke);
 /* The local elastic stiffness applied to d (used for unloading). */
 void cusp_sim_beam_elastic (const CuspSimStructure *s, const CuspSimBeam *beam, const double *d,
                             double *sl);
