@@ -254,6 +254,10 @@ cusp_window_pick_series (CuspWindow *self,
   g_signal_connect_data (dialog, "response", G_CALLBACK (cusp_window_series_chosen), choice,
                          (GClosureNotify) (void (*) (void)) series_choice_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  {
+    g_autofree char *count = g_strdup_printf ("%u", series->len);
+    _cusp_window_report_after_frames (self, "choose-series", count);
+  }
 }
 
 typedef struct {

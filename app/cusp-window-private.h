@@ -95,5 +95,9 @@ void _cusp_window_dismiss_warnings   (CuspWindow *self);
 void _cusp_window_report_test_state  (CuspWindow *self,
                                       const char *state,
                                       const char *detail);
+/* Same, once what it describes has been drawn. */
+void _cusp_window_report_after_frames (CuspWindow *self,
+                                       const char *state,
+                                       const char *detail);
 
 G_END_DECLS

@@ -12,10 +12,6 @@ static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
   "axial", "coronal", "sagittal", "3d",
 };
 
-static void cusp_window_report_after_frames (CuspWindow *self,
-                                             const char *state,
-                                             const char *detail);
-
 CuspStudy *
 cusp_window_get_study (CuspWindow *self)
 {
@@ -54,7 +50,7 @@ _cusp_window_show_error (CuspWindow   *self,
       adw_status_page_set_description (page, message);
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
-  cusp_window_report_after_frames (self, "error", text);
+  _cusp_window_report_after_frames (self, "error", text);
 }
 
 void
@@ -219,11 +215,10 @@ cusp_window_watch_frames (CuspWindow *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Reports `state` to CUSP_TEST_READY_FILE once what it describes is on screen. */
-static void
-cusp_window_report_after_frames (CuspWindow *self,
-                                 const char *state,
-                                 const char *detail)
+void
+_cusp_window_report_after_frames (CuspWindow *self,
+                                  const char *state,
+                                  const char *detail)
 {
   if (self->ready_file == NULL)
     return;
@@ -256,7 +251,7 @@ _cusp_window_set_study (CuspWindow *self,
   cusp_window_update_warnings (self);
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
-  cusp_window_report_after_frames (self, "ready", cusp_study_get_title (study));
+  _cusp_window_report_after_frames (self, "ready", cusp_study_get_title (study));
 }
 
 /* ---- lifecycle ---- */

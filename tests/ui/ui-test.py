@@ -7,11 +7,13 @@
 #
 # CASE is one of
 #   demo         no path: the built-in phantom; three slice views show image content that differs
-#   ct           $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz, the same checks
+#   ct           $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz, the same checks, and the
+#                study is added to the recent studies
 #   orientation  a NIfTI written here whose values encode the patient direction (brighter toward
 #                Left, Anterior, Superior) stored with a permuted, flipped voxel order: every view
 #                must show it the radiological way up (axial R|L A/P, coronal R|L S/I, sagittal
 #                A|P S/I)
+#   series-picker  a folder holding the real MR and CT series: the app asks which one to open
 #   broken       a truncated .nii: the app shows an error and keeps running
 #   keep-study   the demo case first, then a text file named .nii opened into the same window
 #                through a second `cusp PATH` (D-Bus activation): the error is shown and the demo
@@ -296,6 +298,23 @@ def check_orientation(shot, state):
             check(bm > tm + 10, f"{name}: patient {bottom} is at the bottom ({bm:.0f} > {tm:.0f})")
 
 
+def check_recent(app, path):
+    """An opened study is remembered in GtkRecentManager's list (written asynchronously)."""
+    xbel = os.path.join(app.env["XDG_DATA_HOME"], "recently-used.xbel")
+    uri_tail = os.path.basename(path)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if os.path.exists(xbel):
+            with open(xbel, encoding="utf-8") as f:
+                text = f.read()
+            if uri_tail in text and "Cusp" in text:
+                break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"{path} was not added to the recent studies ({xbel})")
+    log("ok: the study was added to the recent studies")
+
+
 # ---------------------------------------------------------------- cases
 
 def run(case, binary, shot_dir, workdir):
@@ -321,6 +340,30 @@ def run(case, binary, shot_dir, workdir):
             check_views_show_content(shot, state)
             if case == "orientation":
                 check_orientation(shot, state)
+            if case == "ct":
+                check_recent(app, args[0])
+        finally:
+            app.quit()
+        return 0
+
+    if case == "series-picker":
+        shared = os.environ.get("CUSP_SHARED_DATA", "")
+        series = [os.path.join(shared, "mr-cardiac-dicom"), os.path.join(shared, "ct-abdomen-j2k-dicom")]
+        if not all(os.path.isdir(p) for p in series):
+            log(f"skip: {series} are absent (CUSP_SHARED_DATA holds the real images)")
+            return SKIP
+        folder = os.path.join(workdir, "two-series")
+        os.makedirs(folder)
+        for p in series:
+            os.symlink(p, os.path.join(folder, os.path.basename(p)))
+        app = App(binary, workdir, [folder])
+        try:
+            state = app.wait_for({"choose-series", "ready", "error"}, ready_timeout_s)
+            check(state["state"] == "choose-series",
+                  f"a folder with two series asks which to open ({state['state']})")
+            check(state["detail"] == "2", f"the picker lists both series ({state['detail']})")
+            screenshot(workdir, shot_dir, "ui-series-picker")
+            check(app.proc.poll() is None, "the app waits for the choice")
         finally:
             app.quit()
         return 0
