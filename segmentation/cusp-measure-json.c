@@ -195,6 +195,13 @@ cusp_measure_landmarks_from_json (const char *data, gssize length, CuspLandmarks
   truth_format = object_member (root, "coronary") != NULL;
   hinges = object_member (root, "hinges_mm");
   comm = object_member (root, "commissures_mm");
+  if (hinges == NULL || comm == NULL)
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                   "The landmarks file has no \"%s\" object (points by cusp or commissure name)",
+                   hinges == NULL ? "hinges_mm" : "commissures_mm");
+      return FALSE;
+    }
   for (int k = 0; k < CUSP_CUSP_COUNT; k++)
     if (!read_point (hinges, cusp_names[k], out->hinge_mm[k], error))
       return FALSE;

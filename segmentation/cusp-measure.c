@@ -366,7 +366,7 @@ measure_carm (CuspMeasurements *m, const CuspLandmarks *lm)
 gboolean
 cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurements *m, GError **error)
 {
-  CuspRayCaster caster;
+  CuspRayCaster caster, lvot_caster;
   const CuspVolume *vol;
   double g[3] = { 0 }, n[3], e1[3], e2[3], stj_d[3], c[3], p[3], t[3], mid[3], lumen_guess;
   double min_spacing;
@@ -463,7 +463,11 @@ cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurem
 
   for (int i = 0; i < 3; i++)
     p[i] = c[i] - ctx->params.lvot_offset_mm * n[i];
-  measure_section (&caster, p, n, &m->lvot, m, "LVOT");
+  /* Below the annulus the LVOT can open into the LV past a thin mitral leaflet: rays beyond 1.5
+   * annulus radii are escapes, bridged like an ostium. */
+  lvot_caster = caster;
+  lvot_caster.max_radius_mm = fmin (caster.max_radius_mm, 0.75 * m->annulus.dmax_mm);
+  measure_section (&lvot_caster, p, n, &m->lvot, m, "LVOT");
   m->lumen_hu = m->lvot.valid ? section_lumen_mean (vol, &m->lvot) : section_lumen_mean (vol, &m->annulus);
 
   measure_section (&caster, lm->stj_center_mm, n, &m->stj, m, "STJ");
@@ -507,6 +511,12 @@ cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurem
     }
   m->left_coronary_height_mm = cusp_vec3_dot (e1, n);
   m->right_coronary_height_mm = cusp_vec3_dot (e2, n);
+  if (m->left_coronary_height_mm < 0.0 || m->left_coronary_height_mm > m->stj_height_mm)
+    warn (m, "The left ostium landmark lies %.1f mm from the annulus plane, outside the sinus "
+          "(0 to %.1f mm): check it", m->left_coronary_height_mm, m->stj_height_mm);
+  if (m->right_coronary_height_mm < 0.0 || m->right_coronary_height_mm > m->stj_height_mm)
+    warn (m, "The right ostium landmark lies %.1f mm from the annulus plane, outside the sinus "
+          "(0 to %.1f mm): check it", m->right_coronary_height_mm, m->stj_height_mm);
 
   measure_calcium (ctx, lm, m);
   measure_carm (m, lm);

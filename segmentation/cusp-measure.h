@@ -17,7 +17,8 @@
  * - Dmin / Dmax: minimum and maximum caliper width of the contour (for an ellipse, the minor and
  *   major axis). Area-derived diameter 2 sqrt(A/pi); perimeter-derived P/pi; eccentricity
  *   1 - Dmin/Dmax.
- * - LVOT: the same set in the plane parallel to the annulus, 4 mm below it.
+ * - LVOT: the same set in the plane parallel to the annulus, 4 mm below it; rays longer than 1.5
+ *   annulus radii (0.75 Dmax) count as escapes into the LV and are bridged.
  * - SOV: in the plane parallel to the annulus halfway to the STJ, through the axis (annulus
  *   centre -> STJ centre): from the wall behind each cusp (direction of its hinge) straight through
  *   the axis to the opposite wall (the commissure). SOV height = STJ height.

@@ -106,6 +106,7 @@ cusp_phantom_truth_to_json (const CuspPhantomTruth *truth)
   add_num (b, "myocardium", def->myocardium_hu);
   add_num (b, "wall", def->wall_hu);
   add_num (b, "fat", def->fat_hu);
+  add_num (b, "lung", def->lung_hu);
   add_num (b, "calcium", def->calcium_hu);
   add_num (b, "noise_sigma", def->noise_hu);
   json_builder_end_object (b);

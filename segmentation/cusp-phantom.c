@@ -23,6 +23,7 @@
 #define MAX_CALCIUM_MM3 1500.0
 
 typedef enum {
+  TISSUE_LUNG,
   TISSUE_FAT,
   TISSUE_WALL,
   TISSUE_MYOCARDIUM,
@@ -39,6 +40,7 @@ typedef struct {
   double lvot_scale, lvot_length;
   double h_stj, r_stj, r_asc, bulge;
   double h_top, h_bottom;
+  double lung_radius;                 /* beyond this distance from the axis: lung */
   double lv_center[3], lv_axis[3], lv_semi_long, lv_semi_short;
   double cor_origin[2][3], cor_dir[2][3], cor_radius[2], cor_length[2];
   const CuspPhantomNodule *nodules;
@@ -156,6 +158,8 @@ tissue_at (const Geom *g, const double p[3])
   /* The LV is clipped just above the LVOT's lower end so it never reaches the annulus. */
   if (h < -g->lvot_length + 1.0 && lv_q (g, lv_d, 0.0) < 1.0)
     return TISSUE_LUMEN;
+  if (rho > g->lung_radius)
+    return TISSUE_LUNG;
   if (h < -g->lvot_length + 1.0 + MYOCARDIUM_MM && lv_q (g, lv_d, MYOCARDIUM_MM) < 1.0)
     return TISSUE_MYOCARDIUM;
   if (h <= 0.0 && h >= -g->lvot_length && rho < radius + MYOCARDIUM_MM)
@@ -219,6 +223,7 @@ cusp_phantom_default_def (void)
     .myocardium_hu = 100.0,
     .wall_hu = 70.0,
     .fat_hu = -100.0,
+    .lung_hu = -900.0,       /* aerated lung: real CTs hold air, and readers recognise CT by it */
     .calcium_hu = 1300.0,    /* so that 850 HU sits halfway between lumen and calcium */
     .annulus_center_mm = { 12.3, -31.7, 48.9 },
     .axis_tilt_deg = 40.0,
@@ -333,6 +338,7 @@ cusp_phantom_def_validate (const CuspPhantomDef *def, GError **error)
       !check_range ("myocardium value", def->myocardium_hu, -1000.0, 3000.0, "HU", error) ||
       !check_range ("aortic wall value", def->wall_hu, -1000.0, 3000.0, "HU", error) ||
       !check_range ("fat value", def->fat_hu, -1000.0, 3000.0, "HU", error) ||
+      !check_range ("lung value", def->lung_hu, -1024.0, 3000.0, "HU", error) ||
       !check_range ("calcium value", def->calcium_hu, -1000.0, 3000.0, "HU", error) ||
       !check_range ("axis tilt", def->axis_tilt_deg, 0.0, 80.0, "degrees", error) ||
       !check_range ("axis azimuth", def->axis_azimuth_deg, -360.0, 360.0, "degrees", error) ||
@@ -466,6 +472,7 @@ build_geom (Geom *g, const CuspPhantomDef *def)
   g->bulge = def->sov_bulge_mm;
   g->h_top = def->extent_above_mm + 20.0;
   g->h_bottom = -def->extent_below_mm - 20.0;
+  g->lung_radius = def->extent_radius_mm - 1.0;
 
   cusp_vec3_normalize (apex);
   memcpy (g->lv_axis, apex, sizeof apex);
@@ -474,6 +481,7 @@ build_geom (Geom *g, const CuspPhantomDef *def)
   for (int i = 0; i < 3; i++)
     g->lv_center[i] = g->c[i] - g->lvot_length * g->n[i] + 0.8 * g->lv_semi_long * apex[i];
 
+  g->hu[TISSUE_LUNG] = def->lung_hu;
   g->hu[TISSUE_FAT] = def->fat_hu;
   g->hu[TISSUE_WALL] = def->wall_hu;
   g->hu[TISSUE_MYOCARDIUM] = def->myocardium_hu;

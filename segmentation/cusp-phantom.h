@@ -25,8 +25,10 @@
  * S(t) = 3t^2 - 2t^3 (smoothstep): every measurement plane is a smooth waist or plateau, so the
  * partial-volume neighbourhood of the plane holds nearly the plane's own section.
  * Below the LVOT an ellipsoidal LV cavity; myocardium 8 mm thick around LV and LVOT; an aortic wall
- * 2 mm thick above the annulus; fat outside. The coronary arteries are straight tubes leaving the
- * centre of the left / right sinus parallel to the annulus plane, their lowest line at exactly the
+ * 2 mm thick above the annulus; fat outside, and aerated lung beyond extent_radius_mm - 1 mm from
+ * the axis (the box's corners): a real CT holds air, and readers recognise CT values by it. The
+ * coronary arteries are straight tubes leaving the centre of the left / right sinus parallel to
+ * the annulus plane, their lowest line at exactly the
  * requested height, so the ostium's lower edge (where that line meets the sinus wall) has that
  * height. Calcium nodules are spheres (exact analytic volume) lying in the lumen at least 1 mm
  * from the wall: on the leaflets of each cusp (above the annulus plane) and, optionally, in the
@@ -41,7 +43,7 @@
  * Truth JSON (cusp_phantom_truth_to_json), one object, lengths in mm, points [x,y,z] LPS:
  *   "format": "cusp-phantom-truth", "version": 1, "seed": N (as a string: 64-bit),
  *   "volume":    {"dims":[i,j,k], "spacing_mm":[..3], "origin_mm":[..3], "direction":[9, row-major]},
- *   "hu":        {"lumen","myocardium","wall","fat","calcium","noise_sigma"},
+ *   "hu":        {"lumen","myocardium","wall","fat","lung","calcium","noise_sigma"},
  *   "axis":      {"tilt_deg","azimuth_deg","root_axis":[..3]},
  *   "annulus":   {"center_mm","normal","major_axis","minor_axis","semi_major_mm","semi_minor_mm",
  *                 "area_mm2","perimeter_mm","dmin_mm","dmax_mm","area_derived_diameter_mm",
@@ -85,6 +87,7 @@ typedef struct {
   double myocardium_hu;
   double wall_hu;                    /* aortic wall */
   double fat_hu;                     /* background */
+  double lung_hu;                    /* beyond extent_radius_mm - 1 from the axis (box corners) */
   double calcium_hu;
   double annulus_center_mm[3];       /* LPS */
   double axis_tilt_deg;              /* root axis angle from superior */

@@ -1,33 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-cli-phantom.c: `cusp-cli phantom` writes a synthetic aortic-root CT and its ground truth. */
 #include "cusp-cli.h"
+#include "cusp-cli-number.h"
 #include "cusp-image-io.h"
 #include "cusp-phantom.h"
 
 #include <errno.h>
-#include <math.h>
 
 #define NAME "phantom"
-
-/* Numbers come as strings so that they are read locale-independently and checked whole. */
-static gboolean
-parse_number (const char *option, const char *text, double *out, GError **error)
-{
-  char *end = NULL;
-  double value;
-
-  if (text == NULL)
-    return TRUE;
-  value = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (value))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s needs a finite number, not '%s'", option, text);
-      return FALSE;
-    }
-  *out = value;
-  return TRUE;
-}
 
 int
 cusp_cli_phantom (int argc, char **argv)
@@ -73,13 +53,13 @@ cusp_cli_phantom (int argc, char **argv)
       if (end == seed || *end != '\0' || errno != 0 || seed[0] == '-')
         return cusp_cli_fail (NAME, "--seed needs a whole number from 0 to 18446744073709551615, not '%s'", seed);
     }
-  if (!parse_number ("--annulus-area-mm2", area, &def.annulus_area_mm2, &error) ||
-      !parse_number ("--eccentricity", eccentricity, &def.eccentricity, &error) ||
-      !parse_number ("--left-coronary-height-mm", left, &def.left_coronary_height_mm, &error) ||
-      !parse_number ("--right-coronary-height-mm", right, &def.right_coronary_height_mm, &error) ||
-      !parse_number ("--calcium-mm3", calcium, &def.calcium_mm3, &error) ||
-      !parse_number ("--spacing-mm", spacing, &def.spacing_mm, &error) ||
-      !parse_number ("--noise-hu", noise, &def.noise_hu, &error))
+  if (!cusp_cli_parse_number ("--annulus-area-mm2", area, &def.annulus_area_mm2, &error) ||
+      !cusp_cli_parse_number ("--eccentricity", eccentricity, &def.eccentricity, &error) ||
+      !cusp_cli_parse_number ("--left-coronary-height-mm", left, &def.left_coronary_height_mm, &error) ||
+      !cusp_cli_parse_number ("--right-coronary-height-mm", right, &def.right_coronary_height_mm, &error) ||
+      !cusp_cli_parse_number ("--calcium-mm3", calcium, &def.calcium_mm3, &error) ||
+      !cusp_cli_parse_number ("--spacing-mm", spacing, &def.spacing_mm, &error) ||
+      !cusp_cli_parse_number ("--noise-hu", noise, &def.noise_hu, &error))
     return cusp_cli_fail_error (NAME, error);
 
   volume = cusp_phantom_generate (&def, &truth, NULL, &error);

@@ -11,6 +11,7 @@ static const CuspCliCommand commands[] = {
   /* Subcommands register here, one line each. */
   { "devices", "list the valve device library", cusp_cli_devices },
   { "phantom", "write a synthetic aortic-root CT and its ground truth", cusp_cli_phantom },
+  { "measure", "measure an aortic root (SCCT 2019) and size valves", cusp_cli_measure },
   { "info", "describe a CT/MR study: geometry, modality, warnings", cusp_cli_info },
   { NULL, NULL, NULL }
 };

@@ -27,6 +27,7 @@ int cusp_cli_fail_error (const char *command, const GError *error);
 /* Subcommands declare their entry points here, one line each. */
 int cusp_cli_devices (int argc, char **argv);
 int cusp_cli_phantom (int argc, char **argv);
+int cusp_cli_measure (int argc, char **argv);
 int cusp_cli_info (int argc, char **argv);
 
 G_END_DECLS

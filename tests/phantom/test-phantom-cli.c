@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-phantom-cli.c: `cusp-cli phantom` writes an image and a truth that agree; bad input exits 2. */
+/* test-phantom-cli.c: `cusp-cli phantom` writes an image and a truth that agree, `cusp-cli measure`
+ * measures it from those landmarks; bad input exits 2 with one line. */
 #include "cusp-image-io.h"
 #include "cusp-phantom.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -15,9 +17,9 @@ cli_path (void)
   return root ? g_build_filename (root, "cusp-cli", NULL) : NULL;
 }
 
-/* Runs cusp-cli with `args` (NULL-terminated, after "phantom"); returns the exit status. */
+/* Runs `cusp-cli COMMAND args...` (NULL-terminated); returns the exit status. */
 static int
-run_cli (const char *const *args, char **err_out)
+run_command (const char *command, const char *const *args, char **out, char **err_out)
 {
   g_autofree char *cli = cli_path ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -26,15 +28,21 @@ run_cli (const char *const *args, char **err_out)
 
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, cli);
-  g_ptr_array_add (argv, (char *) "phantom");
+  g_ptr_array_add (argv, (char *) command);
   for (int i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               NULL, err_out, &status, &error));
+                               out, err_out, &status, &error));
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
+}
+
+static int
+run_cli (const char *const *args, char **err_out)
+{
+  return run_command ("phantom", args, NULL, err_out);
 }
 
 static void
@@ -106,16 +114,22 @@ test_round_trip (void)
 }
 
 static void
-expect_exit_2 (const char *const *args, const char *word)
+expect_command_exit_2 (const char *command, const char *const *args, const char *word)
 {
-  g_autofree char *err = NULL;
+  g_autofree char *err = NULL, *prefix = g_strdup_printf ("cusp-cli %s: ", command);
 
-  g_assert_cmpint (run_cli (args, &err), ==, 2);
+  g_assert_cmpint (run_command (command, args, NULL, &err), ==, 2);
   g_test_message ("%s", err);
-  g_assert_true (g_str_has_prefix (err, "cusp-cli phantom: "));
+  g_assert_true (g_str_has_prefix (err, prefix));
   g_assert_nonnull (strstr (err, word));
   /* Exactly one line. */
   g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+}
+
+static void
+expect_exit_2 (const char *const *args, const char *word)
+{
+  expect_command_exit_2 ("phantom", args, word);
 }
 
 static void
@@ -151,11 +165,78 @@ test_bad_input (void)
   g_rmdir (dir);
 }
 
+static double
+member (JsonObject *obj, const char *key)
+{
+  g_assert_true (json_object_has_member (obj, key));
+  return json_object_get_double_member (obj, key);
+}
+
+/* `cusp-cli measure` on a written phantom, from its truth landmarks, then again from the
+ * landmarks it printed: same numbers. */
+static void
+test_measure (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cusp-measure-XXXXXX", NULL);
+  g_autofree char *nii = g_build_filename (dir, "root.nii.gz", NULL);
+  g_autofree char *truth = g_build_filename (dir, "root.json", NULL);
+  g_autofree char *again = g_build_filename (dir, "measured.json", NULL);
+  g_autofree char *out = NULL, *out2 = NULL, *err = NULL, *junk = g_build_filename (dir, "junk.json", NULL);
+  const char *make[] = { "--out", nii, "--truth", truth, "--spacing-mm", "0.6", "--seed", "3", NULL };
+  const char *measure[] = { nii, "--json", "--landmarks", truth, NULL };
+  const char *remeasure[] = { nii, "--json", "--landmarks", again, NULL };
+  const char *missing[] = { "/nonexistent/ct.nii.gz", "--landmarks", truth, NULL };
+  const char *bad_landmarks[] = { nii, "--landmarks", junk, NULL };
+  const char *no_path[] = { "--json", NULL };
+  const char *bad_threshold[] = { nii, "--landmarks", truth, "--lumen-threshold", "abc", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new (), truth_parser = json_parser_new (), parser2 = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *m, *m2, *t;
+  double area, truth_area;
+
+  g_assert_cmpint (run_cli (make, &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_command ("measure", measure, &out, &err), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (truth_parser, truth, &error));
+  m = json_node_get_object (json_parser_get_root (parser));
+  t = json_node_get_object (json_parser_get_root (truth_parser));
+  area = member (m, "annulus.area_mm2");
+  truth_area = json_object_get_double_member (json_object_get_object_member (t, "annulus"), "area_mm2");
+  g_test_message ("annulus area via the CLI %.1f mm², truth %.1f mm²", area, truth_area);
+  g_assert_cmpfloat (fabs (area / truth_area - 1.0), <, 0.02);
+  g_assert_cmpfloat (member (m, "sizing.balloon_expandable"), ==, 26.0);
+  g_assert_cmpfloat_with_epsilon (member (m, "coronary.left_height_mm"), 13.0, 1e-6);
+  g_assert_true (json_object_has_member (json_object_get_object_member (m, "landmarks"), "hinges_mm"));
+
+  g_assert_true (g_file_set_contents (again, out, -1, &error));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_command ("measure", remeasure, &out2, &err), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser2, out2, -1, &error));
+  m2 = json_node_get_object (json_parser_get_root (parser2));
+  g_assert_cmpfloat_with_epsilon (member (m2, "annulus.perimeter_mm"), member (m, "annulus.perimeter_mm"), 1e-9);
+  g_assert_cmpfloat_with_epsilon (member (m2, "stj.diameter_mm"), member (m, "stj.diameter_mm"), 1e-9);
+
+  g_assert_true (g_file_set_contents (junk, "{\"hinges_mm\": [1, 2]}", -1, &error));
+  expect_command_exit_2 ("measure", missing, "no file");
+  expect_command_exit_2 ("measure", bad_landmarks, "hinges_mm");
+  expect_command_exit_2 ("measure", no_path, "image");
+  expect_command_exit_2 ("measure", bad_threshold, "abc");
+
+  g_unlink (nii);
+  g_unlink (truth);
+  g_unlink (again);
+  g_unlink (junk);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/seg/phantom/cli/round-trip", test_round_trip);
   g_test_add_func ("/seg/phantom/cli/bad-input", test_bad_input);
+  g_test_add_func ("/seg/phantom/cli/measure", test_measure);
   return g_test_run ();
 }
