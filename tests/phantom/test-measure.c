@@ -57,13 +57,14 @@ rel (double measured, double truth)
   return fabs (measured / truth - 1.0);
 }
 
-static void
-measure_phantom (const CuspPhantomDef *def, CuspPhantomTruth **truth, CuspMeasurements *m,
-                 CuspLandmarks *lm)
+/* Measures the phantom from its truth landmarks; returns the context for more runs. */
+static CuspMeasureContext *
+measure_phantom_context (const CuspPhantomDef *def, CuspPhantomTruth **truth, CuspMeasurements *m,
+                         CuspLandmarks *lm)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CuspVolume) volume = cusp_phantom_generate (def, truth, NULL, &error);
-  g_autoptr(CuspMeasureContext) ctx = NULL;
+  CuspMeasureContext *ctx;
   gboolean ok;
 
   g_assert_no_error (error);
@@ -73,6 +74,27 @@ measure_phantom (const CuspPhantomDef *def, CuspPhantomTruth **truth, CuspMeasur
   ok = cusp_measure_run (ctx, lm, m, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
+  return ctx;
+}
+
+static void
+measure_phantom (const CuspPhantomDef *def, CuspPhantomTruth **truth, CuspMeasurements *m,
+                 CuspLandmarks *lm)
+{
+  cusp_measure_context_free (measure_phantom_context (def, truth, m, lm));
+}
+
+/* Moves every point landmark by up to +/-0.3 mm per coordinate (a careful user's placement). */
+static void
+jitter_landmarks (CuspLandmarks *lm, GRand *rand)
+{
+  double *points[] = { lm->hinge_mm[0], lm->hinge_mm[1], lm->hinge_mm[2], lm->left_ostium_mm,
+                       lm->right_ostium_mm, lm->stj_center_mm, lm->commissure_mm[0],
+                       lm->commissure_mm[1], lm->commissure_mm[2] };
+
+  for (gsize p = 0; p < G_N_ELEMENTS (points); p++)
+    for (int i = 0; i < 3; i++)
+      points[p][i] += g_rand_double_range (rand, -0.3, 0.3);
 }
 
 static void
@@ -80,17 +102,21 @@ test_sweep (void)
 {
   double worst_area = 0, worst_perimeter = 0, worst_coronary = 0, worst_stj = 0, worst_calcium = 0;
   double worst_lvot = 0, worst_sov = 0, worst_asc = 0;
+  double jitter_area = 0, jitter_perimeter = 0, jitter_coronary = 0, jitter_stj = 0;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2019);
 
   g_test_message ("seed  area(truth)       perim(truth)    ecc(truth)   L/R height err  STJ err  Ca mm3(truth)");
   for (gsize i = 0; i < G_N_ELEMENTS (sweep); i++)
     {
       CuspPhantomDef def = sweep_def (&sweep[i]);
       g_autoptr(CuspPhantomTruth) t = NULL;
-      CuspMeasurements m;
+      g_autoptr(CuspMeasureContext) ctx = NULL;
+      g_autoptr(GError) error = NULL;
+      CuspMeasurements m, mj;
       CuspLandmarks lm;
-      double cor;
+      double cor, cor_j;
 
-      measure_phantom (&def, &t, &m, &lm);
+      ctx = measure_phantom_context (&def, &t, &m, &lm);
       cor = fmax (fabs (m.left_coronary_height_mm - t->left_coronary.height_mm),
                   fabs (m.right_coronary_height_mm - t->right_coronary.height_mm));
       g_test_message ("%4" G_GUINT64_FORMAT "  %6.1f (%6.1f)  %5.2f (%5.2f)  %.3f (%.3f)  %.3f mm  %5.2f %%  %6.1f (%6.1f)",
@@ -126,8 +152,29 @@ test_sweep (void)
         g_assert_cmpfloat (rel (m.calcium_mm3[CUSP_CALCIUM_LEAFLET_LEFT + k], t->calcium_region_mm3[k]), <, 0.15);
       g_assert_cmpfloat (m.calcium_mm3[CUSP_CALCIUM_ASCENDING], ==, 0.0);
       g_assert_cmpfloat (m.calcium_threshold, ==, 850.0);
+
+      /* The same phantom from landmarks placed 0.3 mm off: the acceptance figures still hold,
+       * so the coronary heights above are not just the truth read back. */
+      jitter_landmarks (&lm, rand);
+      g_assert_true (cusp_measure_run (ctx, &lm, &mj, &error));
+      g_assert_no_error (error);
+      cor_j = fmax (fabs (mj.left_coronary_height_mm - t->left_coronary.height_mm),
+                    fabs (mj.right_coronary_height_mm - t->right_coronary.height_mm));
+      jitter_area = fmax (jitter_area, rel (mj.annulus.area_mm2, t->annulus.area_mm2));
+      jitter_perimeter = fmax (jitter_perimeter, rel (mj.annulus.perimeter_mm, t->annulus.perimeter_mm));
+      jitter_coronary = fmax (jitter_coronary, cor_j);
+      jitter_stj = fmax (jitter_stj, rel (mj.stj_diameter_mm, t->stj_diameter_mm));
+      g_assert_cmpfloat (rel (mj.annulus.area_mm2, t->annulus.area_mm2), <, 0.02);
+      g_assert_cmpfloat (rel (mj.annulus.perimeter_mm, t->annulus.perimeter_mm), <, 0.02);
+      g_assert_cmpfloat (cor_j, <, 0.75);
+      g_assert_cmpfloat (rel (mj.stj_diameter_mm, t->stj_diameter_mm), <, 0.03);
+      g_assert_cmpfloat (rel (mj.calcium_total_mm3, t->calcium_total_mm3), <, 0.10);
       cusp_measurements_clear (&m);
+      cusp_measurements_clear (&mj);
     }
+  g_test_message ("with landmarks jittered by up to 0.3 mm: worst area %.2f %%, perimeter %.2f %%, STJ %.2f %%, "
+                  "coronary height %.3f mm", 100 * jitter_area, 100 * jitter_perimeter, 100 * jitter_stj,
+                  jitter_coronary);
   g_test_message ("worst relative errors over %u phantoms: area %.2f %%, perimeter %.2f %%, STJ %.2f %%, "
                   "calcium %.2f %%, LVOT area %.2f %%, SOV mean %.2f %%, ascending %.2f %%; coronary height %.3f mm",
                   (guint) G_N_ELEMENTS (sweep), 100 * worst_area, 100 * worst_perimeter, 100 * worst_stj,
