@@ -49,6 +49,8 @@ cusp_window_end_load (CuspWindow *self)
   g_clear_object (&self->load_progress_model);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_revealer_set_reveal_child (self->load_revealer, FALSE);
+  if (self->study == NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "empty");
   _cusp_window_actions_update (self);
 }
 
@@ -70,6 +72,9 @@ cusp_window_begin_load (CuspWindow *self,
   gtk_progress_bar_set_fraction (self->load_progress, 0.0);
   self->pulse_id = g_timeout_add (100, cusp_window_pulse, self);
   gtk_revealer_set_reveal_child (self->load_revealer, TRUE);
+  /* With nothing shown yet, the page says a study is on its way rather than offering to open one. */
+  if (self->study == NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "loading");
   _cusp_window_actions_update (self);
   return self->load_cancellable;
 }
@@ -82,8 +87,6 @@ _cusp_window_cancel_load (CuspWindow *self)
   g_cancellable_cancel (self->load_cancellable);
   cusp_window_end_load (self);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Loading cancelled")));
-  if (self->study == NULL)
-    gtk_stack_set_visible_child_name (self->main_stack, "empty");
 }
 
 void
