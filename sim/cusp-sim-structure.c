@@ -11,7 +11,6 @@
 #define MAX_STEP_MM        0.5                   /* largest nodal move per Newton step */
 #define MAX_STEP_RAD       0.2
 #define LINE_SEARCH_HALVINGS 8
-#define CONTACT_SMOOTH_MM  0.005                 /* 5 um: below imaging resolution */
 
 int
 cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
@@ -40,6 +39,7 @@ cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
   s->stick_anchor = calloc ((size_t) node_count * 3, sizeof (double));
   s->stick_n_per_mm = calloc ((size_t) node_count, sizeof (double));
   s->balloon_ramp_mm = 0.02;
+  s->contact_smooth_mm = 0.005;                  /* 5 um: far below imaging resolution */
   s->balloon_axis[2] = 1.0;
   return s->x0 && s->x && s->rot && s->area_mm2 && s->fext && s->fixed && s->tether_target
          && s->balloon_radius_mm && s->balloon_cap_n && s->residual && s->delta && s->x_trial
@@ -240,14 +240,14 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
               double overlap = rad + 0.5 * s->strut.thickness_mm - rw;
               if (overlap > 0.0)
                 {
-                  /* k A overlap, with the first CONTACT_SMOOTH_MM of overlap rounded (force
+                  /* k A overlap, with the first contact_smooth_mm of overlap rounded (force
                    * k A o^2 / 2 s there) so the force has a slope everywhere: Newton stops
                    * cycling on nodes that touch and leave */
                   double kc = kw * s->area_mm2[i];             /* N/mm */
-                  double f = overlap < CONTACT_SMOOTH_MM
-                               ? kc * overlap * overlap / (2.0 * CONTACT_SMOOTH_MM)
-                               : kc * (overlap - 0.5 * CONTACT_SMOOTH_MM);
-                  double kt = overlap < CONTACT_SMOOTH_MM ? kc * overlap / CONTACT_SMOOTH_MM : kc;
+                  double sm = s->contact_smooth_mm;
+                  double f = overlap < sm ? kc * overlap * overlap / (2.0 * sm)
+                                          : kc * (overlap - 0.5 * sm);
+                  double kt = overlap < sm ? kc * overlap / sm : kc;
                   double g[3];
                   for (int c = 0; c < 3; c++)
                     g[c] = er[c] - drt / rad * et[c];

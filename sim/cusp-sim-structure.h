@@ -87,6 +87,7 @@ typedef struct {
   double balloon_origin[3];          /* the balloon's axis: it pushes away from it */
   double balloon_axis[3];            /* unit */
   const CuspSimWall *wall;           /* NULL: no wall */
+  double contact_smooth_mm;          /* the overlap over which contact force is rounded in */
   double *stick_n_per_mm;            /* [n] sticking friction: a spring in the wall's tangent */
   double *stick_anchor;              /* [n][3] plane to where the node stood; 0 = none */
   int pin_count;                     /* springs along a direction at single nodes: the delivery */
