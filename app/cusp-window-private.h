@@ -92,10 +92,7 @@ void _cusp_window_show_error         (CuspWindow   *self,
 void _cusp_window_show_last_error    (CuspWindow *self);
 void _cusp_window_show_warnings      (CuspWindow *self);
 void _cusp_window_dismiss_warnings   (CuspWindow *self);
-void _cusp_window_report_test_state  (CuspWindow *self,
-                                      const char *state,
-                                      const char *detail);
-/* Same, once what it describes has been drawn. */
+/* Writes `state` to CUSP_TEST_READY_FILE (when set) once what it describes has been drawn. */
 void _cusp_window_report_after_frames (CuspWindow *self,
                                        const char *state,
                                        const char *detail);

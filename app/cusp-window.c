@@ -118,10 +118,10 @@ _cusp_window_dismiss_warnings (CuspWindow *self)
 
 /* ---- test hook: CUSP_TEST_READY_FILE gets a small JSON report of what is on screen ---- */
 
-void
-_cusp_window_report_test_state (CuspWindow *self,
-                                const char *state,
-                                const char *detail)
+static void
+cusp_window_report_test_state (CuspWindow *self,
+                               const char *state,
+                               const char *detail)
 {
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -196,7 +196,7 @@ cusp_window_after_paint (GdkFrameClock *clock,
   detail = g_steal_pointer (&self->pending_detail);
   if (g_str_equal (state, "ready") && !_cusp_window_views_check_drawn (self))
     return;
-  _cusp_window_report_test_state (self, state, detail);
+  cusp_window_report_test_state (self, state, detail);
 }
 
 static void
