@@ -14,40 +14,45 @@
  * z < 0 the LVOT, z > 0 the sinuses and the aorta; theta measured from +x, which is the
  * annulus major axis. Mapping the root frame to patient LPS is the caller's job.
  *
- * Frame. A closed-cell zig-zag lattice (cusp-sim-frame.c): cell_rows + 1 crown levels of
- * cells_per_row nodes, every strut split into `elements_per_strut` 3D corotational Euler-Bernoulli
- * beams (cusp-sim-beam.c: 2 nodes, 6 dof per node, the element frame follows the chord and the mean
- * nodal triad; the local stiffness is the classic 12 x 12 one condensed to 7 deformation modes;
- * the tangent drops the moment part of the geometric stiffness and keeps the axial-force part).
+ * Frame. A closed-cell zig-zag lattice (cusp-sim-frame.c): 2 cell_rows + 1 crown levels of
+ * cells_per_row nodes (a closed cell spans two strut rows), every strut split into
+ * `elements_per_strut` (1 by default) 3D corotational Euler-Bernoulli beams (cusp-sim-beam.c:
+ * 2 nodes, 6 dof per node, the element frame follows the chord and the mean nodal triad; six
+ * deformation modes in that frame: stretch, twist, two end rotations in each bending plane).
  * Material (cusp-sim-material.c) is a section law: an odd, piecewise-linear stress-strain curve
  * integrated exactly over the rectangular strut section gives N(eps) and M(kappa); a beam end uses
  * the secant of that law (deformation theory: exact for monotone loading). Cobalt-chromium is
- * bilinear elastic-plastic (M_p / M_y = 1.5 for the rectangle without hardening); nitinol uses the
- * SE508 loading curve when crimped and the unloading (chronic outward force) curve once released.
+ * bilinear elastic-plastic (M_p / M_y = 1.5 for the rectangle without hardening); nitinol
+ * deploys on the SE508 unloading branch (the loading branch is there for crimping, which the
+ * world does not simulate).
  *
  * Deployment (cusp-sim-world.c).
- * - Balloon-expandable: phase 1, the non-compliant balloon pushes each node radially towards the
- *   nominal radius with a force capped at balloon pressure x the node's share of the frame
- *   surface, so tissue and calcium stop it where they resist more than the balloon can push. The
- *   plastic expansion from the crimped state is not followed step by step: the frame's reference
- *   geometry is the nominal lattice and, at the end of phase 1, every crown carries the plastic
- *   moment M_p in the opening sense (a frame opened plastically ends at its plastic hinge moment).
- *   Phase 2 removes the balloon: every beam unloads elastically from its phase-1 state
- *   (f = f1 + f_plastic + K_el (d - d1)), so the frame recoils until the wall holds it.
- *   The recoil of a free ring is then T_p n c / pi in diameter (T_p the hoop force at M_p, c the
- *   strut compliance of DOMAIN.md 7.3): 2-5 % for the built-in frames, as in bench tests of
- *   balloon-expandable stents.
- * - Self-expanding: the reference is the heat-set (free) shape; the struts follow the unloading
- *   plateau. The frame starts crimped-in-place at the pose and is released into the root; the
- *   release depth enters through where the frame sits in the root. Friction is absent, so the
- *   sequence of release (which end opens first) is not modelled: only the depth of the released
- *   frame is.
- * Rigid-body modes (axial slide, spin about the axis, which frictionless radial contact leaves
- * free) are held by a tether of 1e-5 N/mm per node to the posed reference: three to four orders of
- * magnitude below the frame's own radial node stiffness.
+ * - Balloon-expandable: phase 1, the non-compliant balloon pushes each node radially (about the
+ *   frame's own axis) towards the nominal radius with a force capped at balloon pressure x the
+ *   node's share of the frame surface, so tissue and calcium stop it where they resist more than
+ *   the balloon can push. The plastic expansion from the crimped state is not followed step by
+ *   step: the frame's reference geometry is the nominal lattice and, at the end of phase 1, every
+ *   crown carries the plastic moment M_p in the opening sense (a frame opened plastically ends at
+ *   its plastic hinge moment): the moment field of the frame's own elastic response to a uniform
+ *   expansion, scaled so its largest in-plane moment is M_p. Phase 2 removes the balloon: every
+ *   beam unloads elastically from its phase-1 state (f = f1 + f_plastic + K_el (d - d1)), so the
+ *   frame recoils until the wall holds it. Free recoil of the 26 mm frame: 0.15 mm (0.6 %,
+ *   test-sim-deploy), below the 2-5 % reported for real frames, whose rounded crowns do not form
+ *   the sharp hinge assumed here: a known underestimate.
+ * - Self-expanding: the reference is the heat-set (free) shape; the struts follow the SE508
+ *   unloading branch (chronic outward force). The frame starts crimped-in-place at the pose,
+ *   pulled in to the free lumen, and is released into the root; the release depth enters through
+ *   where the frame sits (the sequence of release, which end opens first, is not modelled).
+ * Friction: during recoil and after release, the nodes in contact at the start of the phase stick
+ * to the wall (a tangential spring as stiff as their wall contact, anchored where they stood; the
+ * set is frozen so the residual stays smooth; the Coulomb limit is not checked). Rigid modes left
+ * free by the rest (spin and slide of a frame not yet touching) are held by a tether of 1e-5 N/mm
+ * per node to the posed reference and by the "catheter": two nodes of the middle crown level, half
+ * a turn apart, held circumferentially and one of them axially at 10 N/mm; uniform expansion moves
+ * neither, so they carry no load in a symmetric deployment.
  *
  * Root wall (cusp-sim-root.c). The lumen is a radius field r(theta, z) sampled on a grid: a
- * height-field signed distance (sdf = r_wall(theta, z) - r). The analytic root has an elliptic
+ * height-field signed distance (phi = r - r_wall(theta, z)). The analytic root has an elliptic
  * annulus, a tapering LVOT, three sinus lobes, an STJ and a tubular aorta; calcium nodules are
  * bumps that narrow the lumen and stiffen the wall. The wall is a Winkler foundation whose modulus
  * is derived from Lame's thick tube (plane stress, open ends): for internal pressure p the inner
@@ -56,40 +61,60 @@
  * axisymmetric oracles (DOMAIN.md 7.1, 7.2) and neglects the wall's membrane coupling between
  * neighbouring patches: the load is a patch average over each node's share of the frame surface.
  * Calcium replaces E by calcium_youngs_modulus_mpa (near-rigid by default, 60 MPa = 30 x wall).
+ * The triangle-mesh lumen from segmentation is not wired in yet (CUSP_SIM_ERROR_BAD_WALL_MESH is
+ * reserved for it): only the analytic root builds a wall today.
  *
- * Contact. Frictionless, radial (the normal is the root's radial direction e_r: in the annulus and
- * LVOT, where the frame seals, the wall's slope is small). A frame node's outer surface
- * (r + thickness / 2) that passes the wall's free radius presses it with p = k * overlap: the
+ * Contact. Against the signed distance field: a node whose outer surface (r + thickness / 2)
+ * passes the wall's free radius stores E = k A overlap^2 / 2 (A its wall patch), so the force is
+ * -k A overlap grad(phi), along the wall normal: frictionless in itself (friction as above). The
  * Winkler spring is the contact law, so the "penalty" is the physical wall stiffness, not a
- * numerical parameter, and wall displacement equals overlap.
+ * numerical parameter, and wall displacement equals overlap. The first 5 um of overlap are rounded
+ * (force k A o^2 / (2 * 5 um)) so that nodes touching and leaving do not make Newton cycle.
  *
- * Solver (cusp-sim-solver.c). Newton-Raphson on all frame dofs with a banded Cholesky
- * factorisation (cusp-sim-band.c; the lattice numbered crown level by crown level gives a
- * half-bandwidth of about 6 (cells_per_row + 2) dofs; a banded factor in our own loop is also
- * bit-deterministic, which a threaded BLAS under CHOLMOD is not), a backtracking line search on the
- * residual norm, and convergence on the relative residual ||r|| / max(||f_ext||, ||f_contact||,
- * 1e-3 N) <= residual_tolerance. Each call has an iteration budget and an optional time budget;
- * the result says `converged`. A call with the same pose continues an unconverged solve; a call
- * with a new pose warm-starts from the last deformed frame (expressed in the frame's own
- * coordinates and re-posed). With no time budget, the same inputs give a bit-identical state
- * (cusp_sim_world_state_hash).
+ * Solver (cusp-sim-structure.c). Newton-Raphson on all frame dofs with a banded Cholesky
+ * factorisation (cusp-sim-band.c; the lattice numbered crown level by crown level, and round each
+ * level in fold order, gives a half-bandwidth of about 6 (cells_per_row + 2) dofs; a banded factor
+ * in our own loop is also bit-deterministic, which a threaded BLAS under CHOLMOD is not). The
+ * tangent of each beam is its consistent one, by central differences of its internal forces,
+ * symmetrised; where the assembled matrix is not positive definite (stress terms in a frame held
+ * only by weak supports) that iteration falls back to the analytic tangent (elastic + axial
+ * tension). A backtracking line search on the residual norm and a step limit (0.5 mm, 0.2 rad)
+ * keep it safe. Convergence: ||r|| / max(||f_ext||, ||f_contact||, ||f_balloon||, beam force level,
+ * 1e-3 N) <= residual_tolerance (1e-6 by default). Each call has an iteration budget and an
+ * optional time budget; the result says `converged`. A call with the same pose continues an
+ * unconverged solve; a call with a new pose warm-starts from the last deformed frame (expressed in
+ * the frame's own coordinates and re-posed). With no time budget, the same inputs give a
+ * bit-identical state (cusp_sim_world_state_hash); the golden hash is the same at -O0 to -O3 and
+ * under -fsanitize=address,undefined with gcc 12 on x86-64.
  *
  * Arena. cusp_sim_world_create allocates everything (node and element arrays, the band matrix,
  * the grids, the outputs) once; solves allocate nothing.
  *
- * Outputs (cusp-sim-outputs.c): see CuspSimResult. The gap map is row-major [height][angle]
- * doubles in mm (skirt outer surface to deformed wall, clamped at 0), angle 0 at theta = 0 and
- * stepping by angle_step_deg, row 0 at the inflow edge of the skirt; `annulus_row` is the row
- * nearest z = 0. Apposition = % of the annulus row's angles with gap < gap_tolerance_mm (0.2 mm
- * default: below it the viscous resistance of a 5 mm long seal makes the flow negligible,
- * DOMAIN.md 6 and 7.6).
+ * Outputs (cusp-sim-outputs.c): see CuspSimResult. Between nodes the frame's outer radius is an
+ * inverse-distance interpolation of the deformed nodes within half a strut row in height. The wall
+ * conforms where the frame stands beyond the free lumen: wall displacement u = max(0, r_frame -
+ * r_wall), pressure p = k u (the per-node map). The gap map is row-major [height][angle] doubles
+ * in mm (skirt outer surface to wall: max(0, r_wall - r_frame)), angle 0 at theta = 0 and stepping
+ * by angle_step_deg, row 0 at the frame's inflow edge, rows up to the skirt's top; `annulus_row`
+ * is the row at z = 0. Apposition = % of the annulus row's angles with gap < gap_tolerance_mm
+ * (0.1 mm by default: a 10 mm run of 0.1 mm gap, 5 mm long, leaks about 0.2 mL per beat at
+ * 70 mmHg, DOMAIN.md 6), 0 if the skirt does not reach the annulus. Areal stretch = hoop stretch
+ * (r + u) / r times the tilt of the displaced surface, peak over |z| <= 2 mm. Septal pressure =
+ * contact force of the nodes in the region (|theta - NCC/RCC commissure| <= septum_half_width_deg,
+ * -membranous_septum_length_mm <= z <= 0) over the region's area. A native leaflet is a rigid flap
+ * of leaflet_height_mm hinged on the wall at the annulus, falling inward as far as the frame lets
+ * it; DLC = distance from that flap to the ostium (lower edge) in the ostium's meridian plane;
+ * VTC = distance from the frame's outer surface to the ostium in that plane.
  *
  * Validated against (tests/sim): DOMAIN.md 7.1 Lame tube, 7.2 ring-in-tube, 7.3 zig-zag ring
- * radial stiffness (CoCr and nitinol), 7.4 beam deflections and M_p / M_y; and CalculiX
- * (tests/bench/bench-sim-ccx.c). Approximate, not validated: the plastic history of balloon
- * expansion (replaced by the plastic-hinge state above), friction, leaflet mechanics (the displaced
- * leaflet is a rigid flap that rotates about its hinge onto the frame), the membrane coupling of
- * the wall. Every output is a model estimate for research, teaching and rehearsal. */
+ * radial stiffness (CoCr -3 %, nitinol -2 %: the oracle is a flat zig-zag, the curvature of the
+ * real ring softens it, 0.03 % at 96 crowns), 7.4 beam deflections and M_p / M_y; and CalculiX
+ * (tests/bench/bench-sim-ccx.c: ring-in-tube displacement -0.04 %, force -1.5 % against an
+ * axisymmetric continuum; zig-zag ring on a tube +5.5 %, ccx's beam-to-solid expansion making the
+ * crowns stiff). Approximate, not validated: the plastic history of balloon expansion (replaced by
+ * the plastic-hinge state above), friction (full stick), leaflet mechanics (a rigid flap), the
+ * membrane coupling of the wall, patient geometry (analytic root only). Every output is a model
+ * estimate for research, teaching and rehearsal. */
 #pragma once
 
 #include "cusp-sim-device.h"
@@ -180,7 +205,7 @@ typedef struct {
   double wall_height_step_mm;        /* 0.5 */
   int gap_angle_count;               /* 72 */
   double gap_height_step_mm;         /* 0.5 */
-  double gap_tolerance_mm;           /* 0.2 */
+  double gap_tolerance_mm;           /* 0.1 */
 } CuspSimWorldDef;
 
 CuspSimWorldDef cusp_sim_default_world_def (void);
