@@ -359,60 +359,28 @@ axis_center_at (const GArray *line, const double base[3], const double a[3], dou
     out[c] = pts[best].p[c] - err * a[c];
 }
 
-/* Knee of r(h): continuous two-segment least-squares fit; returns the index of the knee. */
+/* Hinge level along one lobe: walking down the sinus wall from the sinus level, the first local
+ * minimum of r(h) (the wall stops narrowing for 1 mm by more than 0.1 mm). That is the nadir, where
+ * the sinus meets the LVOT or the basal ring; on a flat LVOT it is the top of the flat part. */
 static int
-knee_index (const double *r, int count, int below, int above)
+nadir_index (const double *r, int count, int from, int window)
 {
-  int best = -1;
-  double best_sse = G_MAXDOUBLE;
-
-  for (int k = below; k < count - above; k++)
+  int best = MIN (from, count - 1), l;
+  for (l = best; l >= 0; l--)
     {
-      /* Fit r = r_k + m1 (i - k) on [k - below, k] and r_k + m2 (i - k) on [k, k + above]:
-       * a linear least-squares problem in (r_k, m1, m2). */
-      double A[3][3] = { { 0 } }, b[3] = { 0 };
-      for (int i = k - below; i <= k + above; i++)
-        {
-          double x1 = i < k ? i - k : 0, x2 = i > k ? i - k : 0;
-          double row[3] = { 1, x1, x2 };
-          for (int u = 0; u < 3; u++)
-            {
-              for (int v = 0; v < 3; v++)
-                A[u][v] += row[u] * row[v];
-              b[u] += row[u] * r[i];
-            }
-        }
-      /* Cramer's rule on the 3 x 3 normal equations. */
-      double det = A[0][0] * (A[1][1] * A[2][2] - A[1][2] * A[2][1])
-                   - A[0][1] * (A[1][0] * A[2][2] - A[1][2] * A[2][0])
-                   + A[0][2] * (A[1][0] * A[2][1] - A[1][1] * A[2][0]);
-      if (fabs (det) < 1e-12)
-        continue;
-      double x[3];
-      for (int col = 0; col < 3; col++)
-        {
-          double M[3][3];
-          memcpy (M, A, sizeof M);
-          for (int row = 0; row < 3; row++)
-            M[row][col] = b[row];
-          x[col] = (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
-                    - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
-                    + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])) / det;
-        }
-      if (x[2] <= x[1])
-        continue;                                       /* must bend outward going up */
-      double sse = 0;
-      for (int i = k - below; i <= k + above; i++)
-        {
-          double fit = x[0] + (i < k ? x[1] * (i - k) : x[2] * (i - k));
-          sse += (r[i] - fit) * (r[i] - fit);
-        }
-      if (sse < best_sse)
-        {
-          best_sse = sse;
-          best = k;
-        }
+      if (r[l] < r[best] - 0.05)
+        best = l;                                      /* still narrowing */
+      else if (r[l] > r[best] + 0.1 || best - l >= window)
+        break;                                         /* widening again, or flat for 1 mm */
     }
+  /* the highest sample within 0.03 mm of the minimum among those looked at: the bottom of a dip
+   * (a basal ring narrower than the LVOT), or the top of a flat LVOT */
+  double r_min = r[best];
+  for (int m = MAX (l, 0); m <= best; m++)
+    r_min = MIN (r_min, r[m]);
+  for (int m = best; m >= MAX (l, 0); m--)
+    if (r[m] <= r_min + 0.03)
+      return m;
   return best;
 }
 
@@ -575,18 +543,50 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
         g_printerr (" %d:%.1f%s(%.0f,%.0f,%.0f)", m, smooth[m], open[m] ? "o" : "", pts[m].p[0], pts[m].p[1], pts[m].p[2]);
       g_printerr ("\n");
     }
+  /* Walk up from the LV with a hysteresis of 5 % of the aortic radius: the first minimum narrower than the aorta is
+   * the annulus / LVOT, the next maximum the sinus, the next minimum the STJ. */
+  const double hysteresis = MAX (0.6, 0.05 * r_asc);
   int m_ann = -1, m_sin = -1, m_stj = -1;
-  for (int m = m_lv + 1; m < MIN (count - 1, m_lv + 35); m++)
-    if (m_ann < 0 || smooth[m] < smooth[m_ann])
-      m_ann = m;
-  if (m_ann >= 0)
-    for (int m = m_ann + 3; m < MIN (count - 1, m_ann + 35); m++)
-      if (m_sin < 0 || smooth[m] > smooth[m_sin])
-        m_sin = m;
-  if (m_sin >= 0)
-    for (int m = m_sin + 3; m < MIN (count, m_sin + 30); m++)
-      if (m_stj < 0 || smooth[m] < smooth[m_stj])
-        m_stj = m;
+  {
+    int state = 0, m_ext = m_lv;
+    for (int m = m_lv; m < count; m++)
+      {
+        if (state == 0)
+          {
+            if (open[m] || smooth[m] < smooth[m_ext])
+              m_ext = m;
+            else if (smooth[m] > smooth[m_ext] + hysteresis)
+              {
+                if (smooth[m_ext] < 0.95 * r_asc)
+                  {
+                    m_ann = m_ext;
+                    state = 1;
+                  }
+                m_ext = m;
+              }
+          }
+        else if (state == 1)
+          {
+            if (smooth[m] > smooth[m_ext])
+              m_ext = m;
+            else if (smooth[m] < smooth[m_ext] - hysteresis)
+              {
+                m_sin = m_ext;
+                state = 2;
+                m_ext = m;
+              }
+          }
+        else
+          {
+            if (smooth[m] < smooth[m_ext])
+              m_ext = m;
+            else if (smooth[m] > smooth[m_ext] + hysteresis)
+              break;
+          }
+      }
+    if (state == 2)
+      m_stj = m_ext;                               /* also when the aorta above is no wider */
+  }
   if (m_ann < 0 || m_sin < 0 || m_stj < 0 || smooth[m_sin] < smooth[m_ann] * 1.05)
     {
       g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
@@ -706,30 +706,41 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       comm[c] = fmod (best_theta, 2 * G_PI);
     }
 
-  /* 6. Hinges: knee of r(h) along each lobe direction, h from 10 mm below the annulus level. */
+  /* 6. Hinges: nadir of r(h) along each lobe direction, h from 10 mm below the annulus level. */
   const double dh = 0.25;
   const double h_from = -10, h_to = h_sin;
   const int levels = (int) ((h_to - h_from) / dh) + 1;
   double hinge[3][3];
   g_autofree double *profile = g_new0 (double, levels);
+  g_autofree double *raw_profile = g_new0 (double, levels);
   for (int c = 0; c < 3; c++)
     {
       double dir[3];
       direction_at (e1, e2, lobe[c], dir);
       for (int l = 0; l < levels; l++)
         {
-          double ctr[3], r3[3];
+          double ctr[3], r5[5];
           axis_center_at (line, base, axis, h_from + l * dh, ctr);
-          for (int s = -1; s <= 1; s++)
+          for (int s = -2; s <= 2; s++)
             {
               double d2[3];
-              direction_at (e1, e2, lobe[c] + s * 0.08, d2);
-              r3[s + 1] = ray_radius (in, ctr, d2, TRUE);
+              direction_at (e1, e2, lobe[c] + s * 0.06, d2);
+              r5[s + 2] = ray_radius (in, ctr, d2, TRUE);
             }
-          qsort (r3, 3, sizeof (double), compare_double);
-          profile[l] = r3[1];
+          qsort (r5, 5, sizeof (double), compare_double);
+          raw_profile[l] = r5[2];
         }
-      int k = levels > 40 ? knee_index (profile, levels, (int) (6 / dh), (int) (4 / dh)) : -1;
+      smooth_profile (raw_profile, levels, 2, profile);
+      /* start half-way up the sinus wall (the flat top of the lobe would stop the walk) */
+      double r_lo = G_MAXDOUBLE, r_hi = profile[levels - 1];
+      for (int l = 0; l < levels; l++)
+        r_lo = MIN (r_lo, profile[l]);
+      int start = levels - 1;
+      while (start > 0 && profile[start] > (r_lo + r_hi) / 2)
+        start--;
+      int k = levels > 8 ? nadir_index (profile, levels, start, (int) (1.0 / dh)) : -1;
+      if (k == 0)
+        k = -1;                  /* still narrowing at the bottom of the window: no nadir seen */
       if (g_getenv ("CUSP_SEG_DEBUG"))
         {
           g_printerr ("lobe %d theta %.1f h_sin %.1f knee %d:", c, lobe[c] * 180 / G_PI, h_sin, k);
