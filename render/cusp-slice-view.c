@@ -693,6 +693,10 @@ cusp_slice_view_constructed (GObject *object)
                           cusp_slice_orientation_to_string (self->orientation));
   gtk_widget_set_tooltip_text (self->title_label, help);
   gtk_widget_set_can_target (self->title_label, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, cusp_slice_orientation_to_string (self->orientation),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, help,
+                                  -1);
 }
 
 static void
