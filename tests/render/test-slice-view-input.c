@@ -10,6 +10,7 @@
 #include <X11/keysym.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
+#include <string.h>
 
 #define VIEW_SIZE 320
 
@@ -104,6 +105,48 @@ key (KeySym keysym, gboolean press)
   XTestFakeKeyEvent (xdisplay, XKeysymToKeycode (xdisplay, keysym), press, CurrentTime);
   XFlush (xdisplay);
   spin (30);
+}
+
+/* The text of the first label under `widget` that contains `part`, or NULL. */
+static const char *
+find_label_text (GtkWidget *widget, const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return gtk_label_get_text (GTK_LABEL (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = find_label_text (child, part);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_hover_read_out (void)
+{
+  GtkWidget *coronal = GTK_WIDGET (views[CUSP_SLICE_CORONAL]);
+  CuspSliceFrame frame;
+  double lps[3], ijk[3];
+  g_autofree char *expected = NULL;
+  const char *shown;
+
+  move_to (coronal, 0.25 * VIEW_SIZE, 0.5 * VIEW_SIZE);
+  cusp_slice_view_get_frame (views[CUSP_SLICE_CORONAL], &frame);
+  cusp_slice_frame_screen_to_lps (&frame, 0.25 * VIEW_SIZE, 0.5 * VIEW_SIZE, lps);
+  cusp_volume_lps_to_index (cusp_view_link_get_volume (view_link), lps, ijk);
+  /* The ramp: 10 HU per voxel along i. */
+  expected = g_strdup_printf ("%d HU", 10 * (int) floor (ijk[0] + 0.5));
+  shown = find_label_text (coronal, " HU");
+  g_test_message ("under the pointer: %s", shown);
+  g_assert_nonnull (shown);
+  g_assert_true (g_str_has_prefix (shown, expected));
+  g_assert_nonnull (strstr (shown, " mm"));
+  g_assert_true (g_str_has_prefix (cusp_view_link_get_hover_text (view_link), expected));
+
+  /* Leaving the views (into the grid's empty fourth cell) clears the status line's read-out. */
+  move_to (coronal, 0.5 * VIEW_SIZE, 1.5 * VIEW_SIZE);
+  g_assert_cmpstr (cusp_view_link_get_hover_text (view_link), ==, "");
 }
 
 static void
@@ -236,6 +279,7 @@ main (int argc, char **argv)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (views[0])));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (views[0])), ==, VIEW_SIZE);
 
+  g_test_add_func ("/render/slice-view-input/hover-read-out", test_hover_read_out);
   g_test_add_func ("/render/slice-view-input/click-moves-crosshair", test_click_moves_crosshair);
   g_test_add_func ("/render/slice-view-input/wheel-and-keys-change-slice", test_wheel_and_keys_change_slice);
   g_test_add_func ("/render/slice-view-input/right-drag-window-level", test_right_drag_window_level);
