@@ -47,6 +47,15 @@ spin (int milliseconds)
     }
 }
 
+/* Waits until the X server has handled what was sent and GTK has dispatched the resulting
+ * events; XSync makes the first half exact, the short spin lets GDK read and deliver. */
+static void
+settle (void)
+{
+  XSync (xdisplay, False);
+  spin (40);
+}
+
 /* Widget point -> root window point. */
 static void
 to_root (GtkWidget *widget, double x, double y, int *root_x, int *root_y)
@@ -69,16 +78,14 @@ move_to (GtkWidget *widget, double x, double y)
 
   to_root (widget, x, y, &rx, &ry);
   XTestFakeMotionEvent (xdisplay, -1, rx, ry, CurrentTime);
-  XFlush (xdisplay);
-  spin (30);
+  settle ();
 }
 
 static void
 button (unsigned int number, gboolean press)
 {
   XTestFakeButtonEvent (xdisplay, number, press, CurrentTime);
-  XFlush (xdisplay);
-  spin (30);
+  settle ();
 }
 
 static void
@@ -103,8 +110,7 @@ static void
 key (KeySym keysym, gboolean press)
 {
   XTestFakeKeyEvent (xdisplay, XKeysymToKeycode (xdisplay, keysym), press, CurrentTime);
-  XFlush (xdisplay);
-  spin (30);
+  settle ();
 }
 
 /* The text of the first label under `widget` that contains `part`, or NULL. */
