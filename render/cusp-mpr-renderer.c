@@ -14,8 +14,8 @@ struct _CuspMprRenderer {
   GLint u_value_scale;
   GLint u_window;
   GLint u_background;
-  GLint u_cross_px;
-  GLint u_cross_half_px;
+  GLint u_cross_first_px;
+  GLint u_cross_width_px;
   GLint u_cross_vertical_color;
   GLint u_cross_horizontal_color;
 };
@@ -93,8 +93,8 @@ cusp_mpr_renderer_new (GError **error)
   LOCATE (u_value_scale);
   LOCATE (u_window);
   LOCATE (u_background);
-  LOCATE (u_cross_px);
-  LOCATE (u_cross_half_px);
+  LOCATE (u_cross_first_px);
+  LOCATE (u_cross_width_px);
   LOCATE (u_cross_vertical_color);
   LOCATE (u_cross_horizontal_color);
 #undef LOCATE
@@ -121,7 +121,7 @@ cusp_mpr_renderer_draw (CuspMprRenderer      *renderer,
 {
   static const float all_outside[9] = { 0, 0, 0, 0, 0, 0, -1, -1, -1 };  /* all outside */
   float ndc_to_texture[9];
-  double scale, width, cross_x, cross_y;
+  double scale, width, cross_x, cross_y, line_px;
 
   g_return_if_fail (renderer != NULL && frame != NULL && style != NULL);
 
@@ -161,12 +161,13 @@ cusp_mpr_renderer_draw (CuspMprRenderer      *renderer,
   glUniform2f (renderer->u_window,
                (float) (style->window_center - 0.5 * width), (float) (1.0 / width));
   glUniform4fv (renderer->u_background, 1, style->background_rgba);
-  /* gl_FragCoord counts device pixels from the bottom-left corner; centring the lines on a
-   * pixel keeps a one-pixel line one pixel wide instead of two half-lit ones. */
-  glUniform2f (renderer->u_cross_px, (float) (floor (cross_x * scale) + 0.5),
-               (float) (floor ((frame->height_px - cross_y) * (double) fb_height / frame->height_px) + 0.5));
-  glUniform1f (renderer->u_cross_half_px,
-               style->show_crosshair ? (float) (0.5 * style->crosshair_width_px * scale) : 0.0f);
+  /* Whole device pixels, counted from the bottom-left corner as gl_FragCoord is: a line of
+   * n pixels is exactly n pixels wide at any scale, never two half-lit ones. */
+  line_px = MAX (round (style->crosshair_width_px * scale), 1.0);
+  glUniform2f (renderer->u_cross_first_px,
+               (float) floor (cross_x * scale - 0.5 * line_px + 0.5),
+               (float) floor ((frame->height_px - cross_y) * (double) fb_height / frame->height_px - 0.5 * line_px + 0.5));
+  glUniform1f (renderer->u_cross_width_px, style->show_crosshair ? (float) line_px : 0.0f);
   glUniform4fv (renderer->u_cross_vertical_color, 1, style->crosshair_vertical_rgba);
   glUniform4fv (renderer->u_cross_horizontal_color, 1, style->crosshair_horizontal_rgba);
 

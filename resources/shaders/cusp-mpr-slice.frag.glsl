@@ -8,8 +8,8 @@ uniform mat3 u_ndc_to_texture;  // texture coordinate = M * (ndc.x, ndc.y, 1): p
 uniform float u_value_scale;    // texel value -> voxel value (32767 for int16 stored as R16_SNORM)
 uniform vec2 u_window;          // (value shown black, 1 / window width)
 uniform vec4 u_background;
-uniform vec2 u_cross_px;        // the cursor in framebuffer pixels (origin bottom-left)
-uniform float u_cross_half_px;  // half line width in framebuffer pixels; 0 hides the crosshair
+uniform vec2 u_cross_first_px;  // first pixel column / row of the crosshair lines (origin bottom-left)
+uniform float u_cross_width_px; // line width in whole framebuffer pixels; 0 hides the crosshair
 uniform vec4 u_cross_vertical_color;
 uniform vec4 u_cross_horizontal_color;
 
@@ -30,12 +30,12 @@ main ()
       color = vec4 (grey, grey, grey, 1.0);
     }
 
-  if (u_cross_half_px > 0.0)
+  if (u_cross_width_px > 0.0)
     {
-      vec2 distance_px = abs (gl_FragCoord.xy - u_cross_px);
-      if (distance_px.x <= u_cross_half_px)
+      vec2 into_line = floor (gl_FragCoord.xy) - u_cross_first_px;   // whole pixels
+      if (into_line.x >= 0.0 && into_line.x < u_cross_width_px)
         color = u_cross_vertical_color;
-      else if (distance_px.y <= u_cross_half_px)
+      else if (into_line.y >= 0.0 && into_line.y < u_cross_width_px)
         color = u_cross_horizontal_color;
     }
 

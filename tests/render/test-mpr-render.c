@@ -320,6 +320,58 @@ test_crosshair (void)
     }
 }
 
+/* Columns of the framebuffer (top-first RGBA) entirely in `color` but for `allowance` pixels. */
+static int
+count_full_columns (const guint8 *rgba, const guint8 color[3], int allowance)
+{
+  int columns = 0;
+
+  for (int col = 0; col < FB_SIZE; col++)
+    {
+      int count = 0;
+      for (int row = 0; row < FB_SIZE; row++)
+        count += memcmp (rgba + (row * FB_SIZE + col) * 4, color, 3) == 0;
+      columns += count >= FB_SIZE - allowance;
+    }
+  return columns;
+}
+
+/* A one-pixel crosshair is one device pixel wide at scale 1 and two at scale 2 (HiDPI). */
+static void
+test_crosshair_hidpi (void)
+{
+  const int dims[3] = { 10, 10, 10 };
+  const double unit[3] = { 1.0, 1.0, 1.0 };
+  const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  const double cursor[3] = { 0.3, -1.2, 0.0 };
+
+  if (!need_gl ())
+    return;
+  for (int scale = 1; scale <= 2; scale++)
+    {
+      g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, dims, unit, identity, cursor);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CuspVolumeTexture) texture = cusp_volume_texture_new (volume, &error);
+      g_autofree guint8 *rgba = NULL;
+      CuspMprStyle style;
+      CuspSliceFrame frame;
+      guint8 vertical[3];
+
+      g_assert_no_error (error);
+      cusp_mpr_style_init (&style, CUSP_SLICE_AXIAL);
+      memcpy (style.cursor_mm, cursor, sizeof cursor);
+      for (int a = 0; a < 3; a++)
+        vertical[a] = (guint8) lround (style.crosshair_vertical_rgba[a] * 255);
+      cusp_slice_frame_init (&frame, CUSP_SLICE_AXIAL, volume, cursor, 1.0, NULL,
+                             FB_SIZE / scale, FB_SIZE / scale);
+      cusp_test_egl_bind (egl);
+      cusp_mpr_renderer_draw (renderer, texture, &frame, &style, FB_SIZE, FB_SIZE);
+      rgba = cusp_test_egl_read_rgba (egl);
+      /* Full height but for the horizontal line's crossing. */
+      g_assert_cmpint (count_full_columns (rgba, vertical, scale), ==, scale);
+    }
+}
+
 static void
 test_bad_texture_input (void)
 {
@@ -637,6 +689,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/mpr/marker-sides", test_marker_sides);
   g_test_add_func ("/render/mpr/window-level", test_window_level);
   g_test_add_func ("/render/mpr/crosshair", test_crosshair);
+  g_test_add_func ("/render/mpr/crosshair-hidpi", test_crosshair_hidpi);
   g_test_add_func ("/render/mpr/texture-too-large", test_bad_texture_input);
   g_test_add_func ("/render/mpr/shader-errors", test_shader_errors);
   g_test_add_func ("/render/mpr/degenerate-volumes", test_degenerate_volumes);

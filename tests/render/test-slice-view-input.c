@@ -61,14 +61,15 @@ static void
 to_root (GtkWidget *widget, double x, double y, int *root_x, int *root_y)
 {
   GtkNative *native = gtk_widget_get_native (widget);
+  int scale = gtk_widget_get_scale_factor (widget);   /* X counts device pixels (GDK_SCALE) */
   double wx, wy, sx, sy;
   Window child;
 
   g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy));
   gtk_native_get_surface_transform (native, &sx, &sy);
   XTranslateCoordinates (xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
-                         DefaultRootWindow (xdisplay), (int) lround (wx + sx), (int) lround (wy + sy),
-                         root_x, root_y, &child);
+                         DefaultRootWindow (xdisplay), (int) lround ((wx + sx) * scale),
+                         (int) lround ((wy + sy) * scale), root_x, root_y, &child);
 }
 
 static void
