@@ -157,21 +157,38 @@ cusp_sim_wall_sample (const CuspSimWall *wall, double theta, double z, double *r
   return cusp_sim_wall_sample_gradient (wall, theta, z, radius_mm, modulus_mpa_per_mm, &dt, &dz);
 }
 
+/* Catmull-Rom weights for the four samples around t in [0, 1) and their derivatives: the
+ * interpolant is C1, so the contact normal turns smoothly as a node slides over the grid. */
+static void
+catmull_rom (double t, double *w, double *dw)
+{
+  double t2 = t * t, t3 = t2 * t;
+
+  w[0] = 0.5 * (-t3 + 2.0 * t2 - t);
+  w[1] = 0.5 * (3.0 * t3 - 5.0 * t2 + 2.0);
+  w[2] = 0.5 * (-3.0 * t3 + 4.0 * t2 + t);
+  w[3] = 0.5 * (t3 - t2);
+  dw[0] = 0.5 * (-3.0 * t2 + 4.0 * t - 1.0);
+  dw[1] = 0.5 * (9.0 * t2 - 10.0 * t);
+  dw[2] = 0.5 * (-9.0 * t2 + 8.0 * t + 1.0);
+  dw[3] = 0.5 * (3.0 * t2 - 2.0 * t);
+}
+
 int
 cusp_sim_wall_sample_gradient (const CuspSimWall *wall, double theta, double z, double *radius_mm,
                                double *modulus_mpa_per_mm, double *dr_dtheta, double *dr_dz)
 {
-  int na = wall->angle_count;
+  int na = wall->angle_count, nh = wall->height_count;
   double fz = (z - wall->height0_mm) / wall->height_step_mm;
   double fa = theta / (2.0 * M_PI) * na;
-  double ta, tz, r00, r01, r10, r11;
-  int h0, a0, a1;
+  double ta, tz, wa[4], dwa[4], wz[4], dwz[4], r = 0.0, rt = 0.0, rz = 0.0;
+  int h0, a0;
 
-  if (!(fz >= 0.0) || fz > wall->height_count - 1 || !isfinite (fa))
+  if (!(fz >= 0.0) || fz > nh - 1 || !isfinite (fa))
     return 0;
   h0 = (int) fz;
-  if (h0 >= wall->height_count - 1)
-    h0 = wall->height_count - 2;
+  if (h0 >= nh - 1)
+    h0 = nh - 2;
   tz = fz - h0;
   fa = fmod (fa, (double) na);
   if (fa < 0.0)
@@ -180,18 +197,30 @@ cusp_sim_wall_sample_gradient (const CuspSimWall *wall, double theta, double z, 
   if (a0 >= na)
     a0 = na - 1;
   ta = fa - a0;
-  a1 = (a0 + 1) % na;
-#define AT(field, hh, aa) wall->field[(hh) * na + (aa)]
-  r00 = AT (radius_mm, h0, a0);
-  r01 = AT (radius_mm, h0, a1);
-  r10 = AT (radius_mm, h0 + 1, a0);
-  r11 = AT (radius_mm, h0 + 1, a1);
-  *radius_mm = (1.0 - tz) * ((1.0 - ta) * r00 + ta * r01) + tz * ((1.0 - ta) * r10 + ta * r11);
-  *dr_dtheta = ((1.0 - tz) * (r01 - r00) + tz * (r11 - r10)) * na / (2.0 * M_PI);
-  *dr_dz = ((1.0 - ta) * (r10 - r00) + ta * (r11 - r01)) / wall->height_step_mm;
-  *modulus_mpa_per_mm
-    = (1.0 - tz) * ((1.0 - ta) * AT (modulus_mpa_per_mm, h0, a0) + ta * AT (modulus_mpa_per_mm, h0, a1))
-      + tz * ((1.0 - ta) * AT (modulus_mpa_per_mm, h0 + 1, a0) + ta * AT (modulus_mpa_per_mm, h0 + 1, a1));
+  catmull_rom (ta, wa, dwa);
+  catmull_rom (tz, wz, dwz);
+  for (int j = 0; j < 4; j++)
+    {
+      int h = h0 - 1 + j;
+      h = h < 0 ? 0 : (h > nh - 1 ? nh - 1 : h);          /* clamped at the ends */
+      for (int i = 0; i < 4; i++)
+        {
+          int a = ((a0 - 1 + i) % na + na) % na;             /* periodic round the axis */
+          double v = wall->radius_mm[h * na + a];
+          r += wa[i] * wz[j] * v;
+          rt += dwa[i] * wz[j] * v;
+          rz += wa[i] * dwz[j] * v;
+        }
+    }
+  *radius_mm = r;
+  *dr_dtheta = rt * na / (2.0 * M_PI);
+  *dr_dz = rz / wall->height_step_mm;
+  {
+    int a1 = (a0 + 1) % na;
+#define AT(hh, aa) wall->modulus_mpa_per_mm[(hh) * na + (aa)]
+    *modulus_mpa_per_mm = (1.0 - tz) * ((1.0 - ta) * AT (h0, a0) + ta * AT (h0, a1))
+                          + tz * ((1.0 - ta) * AT (h0 + 1, a0) + ta * AT (h0 + 1, a1));
 #undef AT
+  }
   return 1;
 }

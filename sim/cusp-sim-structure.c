@@ -11,6 +11,7 @@
 #define MAX_STEP_MM        0.5                   /* largest nodal move per Newton step */
 #define MAX_STEP_RAD       0.2
 #define LINE_SEARCH_HALVINGS 8
+#define STALL_RESIDUAL     1e-4                  /* relative: below it a failed search stops */
 
 int
 cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
@@ -480,6 +481,22 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
           if (isfinite (rn_trial) && rn_trial < rn * (1.0 - 1e-4 * alpha))
             break;
           alpha *= 0.5;
+        }
+      if (!(isfinite (rn_trial) && rn_trial < rn))
+        {
+          /* No step along this direction lowers the residual. Far from the solution (contact
+           * changing) take the whole Newton step anyway: non-monotone, it usually gets through.
+           * Close to it, the state is as good as this tangent can make it: stop rather than
+           * wander (the result says not converged). */
+          if (rn / ref <= STALL_RESIDUAL)
+            {
+              info->stalled = 1;
+              break;
+            }
+          make_trial (s, scale);
+          rn_trial = evaluate (s, s->x_trial, s->rot_trial, NULL, &ref_trial, 0);
+          if (!isfinite (rn_trial))
+            return CUSP_SIM_ERROR_DIVERGED;
         }
       memcpy (s->x, s->x_trial, (size_t) s->node_count * 3 * sizeof (double));
       memcpy (s->rot, s->rot_trial, (size_t) s->node_count * 9 * sizeof (double));

@@ -60,6 +60,7 @@ typedef struct {
   int converged;
   int iterations;
   int fallbacks;                     /* iterations that fell back to the analytic tangent */
+  int stalled;                       /* stopped: no step lowered the residual */
   double residual;
   double factor_ms;
   double assemble_ms;

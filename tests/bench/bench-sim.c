@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define UPDATES 50
 #define COLD_RUNS 7
@@ -23,6 +24,16 @@ median (double *v, int n)
 {
   qsort (v, (size_t) n, sizeof (double), compare_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* CPU time of this thread, ms: on a shared machine the wall clock also counts other jobs. */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
 }
 
 static int
@@ -48,7 +59,8 @@ run_device (const char *id, double depth_mm)
   CuspSimWorldDef def = cusp_sim_default_world_def ();
   CuspSimStatus st;
   char msg[CUSP_SIM_MESSAGE_MAX];
-  double cold_ms[COLD_RUNS], warm_ms[UPDATES], worst_residual = 0.0;
+  double cold_ms[COLD_RUNS], warm_ms[UPDATES], cold_cpu[COLD_RUNS], warm_cpu[UPDATES];
+  double worst_residual = 0.0, c0;
   int cold_iterations = 0, warm_iterations[UPDATES], unconverged = 0, nodes = 0;
   CuspSimProfile prof = { 0 };
 
@@ -64,7 +76,9 @@ run_device (const char *id, double depth_mm)
           printf ("%s: cannot create: %s\n", id, msg);
           return;
         }
+      c0 = cpu_ms ();
       st = cusp_sim_world_solve (w, NULL);
+      cold_cpu[k] = cpu_ms () - c0;
       r = cusp_sim_world_result (w);
       if (st != CUSP_SIM_OK || !r->converged)
         {
@@ -87,7 +101,9 @@ run_device (const char *id, double depth_mm)
             {
               int step = u % 16;
               pose.depth_mm = depth_mm + 0.5 * (step < 8 ? step + 1 : 15 - step) - 2.0;
+              c0 = cpu_ms ();
               st = cusp_sim_world_solve (w, &pose);
+              warm_cpu[u] = cpu_ms () - c0;
               if (st != CUSP_SIM_OK)
                 {
                   printf ("%s: update %d failed: %s\n", id, u, cusp_sim_world_message (w));
@@ -112,11 +128,13 @@ run_device (const char *id, double depth_mm)
     double it[UPDATES];
     for (int u = 0; u < UPDATES; u++)
       it[u] = warm_iterations[u];
-    printf ("  cold deployment from crimped: median %.1f ms over %d runs (target < 200 ms)\n",
-            median (cold_ms, COLD_RUNS), COLD_RUNS);
-    printf ("  warm update after a 0.5 mm depth change: median %.1f ms over %d updates "
-            "(target < 16 ms), median %.0f iterations, %d unconverged, worst residual %.2g\n",
-            median (warm_ms, UPDATES), UPDATES, median (it, UPDATES), unconverged, worst_residual);
+    printf ("  cold deployment from crimped: median %.1f ms wall, %.1f ms CPU over %d runs "
+            "(target < 200 ms)\n", median (cold_ms, COLD_RUNS), median (cold_cpu, COLD_RUNS),
+            COLD_RUNS);
+    printf ("  warm update after a 0.5 mm depth change: median %.1f ms wall, %.1f ms CPU over %d "
+            "updates (target < 16 ms), median %.0f iterations, %d unconverged (budget %d), "
+            "worst residual %.2g\n", median (warm_ms, UPDATES), median (warm_cpu, UPDATES),
+            UPDATES, median (it, UPDATES), unconverged, def.max_iterations, worst_residual);
     printf ("  warm update profile (mean ms): pose %.2f, assemble %.2f, factor %.2f, "
             "line search %.2f, outputs %.2f\n", prof.pose_ms, prof.assemble_ms, prof.factor_ms,
             prof.line_search_ms, prof.outputs_ms);
