@@ -420,6 +420,7 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
   int ndof = 6 * s->node_count;
   double t_start = cusp_sim_now_ms ();
   double ref, rn;
+  int reuse = 0;                               /* the band holds a factor worth reusing */
 
   memset (info, 0, sizeof *info);
   rn = evaluate (s, s->x, s->rot, NULL, &ref, 0);
@@ -440,19 +441,32 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
           || (max_time_ms > 0.0 && cusp_sim_now_ms () - t_start > max_time_ms))
         break;
 
-      /* the consistent tangent; where its stress terms make it indefinite (a prestressed frame
-       * held only by weak supports), the analytic one, which is positive definite */
       t0 = cusp_sim_now_ms ();
-      evaluate (s, s->x, s->rot, s->band, &ref, 1);
-      memcpy (s->delta, s->residual, (size_t) ndof * sizeof (double));
-      t1 = cusp_sim_now_ms ();
-      info->assemble_ms += t1 - t0;
-      if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
+      if (reuse)
         {
-          evaluate (s, s->x, s->rot, s->band, &ref, 0);
-          info->fallbacks++;
+          /* the last full step cut the residual fourfold or more: the factor of the previous
+           * tangent is still good enough for one more step (Shamanskii's variant of Newton),
+           * and it saves the assembly and factorisation that dominate a live update */
+          evaluate (s, s->x, s->rot, NULL, &ref, 0);
+          memcpy (s->delta, s->residual, (size_t) ndof * sizeof (double));
+          t1 = cusp_sim_now_ms ();
+          info->reused++;
+        }
+      else
+        {
+          /* the consistent tangent; where its stress terms make it indefinite (a prestressed
+           * frame held only by weak supports), the analytic one, which is positive definite */
+          evaluate (s, s->x, s->rot, s->band, &ref, 1);
+          memcpy (s->delta, s->residual, (size_t) ndof * sizeof (double));
+          t1 = cusp_sim_now_ms ();
+          info->assemble_ms += t1 - t0;
           if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
-            return CUSP_SIM_ERROR_SINGULAR;
+            {
+              evaluate (s, s->x, s->rot, s->band, &ref, 0);
+              info->fallbacks++;
+              if (!cusp_sim_band_factor (s->band, ndof, s->half_band))
+                return CUSP_SIM_ERROR_SINGULAR;
+            }
         }
       cusp_sim_band_solve (s->band, ndof, s->half_band, s->delta);
       t0 = cusp_sim_now_ms ();
@@ -500,6 +514,7 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
         }
       memcpy (s->x, s->x_trial, (size_t) s->node_count * 3 * sizeof (double));
       memcpy (s->rot, s->rot_trial, (size_t) s->node_count * 9 * sizeof (double));
+      reuse = !reuse && alpha == 1.0 && scale == 1.0 && rn_trial < 0.25 * rn;
       rn = rn_trial;
       ref = ref_trial;
       info->iterations++;

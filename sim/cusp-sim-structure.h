@@ -61,6 +61,7 @@ typedef struct {
   int iterations;
   int fallbacks;                     /* iterations that fell back to the analytic tangent */
   int stalled;                       /* stopped: no step lowered the residual */
+  int reused;                        /* iterations that reused the previous factor */
   double residual;
   double factor_ms;
   double assemble_ms;
