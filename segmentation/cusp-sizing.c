@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
   double size_mm;
@@ -110,13 +111,18 @@ size_family (const Chart *chart, const CuspSizingInput *in, CuspSizingResult *r)
           return;
         }
     }
+  /* Both facts can hold at once (a borderline area sized up is the classic rupture case). */
   if (other != NULL)
-    snprintf (r->note, sizeof r->note, "Borderline: annulus %s %.1f %s fits size %.0f or %.0f",
+    snprintf (r->note, sizeof r->note, "Borderline: annulus %s %.1f %s fits size %.0f or %.0f. ",
               what, value, unit, row->size_mm, other->size_mm);
-  else if (r->annular_rupture_flag)
-    snprintf (r->note, sizeof r->note,
-              "Area oversizing %.0f %% >= 20 %%: annular rupture risk%s", r->area_oversizing_pct,
-              isfinite (in->lvot_calcium_mm3) && in->lvot_calcium_mm3 > 0.0 ? ", worse with LVOT calcium" : "");
+  if (r->annular_rupture_flag)
+    {
+      gsize used = strlen (r->note);
+      snprintf (r->note + used, sizeof r->note - used,
+                "Area oversizing %.0f %% >= 20 %%: annular rupture risk%s.", r->area_oversizing_pct,
+                isfinite (in->lvot_calcium_mm3) && in->lvot_calcium_mm3 > 0.0 ? ", worse with LVOT calcium" : "");
+    }
+  g_strchomp (r->note);
 }
 
 void

@@ -301,17 +301,25 @@ test_sizing_charts (void)
   in.right_coronary_height_mm = 14.0;
   cusp_sizing_compute (&in, &s);
   g_assert_true (be->annular_rupture_flag);
+  g_assert_nonnull (strstr (be->note, "rupture"));
   g_assert_true (s.left_coronary_flag);
   g_assert_true (s.right_coronary_flag);
   g_assert_true (be->residual_sinus_flag);                         /* 28 - 26 < 5 */
   g_assert_false (se->sov_requirements_met);                       /* size 29 needs SOV >= 29 */
   g_assert_nonnull (strstr (se->note, "SOV"));
 
-  /* Borderline 340 mm2: 20 or 23. */
+  /* Borderline 340 mm2: 20 or 23; sized 20 it is not oversized (pi 10^2 = 314 mm2). */
   in.area_mm2 = 340.0;
   cusp_sizing_compute (&in, &s);
   g_assert_cmpfloat (be->size_mm, ==, 20.0);
   g_assert_nonnull (strstr (be->note, "23"));
+  g_assert_false (be->annular_rupture_flag);
+  /* Borderline 541 mm2 (26 or 29) sized 26: 530.9 / 541 under-sizes, no flag either. */
+  in.area_mm2 = 541.0;
+  cusp_sizing_compute (&in, &s);
+  g_assert_cmpfloat (be->size_mm, ==, 26.0);
+  g_assert_nonnull (strstr (be->note, "29"));
+  g_assert_cmpfloat (be->area_oversizing_pct, <, 0.0);
 
   /* Out of range: no size, with the reason, and no number. */
   in.area_mm2 = 720.0;
