@@ -39,7 +39,7 @@ typedef struct {
   double cos_psi, sin_psi;            /* major-axis angle */
   double lvot_scale, lvot_length;
   double h_stj, r_stj, r_asc, bulge;
-  double h_top, h_bottom;
+  double h_top;                       /* the aorta runs out of the box below this height */
   double lung_radius;                 /* beyond this distance from the axis: lung */
   double lv_center[3], lv_axis[3], lv_semi_long, lv_semi_short;
   double cor_origin[2][3], cor_dir[2][3], cor_radius[2], cor_length[2];
@@ -471,7 +471,6 @@ build_geom (Geom *g, const CuspPhantomDef *def)
   g->r_asc = 0.5 * def->ascending_diameter_mm;
   g->bulge = def->sov_bulge_mm;
   g->h_top = def->extent_above_mm + 20.0;
-  g->h_bottom = -def->extent_below_mm - 20.0;
   g->lung_radius = def->extent_radius_mm - 1.0;
 
   cusp_vec3_normalize (apex);
