@@ -13,6 +13,7 @@ static const CuspCliCommand commands[] = {
   { "phantom", "write a synthetic aortic-root CT and its ground truth", cusp_cli_phantom },
   { "measure", "measure an aortic root (SCCT 2019) and size valves", cusp_cli_measure },
   { "info", "describe a CT/MR study: geometry, modality, warnings", cusp_cli_info },
+  { "simulate", "deploy a valve in the measured root and print the solver's outputs", cusp_cli_simulate },
   { NULL, NULL, NULL }
 };
 

@@ -29,5 +29,6 @@ int cusp_cli_devices (int argc, char **argv);
 int cusp_cli_phantom (int argc, char **argv);
 int cusp_cli_measure (int argc, char **argv);
 int cusp_cli_info (int argc, char **argv);
+int cusp_cli_simulate (int argc, char **argv);
 
 G_END_DECLS
