@@ -11,8 +11,6 @@
 #include <gdcmScanner.h>
 #include <gdcmTrace.h>
 
-#include <glib/gstdio.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -449,19 +447,4 @@ cusp_dicom_scan (const char *path, CuspImageProgressFunc progress, void *progres
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "Could not scan “%s” for DICOM series", path);
     }
   return nullptr;
-}
-
-extern "C" gboolean
-cusp_dicom_file_has_preamble (const char *path)
-{
-  char buffer[132];
-  FILE *f = g_fopen (path, "rb");
-  gboolean found = FALSE;
-
-  if (f == nullptr)
-    return FALSE;
-  if (fread (buffer, 1, sizeof buffer, f) == sizeof buffer)
-    found = std::memcmp (buffer + 128, "DICM", 4) == 0;
-  fclose (f);
-  return found;
 }

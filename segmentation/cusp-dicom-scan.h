@@ -34,7 +34,4 @@ GPtrArray *cusp_dicom_scan        (const char            *path,
                                    void                  *progress_data,
                                    GError               **error);
 
-/* TRUE when the file has the DICOM preamble ("DICM" at byte 128). */
-gboolean   cusp_dicom_file_has_preamble (const char *path);
-
 G_END_DECLS

@@ -474,14 +474,10 @@ read_dicom (const char *path, const char *series_uid, const Reading &progress, G
   for (guint i = 0; i < series->files->len; i++)
     files.emplace_back (static_cast<const char *> (series->files->pdata[i]));
 
+  // No CanReadFile () here: it wants the "DICM" preamble, which older files lack although GDCM
+  // parses them; ReadImageInformation () throws for anything it cannot handle.
   auto io = itk::GDCMImageIO::New ();
   io->SetFileName (files[0]);
-  if (!io->CanReadFile (files[0].c_str ()))
-    {
-      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "“%s” is a DICOM file without an image Cusp can decode",
-                   files[0].c_str ());
-      return nullptr;
-    }
   io->ReadImageInformation ();
   bool was_2d;
   const char *pixel_note;
