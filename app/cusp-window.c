@@ -45,9 +45,11 @@ _cusp_window_show_error (CuspWindow   *self,
   else
     {
       AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->main_stack, "empty"));
+      /* The description is markup; a file name may hold '&' or '<'. */
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
 
       adw_status_page_set_title (page, title);
-      adw_status_page_set_description (page, message);
+      adw_status_page_set_description (page, escaped);
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
   _cusp_window_report_after_frames (self, "error", text);
@@ -118,6 +120,17 @@ _cusp_window_dismiss_warnings (CuspWindow *self)
 
 /* ---- test hook: CUSP_TEST_READY_FILE gets a small JSON report of what is on screen ---- */
 
+static gint64
+cusp_window_count_children (GtkWidget *widget)
+{
+  gint64 n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
 static void
 cusp_window_report_test_state (CuspWindow *self,
                                const char *state,
@@ -139,8 +152,10 @@ cusp_window_report_test_state (CuspWindow *self,
   json_builder_add_string_value (builder, detail ? detail : "");
   json_builder_set_member_name (builder, "study");
   json_builder_add_string_value (builder, self->study ? cusp_study_get_title (self->study) : "");
+  /* The warnings a user can read: rows in the header button's list, while the button shows. */
   json_builder_set_member_name (builder, "warnings");
-  json_builder_add_int_value (builder, self->study ? cusp_study_get_warnings (self->study)->len : 0);
+  json_builder_add_int_value (builder, gtk_widget_get_visible (GTK_WIDGET (self->warnings_button))
+                                         ? cusp_window_count_children (GTK_WIDGET (self->warnings_list)) : 0);
   json_builder_set_member_name (builder, "scale");
   json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   /* Where each view lies in the window, in logical pixels, so a screenshot can be cut up. */

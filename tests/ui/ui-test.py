@@ -339,6 +339,7 @@ def run(case, binary, shot_dir, workdir):
             shot = screenshot(workdir, shot_dir, f"ui-{case}")
             check_views_show_content(shot, state)
             if case == "orientation":
+                check(state["warnings"] >= 1, "the warning about values that are not HU is shown")
                 check_orientation(shot, state)
             if case == "ct":
                 check_recent(app, args[0])
