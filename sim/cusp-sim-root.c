@@ -105,21 +105,17 @@ cusp_sim_root_radius (const CuspSimRootDef *root, double theta, double z)
 }
 
 void
-cusp_sim_wall_fill_root (CuspSimWall *wall, const CuspSimRootDef *root)
+cusp_sim_wall_finish (CuspSimWall *wall, const CuspSimRootDef *root)
 {
   int na = wall->angle_count, nh = wall->height_count;
-  double z0 = -root->lvot_length_mm;
-  double z1 = root->stj_height_mm + root->ascending_length_mm;
   double r_mean = 0.25 * (root->annulus_dmax_mm + root->annulus_dmin_mm);
 
-  wall->height0_mm = z0;
-  wall->height_step_mm = (z1 - z0) / (nh - 1);
   for (int h = 0; h < nh; h++)
     for (int a = 0; a < na; a++)
       {
         double theta = 2.0 * M_PI * a / na;
-        double z = z0 + h * wall->height_step_mm;
-        double r = cusp_sim_root_radius (root, theta, z);
+        double z = wall->height0_mm + h * wall->height_step_mm;
+        double r = wall->radius_mm[h * na + a];
         double calc = 0.0, dent = 0.0, kw, kc;
 
         for (int c = 0; c < root->calcium_count; c++)
@@ -146,6 +142,22 @@ cusp_sim_wall_fill_root (CuspSimWall *wall, const CuspSimRootDef *root)
         wall->modulus_mpa_per_mm[h * na + a] = kw * (1.0 - calc) + kc * calc;
         wall->calcium[h * na + a] = calc;
       }
+}
+
+void
+cusp_sim_wall_fill_root (CuspSimWall *wall, const CuspSimRootDef *root)
+{
+  int na = wall->angle_count, nh = wall->height_count;
+  double z0 = -root->lvot_length_mm;
+  double z1 = root->stj_height_mm + root->ascending_length_mm;
+
+  wall->height0_mm = z0;
+  wall->height_step_mm = (z1 - z0) / (nh - 1);
+  for (int h = 0; h < nh; h++)
+    for (int a = 0; a < na; a++)
+      wall->radius_mm[h * na + a] = cusp_sim_root_radius (root, 2.0 * M_PI * a / na,
+                                                          z0 + h * wall->height_step_mm);
+  cusp_sim_wall_finish (wall, root);
 }
 
 int

@@ -29,6 +29,15 @@ void cusp_sim_wall_fill_tube (CuspSimWall *wall, double radius_mm, double thickn
                               double z1_mm);
 /* The analytic root (cusp-sim-root.c). */
 void cusp_sim_wall_fill_root (CuspSimWall *wall, const CuspSimRootDef *root);
+/* Calcium bumps and the Lame modulus over a filled radius grid. */
+void cusp_sim_wall_finish (CuspSimWall *wall, const CuspSimRootDef *root);
+/* A lumen surface (cusp-sim-mesh.c): checks it, finds its height range (z0, z1). */
+CuspSimStatus cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm,
+                                   char *message);
+/* Casts one ray per grid cell from the axis; fails if a ray finds no wall (a hole) or more than
+ * one (a fold or a self-intersection: the wall is then not a radius field). */
+CuspSimStatus cusp_sim_wall_fill_mesh (CuspSimWall *wall, const CuspSimLumenMesh *mesh,
+                                       double z0_mm, double z1_mm, char *message);
 /* The free lumen radius of the analytic root, no calcium. */
 double cusp_sim_root_radius (const CuspSimRootDef *root, double theta_rad, double z_mm);
 /* Bilinear sample; returns 0 (and leaves the outputs alone) outside the grid's heights. */

@@ -534,11 +534,27 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
   w->s.tether_n_per_mm = TETHER_N_PER_MM;
 
   wall_a = (int) lround (360.0 / w->def.wall_angle_step_deg);
-  wall_h = (int) lround ((w->def.root.lvot_length_mm + w->def.root.stj_height_mm
-                          + w->def.root.ascending_length_mm) / w->def.wall_height_step_mm) + 1;
-  if (!cusp_sim_wall_alloc (&w->wall, wall_a, wall_h))
-    goto no_memory;
-  cusp_sim_wall_fill_root (&w->wall, &w->def.root);
+  if (w->def.use_lumen_mesh)
+    {
+      double z0, z1;
+      if ((st = cusp_sim_mesh_check (&w->def.lumen, &z0, &z1, message)) != CUSP_SIM_OK)
+        goto refused;
+      wall_h = (int) lround ((z1 - z0) / w->def.wall_height_step_mm) + 1;
+      if (wall_h < 2 || wall_h > 4000 || !cusp_sim_wall_alloc (&w->wall, wall_a, wall_h))
+        goto no_memory;
+      if ((st = cusp_sim_wall_fill_mesh (&w->wall, &w->def.lumen, z0, z1, message)) != CUSP_SIM_OK)
+        goto refused;
+      cusp_sim_wall_finish (&w->wall, &w->def.root);
+    }
+  else
+    {
+      wall_h = (int) lround ((w->def.root.lvot_length_mm + w->def.root.stj_height_mm
+                              + w->def.root.ascending_length_mm) / w->def.wall_height_step_mm) + 1;
+      if (!cusp_sim_wall_alloc (&w->wall, wall_a, wall_h))
+        goto no_memory;
+      cusp_sim_wall_fill_root (&w->wall, &w->def.root);
+    }
+  memset (&w->def.lumen, 0, sizeof w->def.lumen);     /* borrowed: not kept past creation */
   w->s.wall = &w->wall;
 
   n = w->def.gap_angle_count;
@@ -556,8 +572,10 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
 
 no_memory:
   set_message (message, "world: out of memory");
+  st = CUSP_SIM_ERROR_NO_MEMORY;
+refused:
   if (status)
-    *status = CUSP_SIM_ERROR_NO_MEMORY;
+    *status = st;
   cusp_sim_world_destroy (w);
   return NULL;
 }

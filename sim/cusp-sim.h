@@ -61,8 +61,9 @@
  * axisymmetric oracles (DOMAIN.md 7.1, 7.2) and neglects the wall's membrane coupling between
  * neighbouring patches: the load is a patch average over each node's share of the frame surface.
  * Calcium replaces E by calcium_youngs_modulus_mpa (near-rigid by default, 60 MPa = 30 x wall).
- * The triangle-mesh lumen from segmentation is not wired in yet (CUSP_SIM_ERROR_BAD_WALL_MESH is
- * reserved for it): only the analytic root builds a wall today.
+ * A triangle-mesh lumen (CuspSimLumenMesh, cusp-sim-mesh.c) replaces the analytic radius: one ray
+ * per grid cell from the axis; a hole (no hit) or a fold / self-intersection (two hits) is refused
+ * with CUSP_SIM_ERROR_BAD_WALL_MESH. Nothing maps segmentation's LPS mesh to the root frame yet.
  *
  * Contact. Against the signed distance field: a node whose outer surface (r + thickness / 2)
  * passes the wall's free radius stores E = k A overlap^2 / 2 (A its wall patch), so the force is
@@ -180,6 +181,16 @@ typedef struct {
   CuspSimCalcium calcium[CUSP_SIM_MAX_CALCIUM];
 } CuspSimRootDef;
 
+/* A lumen surface in the root frame (e.g. segmentation's mesh mapped from LPS): a triangle
+ * soup, borrowed. The wall must be a radius field about the z axis: every ray from the axis
+ * meets it once. */
+typedef struct {
+  const double *vertices_mm;         /* [vertex_count][3] */
+  int vertex_count;
+  const int *triangles;              /* [triangle_count][3] vertex indices */
+  int triangle_count;
+} CuspSimLumenMesh;
+
 /* A 23 mm-class tricuspid root (annulus 21.5 x 24.5 mm, area about 414 mm2), no calcium. */
 CuspSimRootDef cusp_sim_default_root_def (void);
 
@@ -196,7 +207,10 @@ typedef struct {
   CuspSimRootDef root;
   CuspDeviceDef device;              /* copied; validated by the world */
   CuspSimPose pose;
-  int elements_per_strut;            /* 2 */
+  int use_lumen_mesh;                /* 1: the wall's shape comes from `lumen` (the root def
+                                      * still gives wall constants, calcium, landmarks) */
+  CuspSimLumenMesh lumen;
+  int elements_per_strut;            /* 1 */
   double balloon_pressure_mpa;       /* 0.4 (4 atm nominal inflation) */
   double residual_tolerance;         /* 1e-6, relative */
   int max_iterations;                /* Newton iterations per solve call, 60 */

@@ -4,6 +4,7 @@
  * warm starts, budgets, determinism with a golden hash, bad input and a fuzz run. */
 #include "cusp-sim.h"
 #include "cusp-sim-pvl.h"
+#include "cusp-sim-structure.h"
 #include "cusp-sim-risk.h"
 
 #include <glib.h>
@@ -465,6 +466,135 @@ test_fuzz (void)
   g_rand_free (rng);
 }
 
+/* The analytic root tessellated as a triangle mesh (na angles x nz rings); `copies` concentric
+ * surfaces (the second 2 mm inside the first) make a mesh that folds on itself. */
+typedef struct {
+  double *vertices;
+  int *triangles;
+  CuspSimLumenMesh mesh;
+} Tube;
+
+static Tube
+tessellate (const CuspSimRootDef *root, int na, int nz, int copies)
+{
+  Tube t;
+  double z0 = -root->lvot_length_mm, z1 = root->stj_height_mm + root->ascending_length_mm;
+  int nv = na * nz, nt = 2 * na * (nz - 1), v = 0, k = 0;
+
+  t.vertices = g_new (double, 3 * nv * copies);
+  t.triangles = g_new (int, 3 * nt * copies);
+  for (int c = 0; c < copies; c++)
+    {
+      for (int j = 0; j < nz; j++)
+        for (int i = 0; i < na; i++)
+          {
+            double th = 2.0 * G_PI * i / na, z = z0 + (z1 - z0) * j / (nz - 1);
+            double r = cusp_sim_root_radius (root, th, z) - 2.0 * c;
+            t.vertices[3 * v] = r * cos (th);
+            t.vertices[3 * v + 1] = r * sin (th);
+            t.vertices[3 * v + 2] = z;
+            v++;
+          }
+      for (int j = 0; j + 1 < nz; j++)
+        for (int i = 0; i < na; i++)
+          {
+            int a = c * nv + j * na + i, b = c * nv + j * na + (i + 1) % na;
+            int d = a + na, e = b + na;
+            int quad[6] = { a, b, e, a, e, d };
+            for (int q = 0; q < 6; q++)
+              t.triangles[k++] = quad[q];
+          }
+    }
+  t.mesh.vertices_mm = t.vertices;
+  t.mesh.vertex_count = nv * copies;
+  t.mesh.triangles = t.triangles;
+  t.mesh.triangle_count = nt * copies;
+  return t;
+}
+
+static void
+tube_clear (Tube *t)
+{
+  g_free (t->vertices);
+  g_free (t->triangles);
+}
+
+static void
+test_mesh_matches_analytic (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  Tube t = tessellate (&def.root, 150, 101, 1);        /* 2.4 deg, 0.69 mm: not the grid's */
+  CuspSimWorld *analytic = make_world (&def), *meshed;
+  const CuspSimResult *a, *b;
+
+  def.use_lumen_mesh = 1;
+  def.lumen = t.mesh;
+  meshed = make_world (&def);
+  g_assert_cmpint (cusp_sim_world_solve (analytic, NULL), ==, CUSP_SIM_OK);
+  g_assert_cmpint (cusp_sim_world_solve (meshed, NULL), ==, CUSP_SIM_OK);
+  a = cusp_sim_world_result (analytic);
+  b = cusp_sim_world_result (meshed);
+  g_test_message ("inflow %.3f-%.3f (analytic) vs %.3f-%.3f mm (mesh); apposition %.0f vs %.0f %%",
+                  a->inflow.dmin_mm, a->inflow.dmax_mm, b->inflow.dmin_mm, b->inflow.dmax_mm,
+                  a->apposition_pct, b->apposition_pct);
+  g_assert_true (a->converged && b->converged);
+  g_assert_cmpfloat (fabs (a->inflow.dmin_mm - b->inflow.dmin_mm), <, 0.05);
+  g_assert_cmpfloat (fabs (a->inflow.dmax_mm - b->inflow.dmax_mm), <, 0.05);
+  g_assert_cmpfloat (fabs (a->peak_contact_pressure_pa / b->peak_contact_pressure_pa - 1.0), <, 0.05);
+  cusp_sim_world_destroy (analytic);
+  cusp_sim_world_destroy (meshed);
+  tube_clear (&t);
+}
+
+static void
+test_bad_wall_mesh (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  Tube good = tessellate (&def.root, 60, 40, 1), folded = tessellate (&def.root, 60, 40, 2);
+  double saved;
+  int saved_index;
+
+  def.use_lumen_mesh = 1;
+  def.lumen = good.mesh;
+  def.lumen.triangle_count = 0;                                   /* empty */
+  expect_create_error (&def, CUSP_SIM_ERROR_BAD_WALL_MESH);
+  def.lumen = good.mesh;
+  saved = good.vertices[7];
+  good.vertices[7] = NAN;                                         /* non-finite vertex */
+  expect_create_error (&def, CUSP_SIM_ERROR_BAD_WALL_MESH);
+  good.vertices[7] = saved;
+  saved_index = good.triangles[4];
+  good.triangles[4] = good.mesh.vertex_count + 3;                 /* index out of range */
+  expect_create_error (&def, CUSP_SIM_ERROR_BAD_WALL_MESH);
+  good.triangles[4] = saved_index;
+  {
+    /* drop one band of triangles half way up: the rays there meet nothing */
+    int per_band = 2 * 60, band = 20;
+    int *holed = g_new (int, 3 * good.mesh.triangle_count);
+    int n = 0;
+    for (int q = 0; q < good.mesh.triangle_count; q++)
+      if (q / per_band != band)
+        {
+          memcpy (holed + 3 * n, good.triangles + 3 * q, 3 * sizeof (int));
+          n++;
+        }
+    def.lumen.triangles = holed;
+    def.lumen.triangle_count = n;
+    expect_create_error (&def, CUSP_SIM_ERROR_BAD_WALL_MESH);
+    g_free (holed);
+  }
+  def.lumen = folded.mesh;                                        /* two surfaces: folds */
+  expect_create_error (&def, CUSP_SIM_ERROR_BAD_WALL_MESH);
+  def.lumen = good.mesh;                                          /* and the good one works */
+  {
+    CuspSimWorld *w = make_world (&def);
+    g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+    cusp_sim_world_destroy (w);
+  }
+  tube_clear (&good);
+  tube_clear (&folded);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -480,5 +610,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/determinism", test_determinism);
   g_test_add_func ("/sim/bad-input/refused", test_bad_input);
   g_test_add_func ("/sim/bad-input/fuzz", test_fuzz);
+  g_test_add_func ("/sim/wall/mesh-matches-analytic", test_mesh_matches_analytic);
+  g_test_add_func ("/sim/bad-input/wall-mesh", test_bad_wall_mesh);
   return g_test_run ();
 }
