@@ -7,7 +7,6 @@
 #include "cusp-sim-structure.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +14,6 @@
 #define MAX_MESH_TRIANGLES 4000000
 #define SAME_HIT_MM 1e-6                      /* a ray through a shared edge hits twice */
 #define BARY_EPS 1e-9                         /* ...and must not slip between the two */
-
-static void
-say (char *message, const char *format, ...)
-{
-  va_list args;
-
-  if (message == NULL)
-    return;
-  va_start (args, format);
-  vsnprintf (message, CUSP_SIM_MESSAGE_MAX, format, args);
-  va_end (args);
-}
 
 CuspSimStatus
 cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm, char *message)
@@ -37,13 +24,13 @@ cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm,
   if (mesh->triangle_count <= 0 || mesh->vertex_count < 3 || mesh->vertices_mm == NULL
       || mesh->triangles == NULL)
     {
-      say (message, "lumen mesh: it is empty (%d vertices, %d triangles)", mesh->vertex_count,
+      cusp_sim_set_message (message, "lumen mesh: it is empty (%d vertices, %d triangles)", mesh->vertex_count,
            mesh->triangle_count);
       return CUSP_SIM_ERROR_BAD_WALL_MESH;
     }
   if (mesh->triangle_count > MAX_MESH_TRIANGLES)
     {
-      say (message, "lumen mesh: %d triangles is more than %d", mesh->triangle_count,
+      cusp_sim_set_message (message, "lumen mesh: %d triangles is more than %d", mesh->triangle_count,
            MAX_MESH_TRIANGLES);
       return CUSP_SIM_ERROR_BAD_WALL_MESH;
     }
@@ -51,7 +38,7 @@ cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm,
     for (int c = 0; c < 3; c++)
       if (!isfinite (mesh->vertices_mm[3 * v + c]) || fabs (mesh->vertices_mm[3 * v + c]) > 1e4)
         {
-          say (message, "lumen mesh: vertex %d has a non-finite or absurd coordinate", v);
+          cusp_sim_set_message (message, "lumen mesh: vertex %d has a non-finite or absurd coordinate", v);
           return CUSP_SIM_ERROR_BAD_WALL_MESH;
         }
   for (int t = 0; t < mesh->triangle_count; t++)
@@ -61,7 +48,7 @@ cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm,
       for (int k = 0; k < 3; k++)
         if (tri[k] < 0 || tri[k] >= mesh->vertex_count)
           {
-            say (message, "lumen mesh: triangle %d names vertex %d of %d", t, tri[k],
+            cusp_sim_set_message (message, "lumen mesh: triangle %d names vertex %d of %d", t, tri[k],
                  mesh->vertex_count);
             return CUSP_SIM_ERROR_BAD_WALL_MESH;
           }
@@ -84,7 +71,7 @@ cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, double *z1_mm,
     }
   if (good == 0 || !(hi - lo > 1.0))
     {
-      say (message, "lumen mesh: no usable triangles (all degenerate, or under 1 mm tall)");
+      cusp_sim_set_message (message, "lumen mesh: no usable triangles (all degenerate, or under 1 mm tall)");
       return CUSP_SIM_ERROR_BAD_WALL_MESH;
     }
   *z0_mm = lo;
@@ -209,7 +196,7 @@ cusp_sim_wall_fill_mesh (CuspSimWall *wall, const CuspSimLumenMesh *mesh, double
             }
           if (hits != 1)
             {
-              say (message, "lumen mesh: the ray from the axis at %.0f deg, z = %.1f mm meets the "
+              cusp_sim_set_message (message, "lumen mesh: the ray from the axis at %.0f deg, z = %.1f mm meets the "
                    "wall %s", th * 180.0 / M_PI, z, hits == 0 ? "nowhere (a hole in the surface)"
                    : "more than once (it folds back or intersects itself)");
               status = CUSP_SIM_ERROR_BAD_WALL_MESH;

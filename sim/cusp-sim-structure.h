@@ -160,3 +160,7 @@ int cusp_sim_band_factor (double *a, int n, int hb);
 void cusp_sim_band_solve (const double *a, int n, int hb, double *b);
 
 double cusp_sim_now_ms (void);
+
+/* vsnprintf into a CUSP_SIM_MESSAGE_MAX buffer; NULL-safe (cusp-sim-world.c). */
+void cusp_sim_set_message (char *buffer, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));

@@ -87,8 +87,8 @@ cusp_sim_default_world_def (void)
   return d;
 }
 
-static void
-set_message (char *buffer, const char *format, ...)
+void
+cusp_sim_set_message (char *buffer, const char *format, ...)
 {
   va_list args;
 
@@ -110,7 +110,7 @@ in_range (double v, double lo, double hi)
     {                                                                                              \
       if (!(cond))                                                                                 \
         {                                                                                          \
-          set_message (message, __VA_ARGS__);                                                      \
+          cusp_sim_set_message (message, __VA_ARGS__);                                                      \
           return code;                                                                             \
         }                                                                                          \
     }                                                                                              \
@@ -398,7 +398,7 @@ apply_pose (CuspSimWorld *w, const CuspSimPose *pose)
       to_root (w, w->x_nominal_local + 3 * i, p);
       if (!(p[2] >= z_lo && p[2] <= z_hi))
         {
-          set_message (w->message, "the frame reaches z = %.1f mm, outside the modelled root "
+          cusp_sim_set_message (w->message, "the frame reaches z = %.1f mm, outside the modelled root "
                        "(%.1f to %.1f mm about the annulus)", p[2], z_lo, z_hi);
           goto outside;
         }
@@ -416,7 +416,7 @@ apply_pose (CuspSimWorld *w, const CuspSimPose *pose)
         }
       if (hypot (c[0], c[1]) + crimped_r >= rw)
         {
-          set_message (w->message, "the crimped valve does not fit in the lumen at z = %.1f mm: "
+          cusp_sim_set_message (w->message, "the crimped valve does not fit in the lumen at z = %.1f mm: "
                        "it sits %.1f mm off the root axis in a lumen of radius %.1f mm",
                        c[2], hypot (c[0], c[1]), rw);
           goto outside;
@@ -455,7 +455,7 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
 
   if (def == NULL)
     {
-      set_message (message, "world: no definition given");
+      cusp_sim_set_message (message, "world: no definition given");
       if (status)
         *status = CUSP_SIM_ERROR_INVALID_ARGUMENT;
       return NULL;
@@ -485,7 +485,7 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
   cusp_sim_frame_counts (&w->lattice, &nodes, &beams);
   if (nodes > MAX_NODES)
     {
-      set_message (message, "device: %d frame nodes is more than the solver holds (%d)", nodes,
+      cusp_sim_set_message (message, "device: %d frame nodes is more than the solver holds (%d)", nodes,
                    MAX_NODES);
       if (status)
         *status = CUSP_SIM_ERROR_BAD_DEVICE;
@@ -571,7 +571,7 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
   return w;
 
 no_memory:
-  set_message (message, "world: out of memory");
+  cusp_sim_set_message (message, "world: out of memory");
   st = CUSP_SIM_ERROR_NO_MEMORY;
 refused:
   if (status)
@@ -822,7 +822,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
       budget -= info.iterations;
       if (st != CUSP_SIM_OK)
         {
-          set_message (w->message, "the solve stopped: %s (after %d iterations)",
+          cusp_sim_set_message (w->message, "the solve stopped: %s (after %d iterations)",
                        cusp_sim_error_string (st), res->iterations);
           cusp_sim_world_reset (w);                /* never warm-start from a broken state */
           res->status = st;
@@ -837,7 +837,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
           w->have_balloon_state = 1;
           if (!set_unloading (w))
             {
-              set_message (w->message, "the frame's expansion response is singular");
+              cusp_sim_set_message (w->message, "the frame's expansion response is singular");
               cusp_sim_world_reset (w);
               res->status = CUSP_SIM_ERROR_SINGULAR;
               return res->status;
@@ -865,9 +865,9 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
   res->profile.total_ms = cusp_sim_now_ms () - t0;
   res->solve_ms = res->profile.total_ms;
   if (res->converged)
-    set_message (w->message, "converged in %d iterations", res->total_iterations);
+    cusp_sim_set_message (w->message, "converged in %d iterations", res->total_iterations);
   else
-    set_message (w->message, "not converged yet: residual %.3g after %d iterations",
+    cusp_sim_set_message (w->message, "not converged yet: residual %.3g after %d iterations",
                  res->residual, res->total_iterations);
   return CUSP_SIM_OK;
 }
