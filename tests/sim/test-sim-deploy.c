@@ -259,6 +259,36 @@ test_coronary_lowering (void)
   g_assert_cmpfloat (on_height, >=, def.root.leaflet_height_mm - 2.0);
 }
 
+/* Splitting every strut in two changes the deployed frame by little: one beam per strut is the
+ * default for speed, and this is what it costs. */
+static void
+test_strut_refinement (void)
+{
+  CuspSimWorldDef def = cusp_sim_default_world_def ();
+  const CuspSimResult *r;
+  double dmin[2], dmax[2], peak[2];
+
+  for (int m = 1; m <= 2; m++)
+    {
+      CuspSimWorld *w;
+      def.elements_per_strut = m;
+      def.pose.tilt_deg = 10.0;
+      w = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      g_assert_true (r->converged);
+      dmin[m - 1] = r->inflow.dmin_mm;
+      dmax[m - 1] = r->inflow.dmax_mm;
+      peak[m - 1] = r->peak_contact_pressure_pa;
+      cusp_sim_world_destroy (w);
+    }
+  g_test_message ("tilt 10 deg, 1 vs 2 beams per strut: inflow %.3f-%.3f vs %.3f-%.3f mm, "
+                  "peak %.0f vs %.0f Pa", dmin[0], dmax[0], dmin[1], dmax[1], peak[0], peak[1]);
+  g_assert_cmpfloat (fabs (dmin[0] - dmin[1]), <, 0.1);
+  g_assert_cmpfloat (fabs (dmax[0] - dmax[1]), <, 0.1);
+  g_assert_cmpfloat (fabs (peak[0] / peak[1] - 1.0), <, 0.05);
+}
+
 static void
 test_warm_matches_cold (void)
 {
@@ -605,6 +635,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/deeper-presses-septum", test_deeper_presses_septum);
   g_test_add_func ("/sim/deploy/self-expanding", test_self_expanding);
   g_test_add_func ("/sim/deploy/coronary-lowering", test_coronary_lowering);
+  g_test_add_func ("/sim/deploy/strut-refinement", test_strut_refinement);
   g_test_add_func ("/sim/deploy/warm-matches-cold", test_warm_matches_cold);
   g_test_add_func ("/sim/deploy/budget-refines", test_budget_refines);
   g_test_add_func ("/sim/deploy/determinism", test_determinism);
