@@ -360,16 +360,31 @@ cusp_window_init (CuspWindow *self)
   _cusp_window_actions_update (self);
 }
 
+/* An empty recent-studies menu would open an empty popover: the button waits for a study. */
+static void
+cusp_window_recent_changed (GMenuModel *recent,
+                            int         position,
+                            int         removed,
+                            int         added,
+                            CuspWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recent_button), g_menu_model_get_n_items (recent) > 0);
+}
+
 CuspWindow *
 cusp_window_new (CuspApplication *application)
 {
   CuspWindow *self;
+  GMenuModel *recent;
   GSettings *settings;
 
   g_return_val_if_fail (CUSP_IS_APPLICATION (application), NULL);
 
   self = g_object_new (CUSP_TYPE_WINDOW, "application", application, NULL);
-  gtk_menu_button_set_menu_model (self->recent_button, cusp_application_get_recent_menu (application));
+  recent = cusp_application_get_recent_menu (application);
+  gtk_menu_button_set_menu_model (self->recent_button, recent);
+  g_signal_connect_object (recent, "items-changed", G_CALLBACK (cusp_window_recent_changed), self, 0);
+  cusp_window_recent_changed (recent, 0, 0, 0, self);
 
   settings = cusp_application_get_settings (application);
   if (settings != NULL)

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check-potfiles.py SOURCE_ROOT: every source or data file with translatable text is listed in
-# po/POTFILES.in, and every listed file exists. Prints what is missing and exits 1 on any.
+# po/POTFILES.in, every listed file exists, and xgettext extracts the list without an error (as
+# `ninja cusp-pot` would). Prints what is wrong and exits 1 on any problem.
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 root = sys.argv[1]
 scanned_dirs = ["app", "render", "segmentation", "resources", "data"]
@@ -46,6 +50,27 @@ for top in scanned_dirs:
                 needed.append(rel)
                 if rel not in listed:
                     problems.append(f"{rel} has translatable text but is not in po/POTFILES.in")
+
+xgettext = shutil.which("xgettext")
+if xgettext is not None and not problems:
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, "cusp.pot")
+        # The keywords of meson's i18n 'glib' preset.
+        result = subprocess.run(
+            [xgettext, "--from-code=UTF-8", "--add-comments", "--keyword=_", "--keyword=N_",
+             "--keyword=C_:1c,2", "--keyword=NC_:1c,2", "--keyword=g_dcgettext:2",
+             "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
+             "--directory", root, "--files-from", os.path.join(root, "po", "POTFILES.in"),
+             "--output", pot],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            problems.append("xgettext failed on po/POTFILES.in: " + result.stderr.strip())
+        else:
+            with open(pot, encoding="utf-8") as f:
+                count = f.read().count("\nmsgid ") - 1   # less the header entry
+            print(f"xgettext extracted {count} messages")
+            if count <= 0:
+                problems.append("xgettext extracted no messages")
 
 for p in problems:
     print(p)
