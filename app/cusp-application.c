@@ -169,6 +169,10 @@ cusp_application_about_action (GSimpleAction *action,
     _("Rehearse a transcatheter aortic valve replacement on a CT or MR study.\n\n"
       "Every figure Cusp shows is a model estimate for research, teaching and rehearsal, "
       "not for diagnosis. It must not be used to make clinical decisions."));
+  adw_about_window_add_legal_section (about, _("Not for Clinical Use"), NULL, GTK_LICENSE_CUSTOM,
+    _("Cusp shows model estimates for research, teaching and rehearsal, not for diagnosis. "
+      "Its figures have not been validated for clinical decisions and must not be used to make "
+      "them."));
   /* Translators: replace with your names, one per line, to be credited. */
   adw_about_window_set_translator_credits (about, _("translator-credits"));
   gtk_window_present (GTK_WINDOW (about));
