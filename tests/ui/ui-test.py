@@ -14,6 +14,8 @@
 #                must show it the radiological way up (axial R|L A/P, coronal R|L S/I, sagittal
 #                A|P S/I)
 #   series-picker  a folder holding the real MR and CT series: the app asks which one to open
+#   dialogs      About, Preferences and the shortcuts window open (through the app's D-Bus
+#                actions) over the demo case without harm
 #   broken       a truncated .nii: the app shows an error and keeps running
 #   keep-study   the demo case first, then a text file named .nii opened into the same window
 #                through a second `cusp PATH` (D-Bus activation): the error is shown and the demo
@@ -365,6 +367,33 @@ def run(case, binary, shot_dir, workdir):
             check(state["detail"] == "2", f"the picker lists both series ({state['detail']})")
             screenshot(workdir, shot_dir, "ui-series-picker")
             check(app.proc.poll() is None, "the app waits for the choice")
+        finally:
+            app.quit()
+        return 0
+
+    if case == "dialogs":
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or shutil.which("gdbus") is None:
+            log("skip: the dialogs are opened through the app's D-Bus actions; no bus or no gdbus")
+            return SKIP
+        app = App(binary, workdir, [])
+        try:
+            app.wait_for({"ready"}, ready_timeout_s)
+            # About and Preferences are app actions, the shortcuts window a window action; all
+            # three are exported on the session bus by GApplication / GtkApplicationWindow.
+            for path, action in (("/io/github/cusp/Cusp", "about"),
+                                 ("/io/github/cusp/Cusp", "preferences"),
+                                 ("/io/github/cusp/Cusp/window/1", "show-help-overlay")):
+                subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
+                                "--object-path", path, "--method", "org.gtk.Actions.Activate",
+                                action, "[]", "{}"], check=True, env=app.env, timeout=30,
+                               stdout=subprocess.DEVNULL)
+                time.sleep(1.0)
+                check(app.proc.poll() is None, f"the app runs with its {action} window open")
+            shot = screenshot(workdir, shot_dir, "ui-dialogs")
+            # The shortcuts window (last opened, on top at the root's origin) is light where the
+            # axial view was dark.
+            corner = shot.grey_region(20, 60, 300, 300)
+            check(mean(corner) > 150, f"a light dialog covers the top-left corner ({mean(corner):.0f})")
         finally:
             app.quit()
         return 0
