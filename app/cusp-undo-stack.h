@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-undo-stack.h: a generic undo/redo history for the document model (GTK-free).
+ *
+ * A command is a pair of closures over one piece of data: `apply` does (or redoes) the change,
+ * `revert` undoes it. Landmark drags push a before/after snapshot; device and pose changes can
+ * push their own commands the same way. Pushing after an undo drops the redo branch, as every
+ * editor does. The history is bounded (oldest commands are dropped) so a long session cannot
+ * grow it without limit. The "changed" signal lets the UI update its undo/redo actions. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef void (*CuspUndoFunc) (gpointer data);
+
+#define CUSP_TYPE_UNDO_STACK (cusp_undo_stack_get_type ())
+G_DECLARE_FINAL_TYPE (CuspUndoStack, cusp_undo_stack, CUSP, UNDO_STACK, GObject)
+
+/* `max_depth` > 0: how many commands are kept. */
+CuspUndoStack *cusp_undo_stack_new       (guint          max_depth);
+/* Records a change that has ALREADY been applied. `label` is for the UI ("Move left hinge");
+ * `destroy` (nullable) frees `data` when the command leaves the history. */
+void           cusp_undo_stack_push      (CuspUndoStack *self,
+                                          const char    *label,
+                                          CuspUndoFunc   apply,
+                                          CuspUndoFunc   revert,
+                                          gpointer       data,
+                                          GDestroyNotify destroy);
+/* Calls `apply` and then records the command. */
+void           cusp_undo_stack_run       (CuspUndoStack *self,
+                                          const char    *label,
+                                          CuspUndoFunc   apply,
+                                          CuspUndoFunc   revert,
+                                          gpointer       data,
+                                          GDestroyNotify destroy);
+gboolean       cusp_undo_stack_can_undo  (CuspUndoStack *self);
+gboolean       cusp_undo_stack_can_redo  (CuspUndoStack *self);
+/* The label of the command undo/redo would act on, or NULL. */
+const char    *cusp_undo_stack_undo_label (CuspUndoStack *self);
+const char    *cusp_undo_stack_redo_label (CuspUndoStack *self);
+/* FALSE when there is nothing to undo / redo. */
+gboolean       cusp_undo_stack_undo      (CuspUndoStack *self);
+gboolean       cusp_undo_stack_redo      (CuspUndoStack *self);
+/* Forgets every command (a new study, a new segmentation). */
+void           cusp_undo_stack_clear     (CuspUndoStack *self);
+
+G_END_DECLS
