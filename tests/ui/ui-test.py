@@ -14,6 +14,8 @@
 #                must show it the radiological way up (axial R|L A/P, coronal R|L S/I, sagittal
 #                A|P S/I)
 #   series-picker  a folder holding the real MR and CT series: the app asks which one to open
+#   reader-crashes  the demo case, then the eight real DICOM files that kill ITK/GDCM, each
+#                handed to the running app: each is reported in words, the app and the demo stay
 #   dialogs      About, Preferences and the shortcuts window open (through the app's D-Bus
 #                actions) over the demo case without harm
 #   broken       a truncated .nii: the app shows an error and keeps running
@@ -317,6 +319,19 @@ def check_recent(app, path):
     log("ok: the study was added to the recent studies")
 
 
+# The real files that kill an in-process ITK 5.2 / GDCM reader (SIGSEGV or SIGABRT), from
+# dicom-robustness/itk-5.2.1-read-results.txt.
+READER_KILLERS = [
+    "orthanc_tests/2026-05-06-Deeply-Nested-Sequence.dcm",
+    "orthanc_tests/2026-05-26-oob-monochrome-46341.dcm",
+    "orthanc_tests/2026-05-26-oob-monochrome-65535.dcm",
+    "pydicom_data_github/liver_j2k.dcm",
+    "pydicom_data_github/liver_rle.dcm",
+    "pydicom_debian_test_files/rtdose_1frame.dcm",
+    "pydicom_debian_test_files/rtdose_expb_1frame.dcm",
+    "pydicom_debian_test_files/rtdose_rle_1frame.dcm",
+]
+
 # ---------------------------------------------------------------- cases
 
 def run(case, binary, shot_dir, workdir):
@@ -367,6 +382,32 @@ def run(case, binary, shot_dir, workdir):
             check(state["detail"] == "2", f"the picker lists both series ({state['detail']})")
             screenshot(workdir, shot_dir, "ui-series-picker")
             check(app.proc.poll() is None, "the app waits for the choice")
+        finally:
+            app.quit()
+        return 0
+
+    if case == "reader-crashes":
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+            log("skip: no D-Bus session bus, so a second `cusp PATH` cannot reach the first")
+            return SKIP
+        root = os.path.join(os.environ.get("CUSP_SHARED_DATA", ""), "dicom-robustness")
+        files = [os.path.join(root, f) for f in READER_KILLERS]
+        if not all(os.path.exists(f) for f in files):
+            log(f"skip: {root} is absent (CUSP_SHARED_DATA holds the real images)")
+            return SKIP
+        app = App(binary, workdir, [])
+        try:
+            state = app.wait_for({"ready"}, ready_timeout_s)
+            demo = state["study"]
+            for path in files:
+                subprocess.run([binary, path], env=app.env, timeout=60, check=True)
+                state = app.wait_for({"error", "ready"}, ready_timeout_s, previous=state)
+                check(state["state"] == "error" and os.path.basename(path) in state["detail"],
+                      f"{os.path.basename(path)} is reported in words: {state['detail'][:160]}")
+                check(app.proc.poll() is None, "the app keeps running")
+            check(state["study"] == demo, "the demo case is still open after all of them")
+            shot = screenshot(workdir, shot_dir, "ui-reader-crashes")
+            check_views_show_content(shot, state)
         finally:
             app.quit()
         return 0
