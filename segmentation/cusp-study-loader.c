@@ -703,10 +703,14 @@ run_reader (Job *job, int voxel_fd, Reply *reply, GCancellable *cancellable, GEr
       g_autofree char *said = reply_last_stderr_line (reply);
       gboolean oom = sig == SIGKILL || (said && (strstr (said, "failed to allocate") || strstr (said, "bad_alloc")));
 
-      if (oom)
+      if (oom && as_limit > 0)
         g_set_error (error, CUSP_ERROR, CUSP_ERROR_OUT_OF_MEMORY,
                      "The image reader ran out of memory reading “%s” (limit %.1f GB); the file may claim an "
                      "impossible size", job->path, as_limit / 1e9);
+      else if (oom)
+        g_set_error (error, CUSP_ERROR, CUSP_ERROR_OUT_OF_MEMORY,
+                     "The image reader ran out of memory reading “%s”; the file may claim an impossible size",
+                     job->path);
       else
         g_set_error (error, CUSP_ERROR, CUSP_ERROR_READER_CRASHED,
                      "The image reader crashed (%s) reading “%s”: the file is probably malformed or uses a "
