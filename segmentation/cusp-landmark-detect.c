@@ -5,6 +5,7 @@
 #include "cusp-error.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RAY_MAX_MM 40.0
@@ -322,18 +323,32 @@ smooth_profile (const double *in, int count, int half, double *out)
 /* Centre of the root at height h above `base` along axis `a`: the centerline point whose
  * projection is nearest to h (the centerline is monotone in h through the root). */
 static void
-axis_center_at (const GArray *line, const double base[3], const double a[3], double h, double out[3])
+axis_center_near (const GArray *line, const double base[3], const double a[3], double h, int prefer,
+                  double out[3])
 {
   const Vec3 *pts = (const Vec3 *) line->data;
   int best = 0;
   double best_d = G_MAXDOUBLE;
+  /* where the path crosses the height more than once (it can wander inside the LV), the
+   * crossing nearest to `prefer` along the path */
+  int crossing = -1;
   for (guint m = 0; m + 1 < line->len; m++)
     {
       double d0[3], d1[3];
       v_sub (pts[m].p, base, d0);
       v_sub (pts[m + 1].p, base, d1);
       double h0 = v_dot (d0, a), h1 = v_dot (d1, a);
-      if ((h0 - h) * (h1 - h) <= 0 && h1 != h0)
+      if ((h0 - h) * (h1 - h) <= 0 && h1 != h0
+          && (crossing < 0 || abs ((int) m - prefer) < abs (crossing - prefer)))
+        crossing = (int) m;
+    }
+  for (guint m = 0; m + 1 < line->len; m++)
+    {
+      double d0[3], d1[3];
+      v_sub (pts[m].p, base, d0);
+      v_sub (pts[m + 1].p, base, d1);
+      double h0 = v_dot (d0, a), h1 = v_dot (d1, a);
+      if ((int) m == crossing)
         {
           double t = (h - h0) / (h1 - h0);
           for (int c = 0; c < 3; c++)
@@ -357,6 +372,12 @@ axis_center_at (const GArray *line, const double base[3], const double a[3], dou
   double err = v_dot (d, a) - h;
   for (int c = 0; c < 3; c++)
     out[c] = pts[best].p[c] - err * a[c];
+}
+
+static void
+axis_center_at (const GArray *line, const double base[3], const double a[3], double h, double out[3])
+{
+  axis_center_near (line, base, a, h, 0, out);
 }
 
 /* Hinge level along one lobe: walking down the sinus wall from the sinus level, the first local
@@ -571,8 +592,15 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
               m_ext = m;
             else if (smooth[m] < smooth[m_ext] - hysteresis)
               {
-                m_sin = m_ext;
-                state = 2;
+                /* a bump less than 10 % wider than the narrowing (where the LV cavity tapers into
+                 * the LVOT) is not the sinus: look for the narrowing again */
+                if (smooth[m_ext] >= 1.1 * smooth[m_ann])
+                  {
+                    m_sin = m_ext;
+                    state = 2;
+                  }
+                else
+                  state = 0;
                 m_ext = m;
               }
           }
@@ -587,6 +615,37 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     if (state == 2)
       m_stj = m_ext;                               /* also when the aorta above is no wider */
   }
+  if (in->has_level_hints)
+    {
+      /* extrema within 6 mm of the coarse levels, in order: min, max, min */
+      int level[3];
+      for (int q = 0; q < 3; q++)
+        {
+          double best = G_MAXDOUBLE;
+          level[q] = 0;
+          for (int m = 0; m < count; m++)
+            {
+              double d[3];
+              v_sub (pts[m].p, in->level_hint_mm[q], d);
+              if (v_dot (d, d) < best)
+                {
+                  best = v_dot (d, d);
+                  level[q] = m;
+                }
+            }
+        }
+      m_ann = m_sin = m_stj = -1;
+      for (int m = MAX (0, level[0] - 6); m <= MIN (count - 1, level[0] + 6); m++)
+        if (m_ann < 0 || smooth[m] < smooth[m_ann])
+          m_ann = m;
+      for (int m = MAX (m_ann + 3, level[1] - 6); m <= MIN (count - 1, level[1] + 6); m++)
+        if (m_sin < 0 || smooth[m] > smooth[m_sin])
+          m_sin = m;
+      if (m_sin >= 0)
+        for (int m = MAX (m_sin + 3, level[2] - 6); m <= MIN (count - 1, level[2] + 6); m++)
+          if (m_stj < 0 || smooth[m] < smooth[m_stj])
+            m_stj = m;
+    }
   if (m_ann < 0 || m_sin < 0 || m_stj < 0 || smooth[m_sin] < smooth[m_ann] * 1.05)
     {
       g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
@@ -595,6 +654,8 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       return FALSE;
     }
 
+  if (g_getenv ("CUSP_SEG_DEBUG"))
+    g_printerr ("levels: ann %d sin %d stj %d lv %d\n", m_ann, m_sin, m_stj, m_lv);
   /* 4. Root axis from the annulus-level centre to the STJ centre. */
   double axis[3];
   v_sub (pts[m_stj].p, pts[m_ann].p, axis);
@@ -606,6 +667,9 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     }
   /* Only the LVOT-to-aorta part of the path serves as the root's axis from here on: the LV part
    * wanders through a chamber. */
+  memcpy (result->level_mm[0], pts[m_ann].p, sizeof result->level_mm[0]);
+  memcpy (result->level_mm[1], pts[m_sin].p, sizeof result->level_mm[1]);
+  memcpy (result->level_mm[2], pts[m_stj].p, sizeof result->level_mm[2]);
   const int root_from = MAX (0, m_ann - 15);
   {
     int from = root_from, to = MIN (count, m_stj + 60);
@@ -633,7 +697,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     for (double h = -15; h <= h_stj0 + 5; h += 0.5)
       {
         Vec3 c;
-        axis_center_at (line, base, axis, h, c.p);
+        axis_center_near (line, base, axis, h, m_ann, c.p);
         double r = section_radius (in, c.p, axis, TRUE, NULL);
         g_array_append_val (axis_line, c);
         g_array_append_val (line_radius, r);
@@ -754,8 +818,28 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
           g_ptr_array_add (warnings, g_strdup ("A cusp hinge point could not be located precisely: "
                                                "check it in the annulus view"));
         }
+      /* A flat LVOT below the nadir: blur (partial volume, smoothing) rounds the corner and starts
+       * the rise early, so the corner is taken where the steepest tangent of the wall above meets
+       * the flat radius. A true dip (a basal ring narrower than the LVOT) is the nadir itself. */
+      double h_hinge = h_from + k * dh;
+      const int below = (int) (2.0 / dh);
+      gboolean flat_below = k >= below && profile[k - below] < profile[k] + 0.1;
+      int steep = -1;
+      double slope = 0;
+      for (int l = k + 2; l <= MIN (levels - 3, k + (int) (4 / dh)); l++)
+        {
+          double g = (profile[l + 2] - profile[l - 2]) / (4 * dh);
+          if (g > slope)
+            {
+              slope = g;
+              steep = l;
+            }
+        }
+      if (flat_below && steep >= 0 && slope > 0.2)
+        h_hinge = CLAMP (h_from + steep * dh - (profile[steep] - profile[k]) / slope, h_hinge - 1.0,
+                         h_from + steep * dh);
       double ctr[3];
-      axis_center_at (line, base, axis, h_from + k * dh, ctr);
+      axis_center_at (line, base, axis, h_hinge, ctr);
       v_axpy (ctr, profile[k], dir, hinge[c]);
     }
 
@@ -856,48 +940,60 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double lobe_dir[3][3];
   for (int c = 0; c < 3; c++)
     direction_at (e1, e2, lobe[c], lobe_dir[c]);
+  /* Cusp names. Seen from the aorta (about the axis, counter-clockwise with this basis) the
+   * order is right, left, non-coronary, as in every heart: only the right cusp has to be found.
+   * It holds the right ostium when that was found, else is the neighbour before the left ostium's
+   * lobe, else the most anterior lobe (LPS -y). The lobes are sorted counter-clockwise. */
+  int nearest_lobe[2] = { -1, -1 };
   for (int side = 0; side < 2; side++)
     if (found[side])
       {
-        double to[3];
+        double to[3], best = -G_MAXDOUBLE;
         v_sub (ostium[side], center, to);
-        double best = -G_MAXDOUBLE;
-        int best_c = -1;
         for (int c = 0; c < 3; c++)
-          if (c != lobe_of[CUSP_CUSP_LEFT] && v_dot (to, lobe_dir[c]) > best)
+          if (v_dot (to, lobe_dir[c]) > best)
             {
               best = v_dot (to, lobe_dir[c]);
-              best_c = c;
+              nearest_lobe[side] = c;
             }
-        lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT] = best_c;
       }
-  if (lobe_of[CUSP_CUSP_RIGHT] < 0)
+  int right_lobe = nearest_lobe[1];
+  if (right_lobe < 0 && nearest_lobe[0] >= 0)
+    right_lobe = (nearest_lobe[0] + 2) % 3;
+  if (right_lobe < 0)
     {
-      /* right cusp: the most anterior lobe (LPS -y) not already taken */
       double best = G_MAXDOUBLE;
       for (int c = 0; c < 3; c++)
-        if (c != lobe_of[CUSP_CUSP_LEFT] && lobe_dir[c][1] < best)
+        if (lobe_dir[c][1] < best)
           {
             best = lobe_dir[c][1];
-            lobe_of[CUSP_CUSP_RIGHT] = c;
+            right_lobe = c;
           }
     }
-  if (lobe_of[CUSP_CUSP_LEFT] < 0)
-    {
-      /* left cusp: of the remaining two, the one toward patient left (+x) */
-      double best = -G_MAXDOUBLE;
-      for (int c = 0; c < 3; c++)
-        if (c != lobe_of[CUSP_CUSP_RIGHT] && lobe_dir[c][0] > best)
-          {
-            best = lobe_dir[c][0];
-            lobe_of[CUSP_CUSP_LEFT] = c;
-          }
-    }
-  lobe_of[CUSP_CUSP_NON_CORONARY] = 3 - lobe_of[CUSP_CUSP_LEFT] - lobe_of[CUSP_CUSP_RIGHT];
-  if (in->find_ostia && (!found[0] || !found[1]))
-    g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was not found: place it by hand",
-                                                !found[0] && !found[1] ? "left and right"
-                                                : !found[0] ? "left" : "right"));
+  lobe_of[CUSP_CUSP_RIGHT] = right_lobe;
+  lobe_of[CUSP_CUSP_LEFT] = (right_lobe + 1) % 3;
+  lobe_of[CUSP_CUSP_NON_CORONARY] = (right_lobe + 2) % 3;
+  if (nearest_lobe[0] >= 0 && nearest_lobe[0] != lobe_of[CUSP_CUSP_LEFT])
+    g_ptr_array_add (warnings, g_strdup ("The left ostium found does not sit in the left sinus: check "
+                                         "the cusp labels and the ostia"));
+  /* An ostium not seen is still proposed, on the wall in the middle of its sinus, so that the
+   * user drags a handle instead of creating one; the warning says so. */
+  for (int side = 0; side < 2; side++)
+    if (!found[side])
+      {
+        double ctr[3], dir[3], h_mid = 0.55 * h_stj;
+        const double *lobe_d = lobe_dir[lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT]];
+        axis_center_at (line, center, normal, h_mid, ctr);
+        double along = v_dot (lobe_d, normal);
+        for (int a = 0; a < 3; a++)
+          dir[a] = lobe_d[a] - along * normal[a];
+        v_normalize (dir);
+        v_axpy (ctr, ray_radius (in, ctr, dir, TRUE), dir, ostium[side]);
+        if (in->find_ostia)
+          g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was not found: it is proposed "
+                                                      "in the middle of the %s sinus; drag it onto the ostium",
+                                                      side == 0 ? "left" : "right", side == 0 ? "left" : "right"));
+      }
 
   /* 10. Fill the result. Commissure c lies between lobes c and c+1 (sorted order). */
   CuspLandmarks *lm = &result->landmarks;

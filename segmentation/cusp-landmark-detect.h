@@ -35,6 +35,11 @@ typedef struct {
   const double *centerline_mm;   /* 3 * count LPS points, from the LV up the ascending aorta */
   int centerline_count;
   gboolean find_ostia;           /* FALSE on coarse grids where coronaries are not resolved */
+  /* Optional: the narrowest, sinus and STJ levels found on a coarser grid (points on the path).
+   * The levels are then searched only within 6 mm of these, which keeps a leak into a touching
+   * chamber, visible only at full resolution, from passing for the root's shape. */
+  gboolean has_level_hints;
+  double level_hint_mm[3][3];
 } CuspLandmarkInput;
 
 typedef struct {
@@ -46,6 +51,7 @@ typedef struct {
   double stj_radius_mm;
   double ascending_radius_mm;
   gboolean ostia_found[2];       /* left, right */
+  double level_mm[3][3];         /* path points at the narrowest, sinus and STJ levels */
   /* median section radius at each landmarks.centerline point (robust to touching neighbours) */
   double centerline_radius_mm[CUSP_LANDMARKS_MAX_CENTERLINE];
 } CuspLandmarkResult;

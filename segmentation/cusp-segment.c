@@ -725,7 +725,9 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
                         length, tube->radius_mm, tube->area_mm2, tube->opens, tube->reaches_bottom,
                         tube->top_mm[0], tube->top_mm[1], tube->top_mm[2], tube->bottom_mm[0],
                         tube->bottom_mm[1], tube->bottom_mm[2]);
-          if (length < 14 || tube->reaches_bottom || tube->radius_mm < 7)
+          /* a tube leaving through the top of the image may show only a short stretch */
+          double min_length = tube->k_top >= g->dims[2] - 2 ? 4 : 14;
+          if (length < min_length || tube->reaches_bottom || tube->radius_mm < 7)
             continue;
           /* wide, long, and opening into a chamber; the LVOT can look like a short tube too */
           double score = tube->radius_mm + length / 10 + (tube->opens ? 3 : 0);
@@ -1177,7 +1179,7 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
     for (gsize v = 0; v < count; v++)
       blood[v] = coarse.values[v] >= model.threshold;
     CuspLandmarkInput input = { coarse.grid, coarse.values, blood, model.threshold,
-                                (const double *) path.path->data, (int) path.path->len, FALSE };
+                                (const double *) path.path->data, (int) path.path->len, FALSE, FALSE, { { 0 } } };
     g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
     gboolean ok = cusp_landmarks_detect (&input, &coarse_lm, ignored, error);
     if (!ok)
@@ -1247,7 +1249,8 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   /* 5. Landmarks at full resolution. */
   CuspLandmarkResult lm;
   CuspLandmarkInput input = { fine.grid, fine.values, blood, model.threshold,
-                              (const double *) fine_path->data, (int) fine_path->len, TRUE };
+                              (const double *) fine_path->data, (int) fine_path->len, TRUE, TRUE, { { 0 } } };
+  memcpy (input.level_hint_mm, coarse_lm.level_mm, sizeof input.level_hint_mm);
   if (!cusp_landmarks_detect (&input, &lm, warnings, error))
     return NULL;
   if (!report (progress, progress_data, cancellable, 0.75, "Cutting the lumen", error))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-segment-phantom.c: automatic landmarks against the phantom's exact truth, over phantoms of
- * several sizes, eccentricities, tilts and coronary heights (0.5 mm voxels, 20 HU noise). */
+/* test-segment-phantom.c: automatic landmarks against the phantom's exact truth, over ten phantoms
+ * of several sizes, eccentricities, tilts and coronary heights (0.5 mm voxels, 20 HU noise). */
 #include "cusp-error.h"
 #include "cusp-phantom.h"
 #include "cusp-segment.h"
@@ -84,6 +84,21 @@ run_case (const Case *cs, int index)
   g_assert_no_error (error);
   gint64 start = g_get_monotonic_time ();
   g_autoptr(CuspSegmentation) seg = cusp_segment_root (image, NULL, NULL, NULL, NULL, &error);
+  gboolean clicked = FALSE;
+  if (seg == NULL)
+    {
+      /* The automatic search may ask for a click (a steep or short ascending aorta); one click
+       * inside the root, here at the true STJ centre, must then give the same accuracy. */
+      g_assert_error (error, CUSP_ERROR, CUSP_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "click inside the aortic root"));
+      g_test_message ("phantom %d without a click: %s", index, error->message);
+      g_clear_error (&error);
+      CuspSegmentOptions options = cusp_segment_options_default ();
+      options.has_seed = TRUE;
+      memcpy (options.seed_mm, truth->stj_center_mm, sizeof options.seed_mm);
+      seg = cusp_segment_root (image, &options, NULL, NULL, NULL, &error);
+      clicked = TRUE;
+    }
   g_assert_no_error (error);
   double seconds = (g_get_monotonic_time () - start) / 1e6;
 
@@ -118,11 +133,12 @@ run_case (const Case *cs, int index)
   double right_h_err = dot (d_right, tn) - truth->right_coronary.height_mm;
   double stj_h_err = dot (d_stj, tn) - truth->stj_height_mm;
   double stj_r_err = 100 * (2 * seg->stj_radius_mm / truth->stj_diameter_mm - 1);
-  g_test_message ("phantom %d (area %.0f, ecc %.2f, L/R %.0f/%.0f mm, tilt %.0f): %.2f s; hinges <= %.2f mm "
+  g_test_message ("phantom %d (area %.0f, ecc %.2f, L/R %.0f/%.0f mm, tilt %.0f)%s: %.2f s; hinges <= %.2f mm "
                   "(<= %.2f mm off the plane), plane tilt %.2f deg, annulus area in hinge plane %+.2f %%; "
                   "ostia L %.2f mm (height %+.2f), R %.2f mm (height %+.2f); STJ height %+.2f mm, "
                   "STJ median radius %+.1f %%",
-                  index, cs->area_mm2, cs->eccentricity, cs->left_h, cs->right_h, cs->tilt_deg, seconds,
+                  index, cs->area_mm2, cs->eccentricity, cs->left_h, cs->right_h, cs->tilt_deg,
+                  clicked ? " after one click" : "", seconds,
                   hinge_err, hinge_h, angle, area_err, left_err, left_h_err, right_err, right_h_err,
                   stj_h_err, stj_r_err);
   for (guint w = 0; w < seg->warnings->len; w++)
@@ -145,6 +161,11 @@ static const Case cases[] = {
   { 600, 0.25, 15, 16, 45, 50 },
   { 520, 0.05, 11, 12, 35, 10 },
   { 380, 0.30, 14, 15, 25, 60 },
+  { 280, 0.15,  8, 10, 40, 30 },
+  { 680, 0.10, 16, 17, 30, 45 },
+  { 420, 0.22, 12,  9, 50, 25 },
+  { 480, 0.18,  6, 14, 20, 40 },
+  { 560, 0.28, 13, 13, 38, 70 },
 };
 
 static void
