@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-mesh-renderer.h: draws triangle surfaces (CuspMesh: lumen, calcium) with Phong shading
+ * (plain struct, needs a current GL 3.3 core context).
+ *
+ * A few slots, each one mesh with one colour. Opaque slots are drawn first. Each translucent
+ * slot is then drawn in two passes: depth only, then colour with depth test LEQUAL and blending.
+ * Only the nearest layer of a translucent surface is blended, so the picture does not depend on
+ * triangle order (no sorting needed) and opaque calcium shows through the lumen wall in front. */
+#pragma once
+
+#include "cusp-mesh.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CUSP_MESH_RENDERER_SLOTS 4
+
+typedef struct _CuspMeshRenderer CuspMeshRenderer;
+
+/* Compiles the program; NULL + error (with the driver's log) when it does not build. */
+CuspMeshRenderer *cusp_mesh_renderer_new      (GError **error);
+/* Deletes the GL objects: the context the renderer was created in must be current. */
+void              cusp_mesh_renderer_free     (CuspMeshRenderer *renderer);
+/* Uploads `mesh` (copied into GL buffers; nullable: empties the slot) with an RGBA colour;
+ * alpha < 1 makes the slot translucent. */
+void              cusp_mesh_renderer_set_mesh (CuspMeshRenderer *renderer,
+                                               guint             slot,
+                                               const CuspMesh   *mesh,
+                                               const float       rgba[4]);
+/* Triangles currently uploaded in all slots. */
+guint             cusp_mesh_renderer_get_triangle_count (CuspMeshRenderer *renderer);
+/* Draws every slot into the bound framebuffer with column-major 4x4 view and projection
+ * matrices. The caller clears and sets the viewport. */
+void              cusp_mesh_renderer_draw     (CuspMeshRenderer *renderer,
+                                               const float       view[16],
+                                               const float       projection[16]);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspMeshRenderer, cusp_mesh_renderer_free)
+
+G_END_DECLS
