@@ -1150,11 +1150,13 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
                 }
             }
       near_seed /= n;
-      if (model.lumen_mean == 0)
+      if (!hu)
         {
-          /* no usable histogram model (non-HU): the click gives the blood intensity; tissue is
-           * taken a quarter of the way up from the darkest value */
-          model.tissue_mean = vmin + 0.25 * (near_seed - vmin);
+          /* Non-HU (MR): the click tells the blood intensity better than any histogram (fat and
+           * coil-near skin are as bright as blood). Tissue: the histogram's middle class when it
+           * is clearly darker than the click, else a quarter of the way up from the darkest value. */
+          if (!(model.tissue_mean > vmin && model.tissue_mean < 0.7 * near_seed))
+            model.tissue_mean = vmin + 0.25 * (near_seed - vmin);
           model.lumen_mean = near_seed;
           model.threshold = (model.lumen_mean + model.tissue_mean) / 2;
         }

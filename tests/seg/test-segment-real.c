@@ -234,6 +234,42 @@ test_mr (void)
     }
   g_test_message ("MR without a click: %s", auto_error->message);
   g_assert_nonnull (strstr (auto_error->message, "click inside the aortic root"));
+
+  /* one click in the middle of the ascending aorta (slice 35 of 44, found by looking at it) */
+  CuspSegmentOptions options = cusp_segment_options_default ();
+  options.has_seed = TRUE;
+  options.seed_mm[0] = 31;
+  options.seed_mm[1] = -19;
+  options.seed_mm[2] = 68;
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(CuspSegmentation) seeded = cusp_segment_root (image, &options, NULL, NULL, NULL, &error2);
+  if (seeded == NULL)
+    {
+      /* Not solved yet (see the report): the click is honoured, but at the blood intensity it
+       * gives, the liver and the chambers join the pool and the path runs into the liver. What
+       * must hold regardless: a clear message, no crash, no silent HU rule. */
+      g_test_message ("MR with one click: %s", error2->message);
+      g_assert_error (error2, CUSP_ERROR, CUSP_ERROR_FAILED);
+      return;
+    }
+  g_assert_true (seeded->intensity_based);
+  g_assert_cmpfloat (seeded->calcium_threshold, ==, 0);
+  for (guint w = 0; w < seeded->warnings->len; w++)
+    g_test_message ("warning: %s", (const char *) g_ptr_array_index (seeded->warnings, w));
+  const char *names[] = { "hinge L", "hinge R", "hinge N" };
+  for (int c = 0; c < 3; c++)
+    print_point (names[c], seeded, seeded->landmarks.hinge_mm[c]);
+  print_point ("left ostium", seeded, seeded->landmarks.left_ostium_mm);
+  print_point ("right ostium", seeded, seeded->landmarks.right_ostium_mm);
+  print_point ("STJ centre", seeded, seeded->landmarks.stj_center_mm);
+  g_test_message ("MR with one click: threshold %.0f (blood %.0f, tissue %.0f), STJ radius %.1f mm, lumen %.1f mL",
+                  seeded->lumen_threshold, seeded->lumen_mean, seeded->tissue_mean, seeded->stj_radius_mm,
+                  cusp_segmentation_label_volume_mm3 (seeded, CUSP_LABEL_LUMEN) / 1000);
+  double h_stj = height_above (seeded, seeded->landmarks.stj_center_mm);
+  g_assert_cmpfloat (h_stj, >, 5);
+  g_assert_cmpfloat (h_stj, <, 40);
+  g_assert_cmpfloat (seeded->stj_radius_mm, >, 8);
+  g_assert_cmpfloat (seeded->stj_radius_mm, <, 22);
 }
 
 int
