@@ -672,9 +672,32 @@ run_reader (Job *job, int voxel_fd, Reply *reply, GCancellable *cancellable, GEr
         out_open = read_some (out_fd, reply, job, TRUE);
       if (err_index >= 0 && fds[err_index].revents != 0)
         err_open = read_some (err_fd, reply, job, FALSE);
+      if (reply->done || reply->error_message != NULL)
+        break;
     }
   if (have_cancel_fd)
     g_cancellable_release_fd (cancellable);
+
+  /* The reply is complete (the voxels were in the file before "done"): do not wait for the
+   * reader to tear down its mappings and libraries. Closing the pipes means it cannot block on
+   * them; GSubprocess reaps it in the background. */
+  if (!cancelled && !timed_out && (reply->done || reply->error_message != NULL))
+    {
+      g_input_stream_close (g_subprocess_get_stdout_pipe (process), NULL, NULL);
+      g_input_stream_close (g_subprocess_get_stderr_pipe (process), NULL, NULL);
+      if (reply->error_message != NULL)
+        {
+          g_set_error_literal (error, CUSP_ERROR, reply->error_code, reply->error_message);
+          return FALSE;
+        }
+      if (reply->malformed)
+        {
+          g_set_error (error, CUSP_ERROR, CUSP_ERROR_READER_CRASHED,
+                       "The image reader sent a malformed reply reading “%s”", job->path);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   if (cancelled || timed_out)
     {
