@@ -44,6 +44,7 @@ struct _CuspWindow {
   guint pulse_id;
 
   /* The newest error shown in a toast, for win.show-error. */
+  AdwToast *error_toast;
   char *last_error_title;
   char *last_error_message;
 

@@ -40,6 +40,10 @@ _cusp_window_show_error (CuspWindow   *self,
       adw_toast_set_timeout (toast, 0);
       adw_toast_set_button_label (toast, _("_Details"));
       adw_toast_set_action_name (toast, "win.show-error");
+      /* Only the newest error waits to be read: Details shows that one. */
+      if (self->error_toast != NULL)
+        adw_toast_dismiss (self->error_toast);
+      g_set_object (&self->error_toast, toast);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
   else
@@ -300,6 +304,7 @@ cusp_window_dispose (GObject *object)
   _cusp_window_load_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
+  g_clear_object (&self->error_toast);
   G_OBJECT_CLASS (cusp_window_parent_class)->dispose (object);
 }
 
