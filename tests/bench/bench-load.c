@@ -73,7 +73,7 @@ int
 main (int argc, char **argv)
 {
   int dims[3] = { 512, 512, 400 };
-  int rounds = 3;
+  int rounds = 7;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *series = NULL;
@@ -153,6 +153,9 @@ main (int argc, char **argv)
   qsort (inproc_s, rounds, sizeof (double), compare_doubles);
   printf ("median of %d rounds: reader process %.3f s, in process %.3f s, ratio %.2f (target <= 1.3)\n", rounds,
           reader_s[rounds / 2], inproc_s[rounds / 2], reader_s[rounds / 2] / inproc_s[rounds / 2]);
+  /* On a shared machine the best round of each is the least disturbed by other work. */
+  printf ("best of %d rounds:   reader process %.3f s, in process %.3f s, ratio %.2f\n", rounds, reader_s[0],
+          inproc_s[0], reader_s[0] / inproc_s[0]);
   printf ("peak RSS / voxel bytes: this process during reader loads %.2f, reader process %.2f, "
           "in-process loads %.2f (target <= 2.5)\n", (double) reader_hwm / voxel_bytes,
           (double) children_peak_bytes () / voxel_bytes, (double) inproc_hwm / voxel_bytes);
