@@ -66,7 +66,7 @@ cusp_flow_default_options (void)
   o.density_kg_m3 = 1060.0;
   o.viscosity_pa_s = 3.5e-3;
   o.discharge_coefficient = 0.61;
-  o.gap_tolerance_mm = 0.05;
+  o.gap_tolerance_mm = CUSP_GAP_TOLERANCE_MM;
   o.trace_volume_ml = 1.0;
   o.lv_stroke_volume_ml = 0.0;
   return o;

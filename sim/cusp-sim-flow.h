@@ -76,13 +76,21 @@ typedef enum {
   CUSP_VARC2_BY_REGURGITANT_FRACTION
 } CuspVarc2Criterion;
 
+/* The one apposition tolerance: a skirt-to-wall gap at or below it is closed, both for the
+ * solver's sealing % (CuspSimWorldDef.gap_tolerance_mm) and for this model's leak channels
+ * (CuspFlowOptions.gap_tolerance_mm; cusp_sim_result_leak passes the solver's value on). Why 0.1 mm:
+ * by the series law (DOMAIN.md 7.6) a 10 mm wide run of 0.1 mm gap, 5 mm long, passes 0.43 mL/s at
+ * 70 mmHg, about 0.2 mL per 0.5 s diastole, a fifth of the 1 mL trace volume, so calling it closed
+ * changes no grade; a 0.2 mm gap passes 2.6 mL/s (1.3 mL per beat), a leak that must count.
+ * Chosen, not measured: skirt fabric and tissue roughness are of this order. */
+#define CUSP_GAP_TOLERANCE_MM 0.1
+
 /* Blood and model constants. */
 typedef struct {
   double density_kg_m3;                /* 1060 */
   double viscosity_pa_s;               /* 3.5e-3 */
   double discharge_coefficient;        /* 0.61, sharp-edged orifice */
-  double gap_tolerance_mm;             /* a gap at or below this is apposed: 0.05 mm (chosen: skirt
-                                        * fabric and tissue roughness close smaller gaps) */
+  double gap_tolerance_mm;             /* a gap at or below this is apposed: CUSP_GAP_TOLERANCE_MM */
   double trace_volume_ml;              /* below this a leak is none/trace: 1.0 mL (chosen; VARC-2
                                         * gives no number for trace) */
   double lv_stroke_volume_ml;          /* total LV stroke volume for the regurgitant fraction;

@@ -239,6 +239,7 @@ gap_map (CuspSimWorld *w)
   g->height0_mm = w->pose_shift[2];
   g->gap_mm = w->gap_mm;
   g->seal_radius_mm = 0.25 * (w->result.inflow.dmin_mm + w->result.inflow.dmax_mm);
+  g->tolerance_mm = w->def.gap_tolerance_mm;
   for (int h = 0; h < nh; h++)
     for (int a = 0; a < na; a++)
       {
@@ -262,7 +263,7 @@ gap_map (CuspSimWorld *w)
       return;
     }
   for (int a = 0; a < na; a++)
-    if (w->gap_mm[g->annulus_row * na + a] < w->def.gap_tolerance_mm)
+    if (w->gap_mm[g->annulus_row * na + a] <= w->def.gap_tolerance_mm)
       closed++;
   w->result.apposition_pct = 100.0 * closed / na;
 }

@@ -24,8 +24,10 @@ CuspFlowStatus
 cusp_sim_result_leak (const CuspSimResult *result, CuspLeakResult *leak, CuspFlowError *error)
 {
   CuspGapMap map;
+  CuspFlowOptions options = cusp_flow_default_options ();
 
   cusp_sim_result_gap_map (result, &map);
+  options.gap_tolerance_mm = result->gap.tolerance_mm;      /* the gaps the solver called apposed */
   memset (leak, 0, sizeof *leak);
-  return cusp_flow_analyze (&map, NULL, NULL, leak, error);
+  return cusp_flow_analyze (&map, &options, NULL, leak, error);
 }

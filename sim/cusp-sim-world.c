@@ -3,6 +3,7 @@
  * deployment phases with warm starts, and the single solve entry point. */
 #include "cusp-sim-world-private.h"
 #include "cusp-sim-math.h"
+#include "cusp-sim-flow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,9 +82,7 @@ cusp_sim_default_world_def (void)
   d.wall_height_step_mm = 0.5;
   d.gap_angle_count = 72;
   d.gap_height_step_mm = 0.5;
-  /* A 10 mm run of 0.1 mm gap, 5 mm long, at 70 mmHg leaks about 0.2 mL per beat (slit law,
-   * DOMAIN.md 6): below that a column counts as apposed. */
-  d.gap_tolerance_mm = 0.1;
+  d.gap_tolerance_mm = CUSP_GAP_TOLERANCE_MM;        /* shared with the leak model: why there */
   return d;
 }
 

@@ -101,9 +101,9 @@
  * r_wall), pressure p = k u (the per-node map). The gap map is row-major [height][angle] doubles
  * in mm (skirt outer surface to wall: max(0, r_wall - r_frame)), angle 0 at theta = 0 and stepping
  * by angle_step_deg, row 0 at the frame's inflow edge, rows up to the skirt's top; `annulus_row`
- * is the row at z = 0. Apposition = % of the annulus row's angles with gap < gap_tolerance_mm
- * (0.1 mm by default: a 10 mm run of 0.1 mm gap, 5 mm long, leaks about 0.2 mL per beat at
- * 70 mmHg, DOMAIN.md 6), 0 if the skirt does not reach the annulus. Areal stretch = hoop stretch
+ * is the row at z = 0. Apposition = % of the annulus row's angles with gap <= gap_tolerance_mm
+ * (CUSP_GAP_TOLERANCE_MM, 0.1 mm, in cusp-sim-flow.h with its reason; the leak model closes
+ * the same gaps), 0 if the skirt does not reach the annulus. Areal stretch = hoop stretch
  * (r + u) / r times the tilt of the displaced surface, peak over |z| <= 2 mm. Septal pressure =
  * contact force of the nodes in the region (|theta - NCC/RCC commissure| <= septum_half_width_deg,
  * -membranous_septum_length_mm <= z <= 0) over the region's area. A native leaflet is a rigid flap
@@ -223,7 +223,7 @@ typedef struct {
   double wall_height_step_mm;        /* 0.5 */
   int gap_angle_count;               /* 72 */
   double gap_height_step_mm;         /* 0.5 */
-  double gap_tolerance_mm;           /* 0.1 */
+  double gap_tolerance_mm;           /* CUSP_GAP_TOLERANCE_MM (0.1) */
 } CuspSimWorldDef;
 
 CuspSimWorldDef cusp_sim_default_world_def (void);
@@ -254,6 +254,7 @@ typedef struct {
   double height0_mm;                 /* root-frame z of row 0 */
   int annulus_row;
   double seal_radius_mm;             /* mean skirt radius: turns angle into width */
+  double tolerance_mm;               /* the world's gap_tolerance_mm: at or below it, apposed */
   const double *gap_mm;              /* [height_count][angle_count] */
 } CuspSimGapMap;
 

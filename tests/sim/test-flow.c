@@ -272,7 +272,7 @@ test_gap_map_closed_and_open (void)
   CuspFlowError err;
   g_autofree double *closed = make_map (&map, 72, 20, 0.04, 0, 0, 0.0);
 
-  /* Every gap under the 0.05 mm tolerance: sealed. */
+  /* Every gap under the CUSP_GAP_TOLERANCE_MM (0.1 mm) tolerance: sealed. */
   g_assert_cmpint (cusp_flow_analyze (&map, NULL, NULL, &res, &err), ==, CUSP_FLOW_OK);
   g_assert_cmpint (res.channel_count, ==, 0);
   g_assert_cmpfloat (res.regurgitant_volume_ml, ==, 0.0);
@@ -308,14 +308,14 @@ test_gap_map_monotonic_and_grades (void)
   for (int i = 1; i <= 10; i++)
     {
       CuspGapMap map;
-      g_autofree double *g = make_map (&map, 72, 20, 0.0, 10, 6, 0.06 * i);
+      g_autofree double *g = make_map (&map, 72, 20, 0.0, 10, 6, CUSP_GAP_TOLERANCE_MM + 0.06 * i);
       g_assert_cmpint (cusp_flow_analyze (&map, NULL, NULL, &res, &err), ==, CUSP_FLOW_OK);
       g_assert_cmpfloat (res.regurgitant_volume_ml, >, last);
       last = res.regurgitant_volume_ml;
     }
   {
     CuspGapMap map;
-    g_autofree double *g = make_map (&map, 72, 20, 0.0, 10, 1, 0.06);
+    g_autofree double *g = make_map (&map, 72, 20, 0.0, 10, 1, CUSP_GAP_TOLERANCE_MM + 0.02);
     g_assert_cmpint (cusp_flow_analyze (&map, NULL, NULL, &res, &err), ==, CUSP_FLOW_OK);
     g_assert_cmpint (res.channel_count, ==, 1);
     g_assert_cmpfloat (res.regurgitant_volume_ml, <, o.trace_volume_ml);
