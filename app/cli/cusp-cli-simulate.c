@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-cli-simulate.c: `cusp-cli simulate PATH --device ID --depth-mm D [--tilt-deg T]
- * [--rotation-deg R] [--landmarks FILE.json] [--json]` segments and measures the root (or takes
- * the landmarks given), deploys the valve with the embedded solver and prints every output under
- * stable keys.
+ * [--rotation-deg R] [--landmarks FILE.json] [--wall segmented|analytic] [--json]` segments and
+ * measures the root (landmarks given replace the detected ones), deploys the valve with the
+ * embedded solver and prints every output under stable keys.
  *
- * The wall the solver sees is the analytic root (cusp_sim_default_root_def) given this patient's
- * measured numbers: annulus Dmin / Dmax, LVOT, mean SOV, STJ diameter and height, coronary heights
- * and the angles of the commissures and ostia about the annulus axis. The segmented lumen surface
- * itself is not used yet, nor the calcium (it is measured but not placed as nodules); the cusp
- * height is taken as the mean commissure height and the membranous septum as the solver's
- * default 8 mm: all said in the output's "model" notes. */
+ * The wall the solver sees is the segmented lumen surface ray-cast into the root frame, with the
+ * segmented calcium as stiff patches (cusp-patient-root.h). Where segmentation fails (or with
+ * --wall analytic) it is the analytic root given this patient's measured numbers, and
+ * "model.warnings" says so. The cusp height is the mean commissure height and the membranous
+ * septum the solver's default 8 mm: both said in "model.assumed". */
 #include "cusp-cli.h"
 #include "cusp-cli-number.h"
 #include "cusp-config.h"
 #include "cusp-error.h"
 #include "cusp-measure.h"
 #include "cusp-measure-json.h"
+#include "cusp-patient-root.h"
 #include "cusp-segment.h"
 #include "cusp-sim.h"
 #include "cusp-sim-pvl.h"
@@ -27,92 +27,7 @@
 #include <string.h>
 
 #define NAME "simulate"
-
-static double
-dot3 (const double *a, const double *b)
-{
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-/* Angle of point p about the annulus axis, in the root frame (x = the annulus contour's farthest
- * point from the centroid, i.e. its major axis; z = the annulus normal). */
-static double
-root_angle_deg (const double *p, const double *centre, const double *e1, const double *e2)
-{
-  double v[3] = { p[0] - centre[0], p[1] - centre[1], p[2] - centre[2] };
-  double a = atan2 (dot3 (v, e2), dot3 (v, e1)) * 180.0 / G_PI;
-
-  return a < 0.0 ? a + 360.0 : a;
-}
-
-static gboolean
-root_from_measurements (const CuspMeasurements *m, const CuspLandmarks *lm, CuspSimRootDef *root,
-                        GError **error)
-{
-  const CuspSection *ann = &m->annulus;
-  const double *c = ann->centroid_mm, *n = ann->normal;
-  double e1[3] = { 0.0, 0.0, 0.0 }, e2[3], best = -1.0, len, commissure_height = 0.0;
-
-  if (!ann->valid || !isfinite (ann->dmin_mm) || !isfinite (ann->dmax_mm))
-    {
-      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED, "the annulus could not be measured");
-      return FALSE;
-    }
-  for (int i = 0; i < ann->point_count; i++)       /* the major axis: the farthest contour point */
-    {
-      double v[3] = { ann->points_mm[i][0] - c[0], ann->points_mm[i][1] - c[1],
-                      ann->points_mm[i][2] - c[2] };
-      double along = dot3 (v, n), d;
-      for (int k = 0; k < 3; k++)
-        v[k] -= along * n[k];
-      d = dot3 (v, v);
-      if (d > best)
-        {
-          best = d;
-          memcpy (e1, v, sizeof e1);
-        }
-    }
-  len = sqrt (dot3 (e1, e1));
-  if (!(len > 0.0))
-    {
-      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED, "the annulus contour is degenerate");
-      return FALSE;
-    }
-  for (int k = 0; k < 3; k++)
-    e1[k] /= len;
-  e2[0] = n[1] * e1[2] - n[2] * e1[1];
-  e2[1] = n[2] * e1[0] - n[0] * e1[2];
-  e2[2] = n[0] * e1[1] - n[1] * e1[0];
-
-  *root = cusp_sim_default_root_def ();
-  root->annulus_dmin_mm = ann->dmin_mm;
-  root->annulus_dmax_mm = ann->dmax_mm;
-  if (m->lvot.valid && isfinite (m->lvot.area_diameter_mm))
-    root->lvot_diameter_mm = m->lvot.area_diameter_mm;
-  if (isfinite (m->sov_mean_diameter_mm))
-    root->sinus_diameter_mm = m->sov_mean_diameter_mm;
-  if (isfinite (m->stj_diameter_mm))
-    root->stj_diameter_mm = m->stj_diameter_mm;
-  if (isfinite (m->stj_height_mm))
-    root->stj_height_mm = m->stj_height_mm;
-  if (isfinite (m->left_coronary_height_mm))
-    root->left_ostium_height_mm = m->left_coronary_height_mm;
-  if (isfinite (m->right_coronary_height_mm))
-    root->right_ostium_height_mm = m->right_coronary_height_mm;
-  root->ncc_rcc_commissure_deg = root_angle_deg (lm->commissure_mm[CUSP_COMMISSURE_RIGHT_NON], c,
-                                                 e1, e2);
-  root->left_ostium_deg = root_angle_deg (lm->left_ostium_mm, c, e1, e2);
-  root->right_ostium_deg = root_angle_deg (lm->right_ostium_mm, c, e1, e2);
-  for (int k = 0; k < CUSP_COMMISSURE_COUNT; k++)
-    {
-      double v[3] = { lm->commissure_mm[k][0] - c[0], lm->commissure_mm[k][1] - c[1],
-                      lm->commissure_mm[k][2] - c[2] };
-      commissure_height += dot3 (v, n) / CUSP_COMMISSURE_COUNT;
-    }
-  if (isfinite (commissure_height) && commissure_height > 2.0)
-    root->leaflet_height_mm = commissure_height;
-  return TRUE;
-}
+#define CLI_SOLVE_CALLS 5
 
 static gboolean
 load_device (const char *id, CuspDeviceDef *out, GError **error)
@@ -172,13 +87,14 @@ cusp_cli_simulate (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *landmarks_path = NULL, *device_id = NULL, *depth = NULL, *tilt = NULL;
-  g_autofree char *rotation = NULL;
+  g_autofree char *rotation = NULL, *wall_kind = NULL;
   GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_STRING, &device_id, "Device id (cusp-cli devices)", "ID" },
     { "depth-mm", 0, 0, G_OPTION_ARG_STRING, &depth, "Implant depth below the annulus", "MM" },
     { "tilt-deg", 0, 0, G_OPTION_ARG_STRING, &tilt, "Tilt of the valve axis (default 0)", "DEG" },
     { "rotation-deg", 0, 0, G_OPTION_ARG_STRING, &rotation, "Spin about the valve axis (default 0)", "DEG" },
     { "landmarks", 0, 0, G_OPTION_ARG_FILENAME, &landmarks_path, "Use these landmarks (JSON) instead of detecting them", "FILE" },
+    { "wall", 0, 0, G_OPTION_ARG_STRING, &wall_kind, "segmented (default) or analytic", "KIND" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON under stable keys", NULL },
     { NULL }
   };
@@ -186,6 +102,12 @@ cusp_cli_simulate (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CuspVolume) volume = NULL;
   g_autoptr(CuspMeasureContext) measure = NULL;
+  g_autoptr(CuspSegmentation) seg = NULL;
+  g_autoptr(CuspPatientWall) wall = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *warning_text = NULL;
+  CuspRootFrame frame;
+  gboolean want_segmented = TRUE;
   g_autofree CuspLandmarks *landmarks = g_new0 (CuspLandmarks, 1);
   g_autoptr(GString) out = g_string_new (NULL);
   CuspMeasureParams params = cusp_measure_default_params ();
@@ -201,7 +123,7 @@ cusp_cli_simulate (int argc, char **argv)
   CuspRuptureRisk rupture;
   CuspConductionRisk conduction;
   CuspRiskError risk_error = { 0 };
-  double depth_mm = NAN, tilt_deg = 0.0, rotation_deg = 0.0;
+  double depth_mm = NAN, tilt_deg = 0.0, rotation_deg = 0.0, solve_ms = 0.0;
 
   g_option_context_set_summary (context,
     "Deploys a valve in the measured root with the embedded solver (model estimates).");
@@ -216,6 +138,9 @@ cusp_cli_simulate (int argc, char **argv)
       || !cusp_cli_parse_number ("--tilt-deg", tilt, &tilt_deg, &error)
       || !cusp_cli_parse_number ("--rotation-deg", rotation, &rotation_deg, &error))
     return cusp_cli_fail_error (NAME, error);
+  if (wall_kind != NULL && g_strcmp0 (wall_kind, "segmented") != 0 && g_strcmp0 (wall_kind, "analytic") != 0)
+    return cusp_cli_fail (NAME, "--wall is 'segmented' or 'analytic', not '%s'", wall_kind);
+  want_segmented = wall_kind == NULL || g_strcmp0 (wall_kind, "segmented") == 0;
 
   *def = cusp_sim_default_world_def ();
   if (!load_device (device_id, &def->device, &error))
@@ -232,22 +157,53 @@ cusp_cli_simulate (int argc, char **argv)
           || !cusp_measure_landmarks_from_json (data, length, landmarks, &error))
         return cusp_cli_fail_error (NAME, error);
     }
-  else
+  if (landmarks_path == NULL || want_segmented)
     {
       CuspSegmentOptions options = cusp_segment_options_default ();
-      g_autoptr(CuspSegmentation) seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, &error);
+      g_autoptr(GError) seg_error = NULL;
+      seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, &seg_error);
+      if (seg == NULL && landmarks_path == NULL)
+        return cusp_cli_fail_error (NAME, seg_error);
       if (seg == NULL)
-        return cusp_cli_fail_error (NAME, error);
-      *landmarks = seg->landmarks;
-      params.lumen_threshold = seg->lumen_threshold;
+        g_ptr_array_add (warnings, g_strdup_printf ("segmentation failed (%s): analytic root "
+                                                    "from the measurements", seg_error->message));
+      else
+        {
+          if (landmarks_path == NULL)
+            *landmarks = seg->landmarks;
+          params.lumen_threshold = seg->lumen_threshold;
+        }
     }
   measure = cusp_measure_context_new (volume, &params, &error);
   if (measure == NULL || !cusp_measure_run (measure, landmarks, &m, &error)
-      || !root_from_measurements (&m, landmarks, &def->root, &error))
+      || !cusp_root_frame_from_annulus (&m.annulus, &frame, &error)
+      || !cusp_patient_root_def (&m, landmarks, &frame, &def->root, &error))
     {
       cusp_measurements_clear (&m);
       return cusp_cli_fail_error (NAME, error);
     }
+  if (seg != NULL && want_segmented)
+    {
+      CuspPatientWallParams wp = cusp_patient_wall_default_params ();
+      g_autoptr(GError) wall_error = NULL;
+      double r_mean = 0.25 * (def->root.annulus_dmin_mm + def->root.annulus_dmax_mm);
+      wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp,
+                                    r_mean, &wall_error);
+      if (wall == NULL)
+        g_ptr_array_add (warnings, g_strdup_printf ("%s: analytic root from the measurements",
+                                                    wall_error->message));
+      else
+        {
+          def->use_lumen_mesh = 1;
+          cusp_patient_wall_lumen_mesh (wall, &def->lumen);
+          def->root.calcium_count = wall->calcium_count;
+          memcpy (def->root.calcium, wall->calcium, sizeof wall->calcium);
+          for (guint i = 0; i < wall->warnings->len; i++)
+            g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (wall->warnings, i)));
+        }
+    }
+  g_ptr_array_add (warnings, NULL);
+  warning_text = g_strjoinv ("; ", (char **) warnings->pdata);
 
   def->pose.depth_mm = depth_mm;
   def->pose.tilt_deg = tilt_deg;
@@ -258,7 +214,16 @@ cusp_cli_simulate (int argc, char **argv)
       cusp_measurements_clear (&m);
       return cusp_cli_fail (NAME, "%s", message);
     }
+  /* Same pose again continues an unconverged solve: a stiff calcium patch can need more than
+   * one call's iteration budget. Bounded: at most CLI_SOLVE_CALLS calls. */
   st = cusp_sim_world_solve (world, NULL);
+  solve_ms = cusp_sim_world_result (world)->solve_ms;
+  for (int call = 1; call < CLI_SOLVE_CALLS && st == CUSP_SIM_OK
+                     && !cusp_sim_world_result (world)->converged; call++)
+    {
+      st = cusp_sim_world_solve (world, NULL);
+      solve_ms += cusp_sim_world_result (world)->solve_ms;
+    }
   if (st != CUSP_SIM_OK)
     {
       int status = cusp_cli_fail (NAME, "%s", cusp_sim_world_message (world));
@@ -358,9 +323,16 @@ cusp_cli_simulate (int argc, char **argv)
   json_key_number (out, "solve.converged", r->converged, FALSE);
   json_key_number (out, "solve.iterations", r->total_iterations, FALSE);
   json_key_number (out, "solve.residual", r->residual, FALSE);
-  json_key_number (out, "solve.ms", r->solve_ms, FALSE);
-  json_key_string (out, "model.wall", "analytic root with this patient's measured annulus, LVOT, "
-                   "SOV, STJ and coronary numbers; segmented surface and calcium not used yet");
+  json_key_number (out, "solve.ms", solve_ms, FALSE);
+  json_key_string (out, "model.wall", wall != NULL ? "segmented" : "analytic");
+  json_key_number (out, "model.wall_calcium_nodules", wall != NULL ? wall->calcium_count : 0, FALSE);
+  json_key_number (out, "model.wall_calcium_mm3", wall != NULL ? wall->calcium_mm3 : 0.0, FALSE);
+  json_key_string (out, "model.wall_note", wall != NULL
+                   ? "segmented lumen ray-cast from the annulus axis, first wall hit (ostia and "
+                     "folds bridged), segmented calcium as stiff patches"
+                   : "analytic root with this patient's measured annulus, LVOT, SOV, STJ and "
+                     "coronary numbers, no calcium");
+  json_key_string (out, "model.warnings", warning_text);
   json_key_string (out, "model.assumed", "cusp height = mean commissure height; membranous septum "
                    "8 mm (not measured)");
   g_string_append (out, "  \"model.note\": \"model estimates for research, teaching and rehearsal; never a diagnosis\"\n}\n");

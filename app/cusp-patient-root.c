@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-patient-root.c: root frame, analytic root def from the measurements, and the segmented
+ * lumen wall and calcium ray-cast into the solver's root frame (see cusp-patient-root.h). */
+#include "cusp-patient-root.h"
+#include "cusp-error.h"
+#include "cusp-segment.h"
+
+#include <math.h>
+#include <string.h>
+
+#define RAY_STEP_MM 0.2
+#define REFINE_MM 2.0
+#define CALCIUM_BIN_DEG 12.0
+#define CALCIUM_BIN_MM 2.0
+
+static double
+dot3 (const double *a, const double *b)
+{
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+gboolean
+cusp_root_frame_from_annulus (const CuspSection *ann, CuspRootFrame *f, GError **error)
+{
+  const double *c = ann->centroid_mm, *n = ann->normal;
+  double e1[3] = { 0.0, 0.0, 0.0 }, best = -1.0, len;
+
+  if (!ann->valid || !isfinite (ann->dmin_mm) || !isfinite (ann->dmax_mm) || ann->point_count < 3
+      || !(fabs (dot3 (n, n) - 1.0) < 1e-6))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED, "the annulus could not be measured");
+      return FALSE;
+    }
+  for (int i = 0; i < ann->point_count; i++)       /* the major axis: the farthest contour point */
+    {
+      double v[3] = { ann->points_mm[i][0] - c[0], ann->points_mm[i][1] - c[1],
+                      ann->points_mm[i][2] - c[2] };
+      double along = dot3 (v, n), d;
+      for (int k = 0; k < 3; k++)
+        v[k] -= along * n[k];
+      d = dot3 (v, v);
+      if (d > best)
+        {
+          best = d;
+          memcpy (e1, v, sizeof e1);
+        }
+    }
+  len = sqrt (dot3 (e1, e1));
+  if (!(len > 0.0) || !isfinite (len))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED, "the annulus contour is degenerate");
+      return FALSE;
+    }
+  for (int k = 0; k < 3; k++)
+    {
+      f->origin_mm[k] = c[k];
+      f->axis_x[k] = e1[k] / len;
+      f->axis_z[k] = n[k];
+    }
+  f->axis_y[0] = n[1] * f->axis_x[2] - n[2] * f->axis_x[1];       /* y = z x x */
+  f->axis_y[1] = n[2] * f->axis_x[0] - n[0] * f->axis_x[2];
+  f->axis_y[2] = n[0] * f->axis_x[1] - n[1] * f->axis_x[0];
+  return TRUE;
+}
+
+void
+cusp_root_frame_from_lps (const CuspRootFrame *f, const double p[3], double out[3])
+{
+  double v[3] = { p[0] - f->origin_mm[0], p[1] - f->origin_mm[1], p[2] - f->origin_mm[2] };
+
+  out[0] = dot3 (v, f->axis_x);
+  out[1] = dot3 (v, f->axis_y);
+  out[2] = dot3 (v, f->axis_z);
+}
+
+void
+cusp_root_frame_to_lps (const CuspRootFrame *f, const double q[3], double out[3])
+{
+  for (int k = 0; k < 3; k++)
+    out[k] = f->origin_mm[k] + q[0] * f->axis_x[k] + q[1] * f->axis_y[k] + q[2] * f->axis_z[k];
+}
+
+double
+cusp_root_frame_angle_deg (const CuspRootFrame *f, const double p[3])
+{
+  double q[3], a;
+
+  cusp_root_frame_from_lps (f, p, q);
+  a = atan2 (q[1], q[0]) * 180.0 / G_PI;
+  return a < 0.0 ? a + 360.0 : a;
+}
+
+gboolean
+cusp_patient_root_def (const CuspMeasurements *m, const CuspLandmarks *lm, const CuspRootFrame *f,
+                       CuspSimRootDef *root, GError **error)
+{
+  double commissure_height = 0.0;
+
+  if (!m->annulus.valid || !isfinite (m->annulus.dmin_mm) || !isfinite (m->annulus.dmax_mm))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED, "the annulus could not be measured");
+      return FALSE;
+    }
+  *root = cusp_sim_default_root_def ();
+  root->annulus_dmin_mm = m->annulus.dmin_mm;
+  root->annulus_dmax_mm = m->annulus.dmax_mm;
+  if (m->lvot.valid && isfinite (m->lvot.area_diameter_mm))
+    root->lvot_diameter_mm = m->lvot.area_diameter_mm;
+  if (isfinite (m->sov_mean_diameter_mm))
+    root->sinus_diameter_mm = m->sov_mean_diameter_mm;
+  if (isfinite (m->stj_diameter_mm))
+    root->stj_diameter_mm = m->stj_diameter_mm;
+  if (isfinite (m->stj_height_mm))
+    root->stj_height_mm = m->stj_height_mm;
+  if (isfinite (m->left_coronary_height_mm))
+    root->left_ostium_height_mm = m->left_coronary_height_mm;
+  if (isfinite (m->right_coronary_height_mm))
+    root->right_ostium_height_mm = m->right_coronary_height_mm;
+  root->ncc_rcc_commissure_deg = cusp_root_frame_angle_deg (f, lm->commissure_mm[CUSP_COMMISSURE_RIGHT_NON]);
+  root->left_ostium_deg = cusp_root_frame_angle_deg (f, lm->left_ostium_mm);
+  root->right_ostium_deg = cusp_root_frame_angle_deg (f, lm->right_ostium_mm);
+  for (int k = 0; k < CUSP_COMMISSURE_COUNT; k++)
+    {
+      double q[3];
+      cusp_root_frame_from_lps (f, lm->commissure_mm[k], q);
+      commissure_height += q[2] / CUSP_COMMISSURE_COUNT;
+    }
+  if (isfinite (commissure_height) && commissure_height > 2.0)
+    root->leaflet_height_mm = commissure_height;
+  return TRUE;
+}
+
+CuspPatientWallParams
+cusp_patient_wall_default_params (void)
+{
+  /* -14 .. 44 mm: segmentation keeps 15 mm below and 45 mm above the annulus (cusp-segment.h);
+   * the required region holds a 20-29 mm balloon-expandable frame from 10 mm deep and the
+   * sealing part of a self-expanding one. */
+  CuspPatientWallParams p = { -14.0, 44.0, 0.5, 180, 40.0, -10.0, 25.0, 0.9 };
+  return p;
+}
+
+/* Lumen indicator at an LPS point: trilinear interpolation of (label == lumen) over the 8
+ * surrounding voxels; 0 outside the volume. */
+static double
+lumen_indicator (const CuspVolume *labels, const gint16 *vox, const double lps[3])
+{
+  double ijk[3], v = 0.0;
+  int i0[3];
+  double t[3];
+
+  cusp_volume_lps_to_index (labels, lps, ijk);
+  for (int c = 0; c < 3; c++)
+    {
+      if (!(ijk[c] >= 0.0) || ijk[c] > labels->dims[c] - 1)
+        return 0.0;
+      i0[c] = (int) floor (ijk[c]);
+      if (i0[c] >= labels->dims[c] - 1)
+        i0[c] = MAX (labels->dims[c] - 2, 0);
+      t[c] = ijk[c] - i0[c];
+    }
+  for (int corner = 0; corner < 8; corner++)
+    {
+      int i = MIN (i0[0] + (corner & 1), labels->dims[0] - 1);
+      int j = MIN (i0[1] + ((corner >> 1) & 1), labels->dims[1] - 1);
+      int k = MIN (i0[2] + ((corner >> 2) & 1), labels->dims[2] - 1);
+      double w = ((corner & 1) ? t[0] : 1.0 - t[0]) * (((corner >> 1) & 1) ? t[1] : 1.0 - t[1])
+                 * (((corner >> 2) & 1) ? t[2] : 1.0 - t[2]);
+      gsize index = ((gsize) k * labels->dims[1] + j) * labels->dims[0] + i;
+      if (vox[index] != CUSP_LABEL_BACKGROUND)         /* lumen, or calcium: see the header */
+        v += w;
+    }
+  return v;
+}
+
+/* The image's own edge near the label edge s_label: the crossing of the lumen threshold (going
+ * out, from above to below) nearest to it within REFINE_MM, by linear interpolation between
+ * RAY_STEP_MM samples of the trilinear intensity; s_label itself if there is none. */
+static double
+refine_edge (const CuspVolume *image, double threshold, const CuspRootFrame *f, double theta,
+             double z, double s_label)
+{
+  double best = s_label, best_d = INFINITY, prev = NAN;
+
+  for (double s = MAX (s_label - REFINE_MM, 0.0); s <= s_label + REFINE_MM; s += RAY_STEP_MM)
+    {
+      double q[3] = { s * cos (theta), s * sin (theta), z }, p[3], v;
+      cusp_root_frame_to_lps (f, q, p);
+      v = cusp_volume_sample_lps (image, p, -1e9);
+      if (prev >= threshold && v < threshold)
+        {
+          double at = s - RAY_STEP_MM + RAY_STEP_MM * (prev - threshold) / (prev - v);
+          if (fabs (at - s_label) < best_d)
+            {
+              best_d = fabs (at - s_label);
+              best = at;
+            }
+        }
+      prev = v;
+    }
+  return best;
+}
+
+/* First wall along the ray from the axis point at height z: the distance where the indicator
+ * crosses 1/2 going out and stays below it for CUSP_PATIENT_WALL_MIN_WALL_MM; -1 if the axis
+ * point is outside the lumen (-2) or no wall within max_radius_mm (-1). */
+static double
+cast_ray (const CuspVolume *labels, const gint16 *vox, const CuspRootFrame *f, double theta,
+          double z, double max_radius_mm)
+{
+  double q[3] = { 0.0, 0.0, z }, p[3], prev, s;
+  int need = (int) ceil (CUSP_PATIENT_WALL_MIN_WALL_MM / RAY_STEP_MM);
+
+  cusp_root_frame_to_lps (f, q, p);
+  prev = lumen_indicator (labels, vox, p);
+  if (prev < 0.5)
+    return -2.0;
+  for (s = RAY_STEP_MM; s <= max_radius_mm; s += RAY_STEP_MM)
+    {
+      double v;
+      q[0] = s * cos (theta);
+      q[1] = s * sin (theta);
+      cusp_root_frame_to_lps (f, q, p);
+      v = lumen_indicator (labels, vox, p);
+      if (v < 0.5)
+        {
+          gboolean solid = TRUE;
+          for (int k = 1; k <= need && solid; k++)
+            {
+              double qq[3] = { (s + k * RAY_STEP_MM) * cos (theta), (s + k * RAY_STEP_MM) * sin (theta), z };
+              double pp[3];
+              cusp_root_frame_to_lps (f, qq, pp);
+              solid = lumen_indicator (labels, vox, pp) < 0.5;
+            }
+          if (solid)
+            return s - RAY_STEP_MM + RAY_STEP_MM * (prev - 0.5) / (prev - v);
+        }
+      prev = v;
+    }
+  return -1.0;
+}
+
+/* Missing cells of a row (< 0) from their nearest hit neighbours round the circle. */
+static int
+fill_row (double *row, int na)
+{
+  int filled = 0, any = -1;
+
+  for (int a = 0; a < na; a++)
+    if (row[a] >= 0.0)
+      any = a;
+  if (any < 0)
+    return -1;
+  for (int a = 0; a < na; a++)
+    if (row[a] < 0.0)
+      {
+        int lo = a, hi = a, dl = 0, dh = 0;
+        while (row[lo] < 0.0)
+          {
+            lo = (lo - 1 + na) % na;
+            dl++;
+          }
+        while (row[hi] < 0.0)
+          {
+            hi = (hi + 1) % na;
+            dh++;
+          }
+        row[a] = -(row[lo] * dh + row[hi] * dl) / (dl + dh);   /* negative: still "missing" */
+        filled++;
+      }
+  for (int a = 0; a < na; a++)
+    row[a] = fabs (row[a]);
+  return filled;
+}
+
+static void
+smooth_field (double *r, int na, int nh)
+{
+  g_autofree double *tmp = g_new (double, (gsize) na * nh);
+
+  for (int h = 0; h < nh; h++)
+    for (int a = 0; a < na; a++)
+      {
+        double s = 0.0, w = 0.0;
+        for (int dh = -1; dh <= 1; dh++)
+          for (int da = -1; da <= 1; da++)
+            {
+              int hh = CLAMP (h + dh, 0, nh - 1), aa = (a + da + na) % na;
+              double k = (dh == 0 ? 2.0 : 1.0) * (da == 0 ? 2.0 : 1.0);
+              s += k * r[hh * na + aa];
+              w += k;
+            }
+        tmp[h * na + a] = s / w;
+      }
+  memcpy (r, tmp, sizeof (double) * na * nh);
+}
+
+static void
+build_mesh (CuspPatientWall *w)
+{
+  int na = w->params.angle_count, nh = w->height_count;
+
+  w->vertex_count = na * nh;
+  w->triangle_count = 2 * na * (nh - 1);
+  w->vertices_mm = g_new (double, 3 * (gsize) w->vertex_count);
+  w->triangles = g_new (int, 3 * (gsize) w->triangle_count);
+  for (int h = 0; h < nh; h++)
+    for (int a = 0; a < na; a++)
+      {
+        /* vertices half a step off the solver's ray angles (multiples of its 2 deg grid), so its
+         * rays cross triangle interiors rather than shared vertices */
+        double th = 2.0 * G_PI * (a + 0.5) / na, r = w->radius_mm[h * na + a];
+        double *v = w->vertices_mm + 3 * (h * na + a);
+        v[0] = r * cos (th);
+        v[1] = r * sin (th);
+        v[2] = w->params.height0_mm + h * w->params.height_step_mm;
+      }
+  for (int h = 0, t = 0; h < nh - 1; h++)
+    for (int a = 0; a < na; a++, t += 2)
+      {
+        int a1 = (a + 1) % na;
+        int v00 = h * na + a, v01 = h * na + a1, v10 = (h + 1) * na + a, v11 = (h + 1) * na + a1;
+        int *tri = w->triangles + 3 * t;
+        tri[0] = v00; tri[1] = v01; tri[2] = v11;
+        tri[3] = v00; tri[4] = v11; tri[5] = v10;
+      }
+}
+
+/* The value the field stores at (a, h) is the mean over a cell centred at angle (a + 0.5) steps. */
+double
+cusp_patient_wall_radius (const CuspPatientWall *w, double theta_deg, double z_mm)
+{
+  int na = w->params.angle_count, nh = w->height_count;
+  double fa = theta_deg / 360.0 * na - 0.5, fz = (z_mm - w->params.height0_mm) / w->params.height_step_mm;
+  int a0, h0;
+  double ta, tz;
+
+  fz = CLAMP (fz, 0.0, nh - 1.0);
+  fa = fmod (fa, (double) na);
+  if (fa < 0.0)
+    fa += na;
+  a0 = (int) fa;
+  h0 = MIN ((int) fz, nh - 2);
+  ta = fa - a0;
+  tz = fz - h0;
+#define R(hh, aa) w->radius_mm[(hh) * na + ((aa) % na)]
+  return (1.0 - tz) * ((1.0 - ta) * R (h0, a0) + ta * R (h0, a0 + 1))
+         + tz * ((1.0 - ta) * R (h0 + 1, a0) + ta * R (h0 + 1, a0 + 1));
+#undef R
+}
+
+typedef struct {
+  double volume_mm3, sum_z, sum_c, sum_s;
+  int first_bin;
+} Nodule;
+
+static int
+compare_nodules (gconstpointer a, gconstpointer b)
+{
+  const Nodule *x = a, *y = b;
+  return (x->volume_mm3 < y->volume_mm3) - (x->volume_mm3 > y->volume_mm3);
+}
+
+/* Calcium voxels -> nodules: bins on the wall (angle x height), 8-connected bins (periodic in
+ * angle) are one nodule. */
+static void
+place_calcium (CuspPatientWall *w, const CuspVolume *labels, const gint16 *vox, double r_mean_mm)
+{
+  int nba = (int) (360.0 / CALCIUM_BIN_DEG);
+  int nbz = (int) ceil ((w->params.height1_mm - w->params.height0_mm) / CALCIUM_BIN_MM);
+  g_autofree int *bin_count = g_new0 (int, (gsize) nba * nbz);
+  g_autofree int *bin_label = g_new (int, (gsize) nba * nbz);
+  g_autofree int *stack = g_new (int, (gsize) nba * nbz);
+  g_autoptr(GArray) nodules = g_array_new (FALSE, TRUE, sizeof (Nodule));
+  double voxel_mm3 = labels->spacing_mm[0] * labels->spacing_mm[1] * labels->spacing_mm[2];
+  gsize n = cusp_volume_voxel_count (labels);
+  int kept;
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (gsize index = 0; index < n; index++)
+        {
+          double ijk[3], p[3], q[3], th;
+          int ba, bz;
+          if (vox[index] != CUSP_LABEL_CALCIUM_LEAFLET && vox[index] != CUSP_LABEL_CALCIUM_LVOT)
+            continue;
+          ijk[0] = (double) (index % labels->dims[0]);
+          ijk[1] = (double) ((index / labels->dims[0]) % labels->dims[1]);
+          ijk[2] = (double) (index / ((gsize) labels->dims[0] * labels->dims[1]));
+          cusp_volume_index_to_lps (labels, ijk, p);
+          cusp_root_frame_from_lps (&w->frame, p, q);
+          if (q[2] < w->params.height0_mm || q[2] >= w->params.height1_mm)
+            continue;
+          th = atan2 (q[1], q[0]);
+          if (th < 0.0)
+            th += 2.0 * G_PI;
+          ba = MIN ((int) (th * 180.0 / G_PI / CALCIUM_BIN_DEG), nba - 1);
+          bz = MIN ((int) ((q[2] - w->params.height0_mm) / CALCIUM_BIN_MM), nbz - 1);
+          if (pass == 0)
+            bin_count[bz * nba + ba]++;
+          else
+            {
+              Nodule *nd = &g_array_index (nodules, Nodule, bin_label[bz * nba + ba]);
+              nd->volume_mm3 += voxel_mm3;
+              nd->sum_z += q[2];
+              nd->sum_c += cos (th);
+              nd->sum_s += sin (th);
+            }
+        }
+      if (pass == 0)                                   /* label connected bins */
+        {
+          for (int b = 0; b < nba * nbz; b++)
+            bin_label[b] = -1;
+          for (int b = 0; b < nba * nbz; b++)
+            {
+              int top = 0;
+              Nodule nd = { 0 };
+              if (bin_count[b] == 0 || bin_label[b] >= 0)
+                continue;
+              nd.first_bin = b;
+              g_array_append_val (nodules, nd);
+              bin_label[b] = nodules->len - 1;
+              stack[top++] = b;
+              while (top > 0)
+                {
+                  int c = stack[--top], ca = c % nba, cz = c / nba;
+                  for (int dz = -1; dz <= 1; dz++)
+                    for (int da = -1; da <= 1; da++)
+                      {
+                        int zz = cz + dz, aa = (ca + da + nba) % nba, nb = zz * nba + aa;
+                        if (zz < 0 || zz >= nbz || bin_count[nb] == 0 || bin_label[nb] >= 0)
+                          continue;
+                        bin_label[nb] = nodules->len - 1;
+                        stack[top++] = nb;
+                      }
+                }
+            }
+        }
+    }
+  /* footprint: the farthest occupied bin corner from the centroid, on the wall */
+  for (guint i = 0; i < nodules->len; i++)
+    {
+      Nodule *nd = &g_array_index (nodules, Nodule, i);
+      double count = nd->volume_mm3 / voxel_mm3;
+      nd->sum_z /= count;
+      nd->sum_c = atan2 (nd->sum_s, nd->sum_c);        /* centroid angle, radians */
+      nd->sum_s = 0.0;                                 /* now: footprint radius */
+      for (int b = 0; b < nba * nbz; b++)
+        if (bin_label[b] == (int) i)
+          for (int corner = 0; corner < 4; corner++)
+            {
+              double th = ((b % nba) + (corner & 1)) * CALCIUM_BIN_DEG * G_PI / 180.0;
+              double z = w->params.height0_mm + ((b / nba) + (corner >> 1)) * CALCIUM_BIN_MM;
+              double s = r_mean_mm * remainder (th - nd->sum_c, 2.0 * G_PI), dz = z - nd->sum_z;
+              nd->sum_s = MAX (nd->sum_s, sqrt (s * s + dz * dz));
+            }
+    }
+  g_array_sort (nodules, compare_nodules);
+  kept = MIN ((int) nodules->len, CUSP_SIM_MAX_CALCIUM);
+  w->calcium_count = kept;
+  w->calcium_dropped = (int) nodules->len - kept;
+  w->calcium_mm3 = 0.0;
+  for (int i = 0; i < kept; i++)
+    {
+      const Nodule *nd = &g_array_index (nodules, Nodule, i);
+      double deg = nd->sum_c * 180.0 / G_PI;
+      w->calcium[i].theta_deg = deg < 0.0 ? deg + 360.0 : deg;
+      w->calcium[i].height_mm = nd->sum_z;
+      w->calcium[i].radius_mm = CLAMP (nd->sum_s, 1.0, 15.0);
+      w->calcium[i].protrusion_mm = 0.0;               /* stiffness only: see the header */
+      w->calcium_mm3 += nd->volume_mm3;
+    }
+  if (w->calcium_dropped > 0)
+    g_ptr_array_add (w->warnings,
+                     g_strdup_printf ("%d small calcium nodules were left out of the wall "
+                                      "(the solver takes the %d largest)", w->calcium_dropped,
+                                      CUSP_SIM_MAX_CALCIUM));
+}
+
+CuspPatientWall *
+cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double lumen_threshold,
+                       const CuspRootFrame *frame, const CuspPatientWallParams *params,
+                       double r_mean_mm, GError **error)
+{
+  g_autoptr(CuspPatientWall) w = g_new0 (CuspPatientWall, 1);
+  const gint16 *vox;
+  int na, nh, required = 0, required_hit = 0, first_valid = -1, last_valid = -1;
+
+  g_return_val_if_fail (labels != NULL && frame != NULL && params != NULL, NULL);
+  if (labels->voxel_type != CUSP_VOXEL_INT16 || labels->voxels == NULL)
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "the label volume is not int16");
+      return NULL;
+    }
+  if (!(params->height1_mm > params->height0_mm + 2.0 * params->height_step_mm)
+      || !(params->height_step_mm > 0.05) || params->angle_count < 36 || params->angle_count > 3600
+      || !(params->max_radius_mm > 5.0) || !(r_mean_mm > 1.0) || !isfinite (r_mean_mm))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "impossible wall grid parameters");
+      return NULL;
+    }
+  vox = labels->voxels;
+  w->frame = *frame;
+  w->params = *params;
+  w->warnings = g_ptr_array_new_with_free_func (g_free);
+  na = params->angle_count;
+  nh = w->height_count = (int) floor ((params->height1_mm - params->height0_mm) / params->height_step_mm + 1e-9) + 1;
+  w->radius_mm = g_new (double, (gsize) na * nh);
+
+  for (int h = 0; h < nh; h++)
+    {
+      double z = params->height0_mm + h * params->height_step_mm;
+      gboolean in_region = z >= params->required_from_mm && z <= params->required_to_mm;
+      double *row = w->radius_mm + (gsize) h * na;
+      int hits = 0, filled;
+      for (int a = 0; a < na; a++)
+        {
+          double th = 2.0 * G_PI * (a + 0.5) / na;
+          row[a] = cast_ray (labels, vox, frame, th, z, params->max_radius_mm);
+          if (row[a] >= 0.0 && image != NULL)
+            row[a] = refine_edge (image, lumen_threshold, frame, th, z, row[a]);
+          hits += row[a] >= 0.0;
+        }
+      w->hit_cells += hits;
+      if (in_region)
+        {
+          required += na;
+          required_hit += hits;
+        }
+      filled = hits > 0 ? fill_row (row, na) : -1;
+      if (filled < 0)
+        row[0] = -1.0;                                  /* the whole row: from its neighbours */
+      else
+        {
+          w->filled_cells += filled;
+          if (first_valid < 0)
+            first_valid = h;
+          last_valid = h;
+        }
+    }
+  w->hit_fraction_valve_region = required > 0 ? (double) required_hit / required : 0.0;
+  if (first_valid < 0 || w->hit_fraction_valve_region < params->required_fraction)
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                   "the segmented lumen gives a wall for only %.0f %% of the valve region "
+                   "(%.0f to %.0f mm about the annulus; %.0f %% needed)",
+                   100.0 * w->hit_fraction_valve_region, params->required_from_mm,
+                   params->required_to_mm, 100.0 * params->required_fraction);
+      return NULL;
+    }
+  /* rows without any hit (the straight axis left the lumen, or beyond the segmentation's clip):
+   * the nearest row with hits, continued as a tube */
+  for (int h = 0; h < nh; h++)
+    {
+      double *row = w->radius_mm + (gsize) h * na;
+      int src = h < first_valid ? first_valid : (h > last_valid ? last_valid : -1);
+      if (src < 0 && row[0] < 0.0)
+        {
+          for (src = h - 1; src >= 0 && w->radius_mm[(gsize) src * na] < 0.0; src--)
+            ;
+        }
+      if (src >= 0 && src != h)
+        {
+          memcpy (row, w->radius_mm + (gsize) src * na, sizeof (double) * na);
+          w->filled_cells += na;
+        }
+    }
+  if (first_valid > 0 || last_valid < nh - 1)
+    g_ptr_array_add (w->warnings,
+                     g_strdup_printf ("the segmented wall covers %.1f to %.1f mm about the annulus; "
+                                      "beyond that it is continued as a tube",
+                                      params->height0_mm + first_valid * params->height_step_mm,
+                                      params->height0_mm + last_valid * params->height_step_mm));
+  if (w->filled_cells > 0.02 * na * nh)
+    g_ptr_array_add (w->warnings,
+                     g_strdup_printf ("%.0f %% of the wall was filled in from neighbouring rays "
+                                      "(no wall found along them)", 100.0 * w->filled_cells / (na * nh)));
+  smooth_field (w->radius_mm, na, nh);
+  place_calcium (w, labels, vox, r_mean_mm);
+  build_mesh (w);
+  return g_steal_pointer (&w);
+}
+
+void
+cusp_patient_wall_lumen_mesh (const CuspPatientWall *w, CuspSimLumenMesh *mesh)
+{
+  mesh->vertices_mm = w->vertices_mm;
+  mesh->vertex_count = w->vertex_count;
+  mesh->triangles = w->triangles;
+  mesh->triangle_count = w->triangle_count;
+}
+
+void
+cusp_patient_wall_free (CuspPatientWall *w)
+{
+  if (w == NULL)
+    return;
+  g_free (w->radius_mm);
+  g_free (w->vertices_mm);
+  g_free (w->triangles);
+  if (w->warnings != NULL)
+    g_ptr_array_unref (w->warnings);
+  g_free (w);
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-patient-root.h: this patient's root handed to the solver: the root frame (LPS <-> the
+ * solver's frame), the analytic root def from the measurements, and the segmented lumen wall and
+ * calcium in that frame.
+ *
+ * Root frame (sim/cusp-sim.h): origin at the annulus contour's area centroid, z along the annulus
+ * normal toward the aorta (z = 0 on the annular plane), x along the annulus major axis (the
+ * contour's farthest point from the centroid, projected into the plane), y = z x x.
+ *
+ * Wall. The solver's wall is a radius field r(theta, z) about the z axis. It is ray-cast from the
+ * segmentation's label volume: for each grid cell a ray leaves the axis point (0, 0, z) along
+ * theta and stops at the FIRST place where the lumen indicator (the trilinear interpolation of
+ * "label is lumen or calcium") falls below one half and stays below it for
+ * CUSP_PATIENT_WALL_MIN_WALL_MM (specks of noise thinner than that are crossed); that edge is
+ * then moved to the image's own crossing of the lumen threshold within 2 mm, because the label
+ * edge sits about a voxel inside the true lumen (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped field of any lumen: a coronary ostium
+ * or a fold ends the ray where the lumen first narrows, so the wall there is the inner envelope
+ * (the coronary's opening is bridged). Calcium counts as lumen for the ray because leaflet
+ * calcium stands free in the systolic lumen and the frame presses it, with its leaflet, against
+ * the wall: it enters as nodules (below), not as the wall's shape. Rays that find no wall within
+ * the search radius (the lumen runs off, e.g. into the LV) and rows whose axis point is not in
+ * the lumen are filled from their neighbours and counted; if too little of the region a valve
+ * touches was hit the wall is refused (GError) and the caller falls back to the analytic root
+ * with a warning. The field is smoothed once with a 3 x 3 binomial kernel (about 1 mm) so the
+ * voxel staircase does not reach the solver's contact normals.
+ *
+ * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
+ * the wall (angle x height); connected bins form nodules (the largest CUSP_SIM_MAX_CALCIUM by
+ * volume are kept, a warning names how many were dropped), placed at their centroid with the
+ * footprint of their farthest bin corner, near-rigid (the root def's calcium modulus). They enter
+ * as stiffness only (protrusion 0), a known gap: pressed against the wall with its leaflet, a
+ * nodule should stand into the lumen by its thickness, but with the default phantom's nodules
+ * (up to 4 mm thick, near-rigid) the solver did not converge in 300 Newton iterations (relative
+ * residual 2.8e-5, peak areal stretch 4.9, measured 2026-11-21); with stiffness only it converges
+ * in about 100. */
+#pragma once
+
+#include "cusp-landmarks.h"
+#include "cusp-measure.h"
+#include "cusp-sim.h"
+#include "cusp-volume.h"
+
+G_BEGIN_DECLS
+
+#define CUSP_PATIENT_WALL_MIN_WALL_MM 1.0    /* thinner non-lumen runs are crossed (noise) */
+
+typedef struct {
+  double origin_mm[3];               /* LPS: annulus centroid */
+  double axis_x[3];                  /* LPS unit vectors of the root frame's axes */
+  double axis_y[3];
+  double axis_z[3];
+} CuspRootFrame;
+
+/* The root frame from the measured annulus (FALSE + CUSP_ERROR_FAILED if it was not measured). */
+gboolean cusp_root_frame_from_annulus (const CuspSection *annulus, CuspRootFrame *frame,
+                                       GError **error);
+void     cusp_root_frame_from_lps     (const CuspRootFrame *frame, const double lps_mm[3],
+                                       double root_mm[3]);
+void     cusp_root_frame_to_lps       (const CuspRootFrame *frame, const double root_mm[3],
+                                       double lps_mm[3]);
+/* Angle about the root axis, degrees in [0, 360), from +x toward +y. */
+double   cusp_root_frame_angle_deg    (const CuspRootFrame *frame, const double lps_mm[3]);
+
+/* The analytic root given this patient's measured numbers (annulus Dmin / Dmax, LVOT, SOV, STJ,
+ * coronary heights, commissure and ostium angles, cusp height = mean commissure height). */
+gboolean cusp_patient_root_def        (const CuspMeasurements *m, const CuspLandmarks *landmarks,
+                                       const CuspRootFrame *frame, CuspSimRootDef *root,
+                                       GError **error);
+
+typedef struct {
+  double height0_mm;                 /* root-frame z range of the wall: -14 */
+  double height1_mm;                 /* 44 */
+  double height_step_mm;             /* 0.5 */
+  int angle_count;                   /* 180 (2 deg) */
+  double max_radius_mm;              /* rays give up beyond: 40 */
+  double required_from_mm;           /* the valve region that must be hit: -10 .. 25 */
+  double required_to_mm;
+  double required_fraction;          /* of the cells in that region: 0.9 */
+} CuspPatientWallParams;
+
+typedef struct {
+  CuspRootFrame frame;
+  CuspPatientWallParams params;
+  int height_count;
+  double *radius_mm;                 /* [height_count][angle_count], root frame, smoothed */
+  int hit_cells;                     /* cells whose ray found the wall */
+  int filled_cells;                  /* cells filled from neighbours */
+  double hit_fraction_valve_region;  /* over required_from_mm .. required_to_mm */
+  int calcium_count;
+  CuspSimCalcium calcium[CUSP_SIM_MAX_CALCIUM];
+  double calcium_mm3;                /* of the nodules kept */
+  int calcium_dropped;               /* nodules beyond CUSP_SIM_MAX_CALCIUM */
+  int vertex_count, triangle_count;  /* the field as a closed-round tube for CuspSimLumenMesh */
+  double *vertices_mm;
+  int *triangles;
+  GPtrArray *warnings;               /* (element-type utf8) readable, non-fatal */
+} CuspPatientWall;
+
+CuspPatientWallParams cusp_patient_wall_default_params (void);
+
+/* `labels`: the segmentation's int16 CuspLabel volume; `image` (nullable): the image on the same
+ * patient axes and the lumen threshold the segmentation used, to put each label edge on the
+ * image's own sub-voxel threshold crossing. `r_mean_mm` turns nodule angles into arc length (the
+ * annulus mean radius). NULL + CUSP_ERROR_FAILED when the lumen does not give a usable wall in
+ * the valve region. */
+CuspPatientWall *cusp_patient_wall_new        (const CuspVolume *labels, const CuspVolume *image,
+                                               double lumen_threshold, const CuspRootFrame *frame,
+                                               const CuspPatientWallParams *params,
+                                               double r_mean_mm, GError **error);
+/* Borrows the wall's arrays: valid while the wall lives. */
+void             cusp_patient_wall_lumen_mesh (const CuspPatientWall *wall, CuspSimLumenMesh *mesh);
+/* Free lumen radius at (theta, z) by bilinear interpolation of the field (for tests). */
+double           cusp_patient_wall_radius     (const CuspPatientWall *wall, double theta_deg,
+                                               double z_mm);
+void             cusp_patient_wall_free       (CuspPatientWall *wall);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspPatientWall, cusp_patient_wall_free)
+
+G_END_DECLS
