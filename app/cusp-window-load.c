@@ -72,7 +72,9 @@ cusp_window_begin_load (CuspWindow *self,
   gtk_progress_bar_set_fraction (self->load_progress, 0.0);
   self->pulse_id = g_timeout_add (100, cusp_window_pulse, self);
   gtk_revealer_set_reveal_child (self->load_revealer, TRUE);
-  /* With nothing shown yet, the page says a study is on its way rather than offering to open one. */
+  /* With nothing shown yet, the page says a study is on its way rather than offering to open
+   * one; an earlier failure is old news. */
+  _cusp_window_clear_error (self);
   if (self->study == NULL)
     gtk_stack_set_visible_child_name (self->main_stack, "loading");
   _cusp_window_actions_update (self);

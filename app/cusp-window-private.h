@@ -4,7 +4,8 @@
  *   cusp-window-actions.c  actions and whether each is enabled
  *   cusp-window-load.c     opening studies: progress, cancel, series picker, errors
  *   cusp-window-dnd.c      drag and drop of files and folders
- *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out */
+ *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out
+ *   cusp-window-measure.c  segmentation, measurement panel, annulus view, landmark undo, export */
 #pragma once
 
 #include "cusp-window.h"
@@ -32,8 +33,10 @@ struct _CuspWindow {
   GtkLabel *warnings_label;
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
+  AdwStatusPage *empty_page;
   GtkGrid *view_grid;
   GtkLabel *cursor_label;
+  GtkBox *measure_sidebar;
 
   /* The shown document; replaced only when a new one has loaded. */
   CuspStudy *study;
@@ -43,6 +46,10 @@ struct _CuspWindow {
   CuspLoadProgress *load_progress_model;
   guint pulse_id;
 
+  /* What the empty page says when no error has taken it over (from the template). */
+  char *empty_title;
+  char *empty_description;
+
   /* The newest error shown in a toast, for win.show-error. */
   AdwToast *error_toast;
   char *last_error_title;
@@ -51,6 +58,9 @@ struct _CuspWindow {
   /* The views (render/): one link shared by the three slice views and the 3D view. */
   GObject *view_link;
   GtkWidget *views[CUSP_WINDOW_N_SLICE_VIEWS + 1];
+
+  /* Segmentation and measurements (cusp-window-measure.c). */
+  struct _CuspWindowMeasure *measure;
 
   /* CUSP_TEST_READY_FILE: a JSON report of what is on screen, written once it has been drawn. */
   char *ready_file;
@@ -83,6 +93,13 @@ gboolean _cusp_window_views_check_drawn  (CuspWindow *self);
 gboolean _cusp_window_views_apply_preset (CuspWindow *self,
                                           const char *preset);
 
+/* cusp-window-measure.c */
+void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);
+void _cusp_window_measure_init       (CuspWindow *self);
+void _cusp_window_measure_dispose    (CuspWindow *self);
+void _cusp_window_measure_set_study  (CuspWindow *self,
+                                      CuspStudy  *study);
+
 /* cusp-window.c */
 void _cusp_window_set_study          (CuspWindow *self,
                                       CuspStudy  *study);
@@ -91,6 +108,8 @@ void _cusp_window_show_error         (CuspWindow   *self,
                                       const char   *title,
                                       const GError *error);
 void _cusp_window_show_last_error    (CuspWindow *self);
+/* The empty page goes back to offering to open a study. */
+void _cusp_window_clear_error        (CuspWindow *self);
 void _cusp_window_show_warnings      (CuspWindow *self);
 void _cusp_window_dismiss_warnings   (CuspWindow *self);
 /* Writes `state` to CUSP_TEST_READY_FILE (when set) once what it describes has been drawn. */

@@ -48,15 +48,21 @@ _cusp_window_show_error (CuspWindow   *self,
     }
   else
     {
-      AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->main_stack, "empty"));
       /* The description is markup; a file name may hold '&' or '<'. */
       g_autofree char *escaped = g_markup_escape_text (message, -1);
 
-      adw_status_page_set_title (page, title);
-      adw_status_page_set_description (page, escaped);
+      adw_status_page_set_title (self->empty_page, title);
+      adw_status_page_set_description (self->empty_page, escaped);
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
   _cusp_window_report_after_frames (self, "error", text);
+}
+
+void
+_cusp_window_clear_error (CuspWindow *self)
+{
+  adw_status_page_set_title (self->empty_page, self->empty_title);
+  adw_status_page_set_description (self->empty_page, self->empty_description);
 }
 
 void
@@ -267,6 +273,7 @@ _cusp_window_set_study (CuspWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), cusp_study_get_title (study));
 
   _cusp_window_views_set_volume (self, cusp_study_get_volume (study));
+  _cusp_window_measure_set_study (self, study);
   cusp_window_update_warnings (self);
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
@@ -302,6 +309,7 @@ cusp_window_dispose (GObject *object)
   CuspWindow *self = CUSP_WINDOW (object);
 
   _cusp_window_load_dispose (self);
+  _cusp_window_measure_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
   g_clear_object (&self->error_toast);
@@ -318,6 +326,8 @@ cusp_window_finalize (GObject *object)
   g_free (self->pending_detail);
   g_free (self->last_error_title);
   g_free (self->last_error_message);
+  g_free (self->empty_title);
+  g_free (self->empty_description);
   G_OBJECT_CLASS (cusp_window_parent_class)->finalize (object);
 }
 
@@ -345,10 +355,12 @@ cusp_window_class_init (CuspWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, view_grid);
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, cursor_label);
 
   _cusp_window_class_actions_init (widget_class);
+  _cusp_window_class_measure_init (widget_class);
 }
 
 static void
@@ -357,10 +369,13 @@ cusp_window_init (CuspWindow *self)
   const char *ready_file = g_getenv ("CUSP_TEST_READY_FILE");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->empty_title = g_strdup (adw_status_page_get_title (self->empty_page));
+  self->empty_description = g_strdup (adw_status_page_get_description (self->empty_page));
   if (ready_file != NULL && *ready_file != '\0')
     self->ready_file = g_strdup (ready_file);
 
   _cusp_window_views_init (self);
+  _cusp_window_measure_init (self);
   _cusp_window_dnd_init (self);
   _cusp_window_actions_update (self);
 }
