@@ -555,17 +555,8 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
         m_lv = m;
         break;
       }
-  /* STJ, sinus and annulus between the LV and the top: narrowest above the LV (LVOT/annulus),
-   * then the widest above it (sinus), then the narrowest above that (STJ). */
-  if (g_getenv ("CUSP_SEG_DEBUG"))
-    {
-      g_printerr ("profile (m_lv %d, r_asc %.1f):", m_lv, r_asc);
-      for (int m = 0; m < count; m += 2)
-        g_printerr (" %d:%.1f%s(%.0f,%.0f,%.0f)", m, smooth[m], open[m] ? "o" : "", pts[m].p[0], pts[m].p[1], pts[m].p[2]);
-      g_printerr ("\n");
-    }
-  /* Walk up from the LV with a hysteresis of 5 % of the aortic radius: the first minimum narrower than the aorta is
-   * the annulus / LVOT, the next maximum the sinus, the next minimum the STJ. */
+  /* Walk up from the LV with a hysteresis of 5 % of the aortic radius: the first minimum narrower
+   * than the aorta is the annulus / LVOT, the next maximum the sinus, the next minimum the STJ. */
   const double hysteresis = MAX (0.6, 0.05 * r_asc);
   int m_ann = -1, m_sin = -1, m_stj = -1;
   {
@@ -654,8 +645,6 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       return FALSE;
     }
 
-  if (g_getenv ("CUSP_SEG_DEBUG"))
-    g_printerr ("levels: ann %d sin %d stj %d lv %d\n", m_ann, m_sin, m_stj, m_lv);
   /* 4. Root axis from the annulus-level centre to the STJ centre. */
   double axis[3];
   v_sub (pts[m_stj].p, pts[m_ann].p, axis);
@@ -770,7 +759,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       comm[c] = fmod (best_theta, 2 * G_PI);
     }
 
-  /* 6. Hinges: nadir of r(h) along each lobe direction, h from 10 mm below the annulus level. */
+  /* 6. Hinges: nadir of r(h) along each lobe direction, h from 10 mm below the narrowest level. */
   const double dh = 0.25;
   const double h_from = -10, h_to = h_sin;
   const int levels = (int) ((h_to - h_from) / dh) + 1;
@@ -805,13 +794,6 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       int k = levels > 8 ? nadir_index (profile, levels, start, (int) (1.0 / dh)) : -1;
       if (k == 0)
         k = -1;                  /* still narrowing at the bottom of the window: no nadir seen */
-      if (g_getenv ("CUSP_SEG_DEBUG"))
-        {
-          g_printerr ("lobe %d theta %.1f h_sin %.1f knee %d:", c, lobe[c] * 180 / G_PI, h_sin, k);
-          for (int l = 0; l < levels; l += 4)
-            g_printerr (" %.1f:%.2f", h_from + l * dh, profile[l]);
-          g_printerr ("\n");
-        }
       if (k < 0)
         {
           k = (int) ((0 - h_from) / dh);

@@ -4,14 +4,18 @@
  * Plain C geometry on an axis-aligned LPS grid (the segmentation resamples into one). The
  * primitive is a ray from a centre point that stops where the smoothed image falls below the lumen
  * threshold (linear interpolation between samples: sub-voxel) or leaves the blood-pool mask.
- *   - Cross-section radius profile along the centerline: LVOT narrowing, sinus bulge, STJ.
+ *   - Section radius profile along the centerline (median ray, robust to a neighbour touching the
+ *     root through a wall thinner than a voxel): walking up from the LV with hysteresis, the
+ *     narrowing (LVOT / basal ring), the sinus bulge, the STJ.
  *   - Sinus cross-section: its three lobes from the third Fourier harmonic of r(theta) give the
- *     cusp directions; the minima between them the commissure directions.
- *   - Hinge (nadir) of each cusp: the knee where the wall below the lobe starts bulging out of the
- *     LVOT, found by a continuous two-segment line fit of r(h) along the lobe direction.
+ *     cusp directions; the deepest rays between them the commissure directions.
+ *   - Hinge (nadir) of each cusp: walking down the lobe's wall r(h), its first minimum; on a flat
+ *     LVOT, where the steepest tangent of the wall meets the flat radius (blur rounds the corner).
  *   - Coronary ostia: angular runs of rays reaching > 4 mm beyond the circular median of their
  *     neighbours in planes parallel to the annulus; the lowest such plane is the lower ostium edge.
- *     Left vs right by anatomy in LPS (left main toward patient left/posterior, RCA anterior/right).
+ *     Left vs right by anatomy in LPS (left main toward patient left/posterior, RCA anterior/right);
+ *     the cusps are then named in their fixed order about the aorta (right, left, non-coronary).
+ *     An ostium not seen is proposed in the middle of its sinus, with a warning.
  */
 #pragma once
 

@@ -267,9 +267,6 @@ hu_model (const GridImage *g, IntensityModel *model, GError **error)
   const int below = peak - 100 / BIN;
   gsize n_pool = 0;
   const double pool = mean_in (g->values, count, peak_hu - 100, peak_hu + 150, &n_pool);
-  if (g_getenv ("CUSP_SEG_DEBUG"))
-    g_printerr ("hu model: peak %.0f HU (%.0f vs %.0f below), pool %.0f HU over %.0f mL\n", peak_hu,
-                smooth[peak], smooth[below], pool, n_pool * voxel_mm3 / 1000);
   if (peak <= (120 - LO) / BIN + 1 || smooth[peak] < 1.3 * smooth[below] || n_pool * voxel_mm3 < MIN_BLOOD_POOL_MM3)
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
@@ -720,11 +717,6 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
         {
           const Tube *tube = &g_array_index (tubes, Tube, t);
           double length = (tube->k_top - tube->k_bottom) * g->spacing_mm[2];
-          if (g_getenv ("CUSP_SEG_DEBUG") && length >= 10)
-            g_printerr ("tube: length %.0f r %.1f area %.0f opens %d bottom %d top (%.0f %.0f %.0f) bottom (%.0f %.0f %.0f)\n",
-                        length, tube->radius_mm, tube->area_mm2, tube->opens, tube->reaches_bottom,
-                        tube->top_mm[0], tube->top_mm[1], tube->top_mm[2], tube->bottom_mm[0],
-                        tube->bottom_mm[1], tube->bottom_mm[2]);
           /* a tube leaving through the top of the image may show only a short stretch */
           double min_length = tube->k_top >= g->dims[2] - 2 ? 4 : 14;
           if (length < min_length || tube->reaches_bottom || tube->radius_mm < 7)
@@ -798,9 +790,10 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
         continue;
       double p[3];
       voxel_to_lps (g, v, p);
-      /* The LV lies below the root and never far behind it; the left atrium, which the root
-       * touches through a thin wall, sits posterior at about the root's level. */
-      if (p[2] > below_z || p[1] - root_mm[1] > 0.6 * (root_mm[2] - p[2]))
+      /* The LV lies below the root, to its left (LPS +x) and never far behind it; the left
+       * atrium, which the root touches through a thin wall, sits posterior at about the root's
+       * level, and the liver, bright on some MR, lies to the right. */
+      if (p[2] > below_z || p[1] - root_mm[1] > 0.6 * (root_mm[2] - p[2]) || p[0] < root_mm[0] - 10)
         continue;
       double score = distance[v] - 0.02 * from_aorta.cost[v];
       if (score > lv_score)
@@ -808,13 +801,6 @@ coarse_centerline (const GridImage *coarse, const IntensityModel *model, const C
           lv_score = score;
           lv = v;
         }
-    }
-  if (g_getenv ("CUSP_SEG_DEBUG") && lv != G_MAXSIZE)
-    {
-      double p[3];
-      voxel_to_lps (g, lv, p);
-      g_printerr ("lv (%.0f %.0f %.0f) D %.1f cost %.0f; seed (%.0f %.0f %.0f) r_ref %.1f below_z %.0f\n", p[0], p[1], p[2],
-                  distance[lv], from_aorta.cost[lv], seed_mm[0], seed_mm[1], seed_mm[2], r_ref, below_z);
     }
   if (lv != G_MAXSIZE && distance[lv] < 1.1 * r_ref)
     g_ptr_array_add (warnings, g_strdup ("No heart chamber wider than the aorta was found below it: "

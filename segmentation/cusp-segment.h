@@ -7,16 +7,23 @@
  *      crossing of a blurred edge). Non-HU images (MR, rescaled CT): the same from two nested Otsu
  *      splits, or from the intensity at the user's seed. HU thresholds are never applied to non-HU
  *      data, and calcium is only labelled on HU data.
- *   2. Aorta. On a ~2 mm grid: round bright axial cross-sections stacked into tubes; the ascending
- *      aorta is the widest tube whose lower end opens into a chamber (the descending aorta runs out
- *      of the image instead). A seed click replaces this step.
- *   3. Centerline. The thick part of the blood pool connected to the aorta (distance to the edge at
- *      least ~45 % of the aortic radius, which cuts partial-volume bridges to other chambers);
- *      minimal path weighted by 1/distance^2 from the ascending aorta down to the LV.
- *   4. Lumen. On a fine grid around the root: threshold, the component on the centerline, clipped
- *      15 mm below the annulus and 45 mm above it; coronary stubs removed by a 3 mm opening.
- *   5. Landmarks (cusp-landmark-detect.h) and calcium: voxels above the calcium threshold within
- *      4 mm of the lumen, labelled LVOT below the annulus plane, leaflet up to the STJ, wall above.
+ *   2. Aorta. On a ~2 mm grid: round bright axial cross-sections of the pool eroded by 3 mm
+ *      (touching vessels share partial-volume voxels) stacked into tubes; the ascending aorta is
+ *      the widest, longest tube that does not run out of the bottom of the image (the descending
+ *      aorta does). A seed click replaces this step.
+ *   3. Centerline. The pool at a lower, connectivity-only threshold (30 % of the way from tissue
+ *      to blood: closed leaflets are thinner than a voxel), kept where the distance to its edge is
+ *      at least 45 % of the aortic radius (cuts thin bridges to other chambers) and not above the
+ *      tube (the arch). LV = widest inscribed sphere below the root, to its left and not behind
+ *      it; minimal path weighted by 1 + (r / distance)^2 from the LV up the aorta.
+ *   4. Landmarks on that ~2 mm grid, then again at full resolution (~0.5 mm) around the root,
+ *      the levels searched within 6 mm of the coarse ones (cusp-landmark-detect.h).
+ *   5. Lumen: the full-resolution pool grown from the centerline, 15 mm below the annulus to
+ *      45 mm above the STJ, within 1.25 x the local median section radius + 2 mm of the
+ *      centerline; coronary stubs removed by an opening (two distance maps).
+ *   6. Calcium (HU only): image voxels above the calcium threshold within 4 mm of the lumen, in
+ *      bright components up to 3 mL (larger ones are dense contrast or bone); LVOT below the
+ *      annulus plane, leaflet up to the STJ, wall above.
  */
 #pragma once
 
@@ -57,7 +64,7 @@ typedef struct {
   GPtrArray *warnings;              /* (element-type utf8) */
 } CuspSegmentation;
 
-/* Lumen thresholds per DOMAIN.md 2: LVOT enhancement < 300 HU -> 450 HU, else 850 HU. */
+/* Calcium threshold per DOMAIN.md 2: LVOT enhancement < 300 HU -> 450 HU, else 850 HU. */
 double            cusp_segment_calcium_threshold_for (double lvot_enhancement_hu);
 
 CuspSegmentOptions cusp_segment_options_default      (void);
