@@ -13,6 +13,14 @@
 static double
 wrap_angle (double a)
 {
+  /* the same value as remainder (a, 2 pi), which was a tenth of a live update's CPU: a
+   * difference of two angles lies in (-2 pi, 2 pi), where one shift is exact (Sterbenz) */
+  if (a > M_PI && a < 2.0 * M_PI)
+    return a - 2.0 * M_PI;
+  if (a < -M_PI && a > -2.0 * M_PI)
+    return a + 2.0 * M_PI;
+  if (a >= -M_PI && a <= M_PI)
+    return a;
   return remainder (a, 2.0 * M_PI);
 }
 

@@ -110,6 +110,8 @@ typedef struct {
   /* arena */
   int half_band;                     /* in dofs */
   double *band;                      /* [6n][half_band + 1] lower band, see cusp_sim_band_factor */
+  int factor_valid;                  /* band holds the factor of a tangent of this phase's problem;
+                                      * cleared when the problem changes (phase, reset) */
   double *residual;                  /* [6n] */
   double *delta;                     /* [6n] */
   double *x_trial;                   /* [n][3] */

@@ -46,6 +46,13 @@ struct CuspSimWorld {
   double pose_rot[9];                /* root = pose_rot * local + pose_shift */
   double pose_shift[3];
   CuspSimPhase phase;
+  /* One banded factor per problem, kept across solve calls so a warm update's first Newton step
+   * in each phase can reuse the last factor of that phase (cusp_sim_structure_solve):
+   * [0] balloon phase, [1] recoil / released phase, [2] scratch for the expansion response.
+   * s.band points at one of them; band_valid holds the others' factor_valid. */
+  double *bands[3];
+  int band_valid[3];
+  int band_slot;
 
   /* outputs (arena) */
   CuspSimResult result;

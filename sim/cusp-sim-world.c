@@ -522,6 +522,14 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
     goto no_memory;
   cusp_sim_frame_build (&w->s, &w->lattice, w->theta_ref, w->z_ref, w->radius_ref, w->level);
   cusp_sim_structure_finish (&w->s);
+  w->bands[0] = w->s.band;
+  for (int k = 1; k < 3; k++)
+    {
+      w->bands[k] = calloc ((size_t) nodes * 6 * (size_t) (w->s.half_band + 1), sizeof (double));
+      if (w->bands[k] == NULL)
+        goto no_memory;
+    }
+  w->band_slot = 0;
   memcpy (w->x_nominal_local, w->s.x0, (size_t) nodes * 3 * sizeof (double));
   for (int e = 0; e < beams; e++)
     memcpy (w->triad_local + 9 * e, w->s.beam[e].triad0, 9 * sizeof (double));
@@ -584,6 +592,10 @@ cusp_sim_world_destroy (CuspSimWorld *w)
 {
   if (w == NULL)
     return;
+  if (w->bands[0] != NULL)
+    w->s.band = w->bands[0];                       /* the structure frees its own band */
+  free (w->bands[1]);
+  free (w->bands[2]);
   cusp_sim_structure_free (&w->s);
   cusp_sim_wall_free (&w->wall);
   free (w->theta_ref);
@@ -620,6 +632,9 @@ cusp_sim_world_reset (CuspSimWorld *w)
   w->have_final_state = 0;
   w->have_pose = 0;
   w->phase = CUSP_SIM_PHASE_COLD;
+  w->s.factor_valid = 0;                           /* forget every kept factor */
+  for (int k = 0; k < 3; k++)
+    w->band_valid[k] = 0;
 }
 
 const CuspSimResult *
@@ -738,9 +753,20 @@ set_unloading (CuspSimWorld *w)
   return 1;
 }
 
+/* Makes band `slot` the structure's band, keeping whether each holds a usable factor. */
+static void
+use_band (CuspSimWorld *w, int slot)
+{
+  w->band_valid[w->band_slot] = w->s.factor_valid;
+  w->band_slot = slot;
+  w->s.band = w->bands[slot];
+  w->s.factor_valid = w->band_valid[slot];
+}
+
 static void
 start_phases (CuspSimWorld *w)
 {
+  use_band (w, w->self_expanding ? 1 : 0);
   for (int e = 0; e < w->s.beam_count; e++)
     w->s.beam[e].unloading = 0;
   cusp_sim_structure_unstick (&w->s);
@@ -800,6 +826,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
   t1 = cusp_sim_now_ms ();
   res->profile.pose_ms = t1 - t0;
   res->iterations = 0;
+  res->factorizations = 0;
   budget = w->def.max_iterations;
   while (w->phase != CUSP_SIM_PHASE_DONE && budget > 0)
     {
@@ -814,6 +841,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
         }
       st = cusp_sim_structure_solve (&w->s, budget, left_ms, w->def.residual_tolerance, &info);
       res->iterations += info.iterations;
+      res->factorizations += info.iterations - info.reused;
       res->residual = info.residual;
       res->profile.assemble_ms += info.assemble_ms;
       res->profile.factor_ms += info.factor_ms;
@@ -834,6 +862,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
         {
           save_state (w, w->balloon_x_local, w->balloon_rot_local);
           w->have_balloon_state = 1;
+          use_band (w, 2);
           if (!set_unloading (w))
             {
               cusp_sim_set_message (w->message, "the frame's expansion response is singular");
@@ -842,6 +871,7 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
               return res->status;
             }
           w->s.balloon_on = 0;
+          use_band (w, 1);
           /* the frame sticks to the wall where the balloon left it */
           cusp_sim_structure_stick (&w->s);
           if (w->have_final_state)

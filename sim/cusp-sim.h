@@ -63,7 +63,8 @@
  * Calcium replaces E by calcium_youngs_modulus_mpa (near-rigid by default, 60 MPa = 30 x wall).
  * A triangle-mesh lumen (CuspSimLumenMesh, cusp-sim-mesh.c) replaces the analytic radius: one ray
  * per grid cell from the axis; a hole (no hit) or a fold / self-intersection (two hits) is refused
- * with CUSP_SIM_ERROR_BAD_WALL_MESH. Nothing maps segmentation's LPS mesh to the root frame yet.
+ * with CUSP_SIM_ERROR_BAD_WALL_MESH. app/cusp-patient-root.h maps a segmented CT into the root
+ * frame (a star-shaped tube ray-cast from the label volume, calcium as stiff patches).
  *
  * Contact. Against the signed distance field: a node whose outer surface (r + thickness / 2)
  * passes the wall's free radius stores E = k A overlap^2 / 2 (A its wall patch), so the force is
@@ -79,8 +80,11 @@
  * tangent of each beam is its consistent one, by central differences of its internal forces,
  * symmetrised; where the assembled matrix is not positive definite (stress terms in a frame held
  * only by weak supports) that iteration falls back to the analytic tangent (elastic + axial
- * tension). After a full step that cut the residual fourfold, the next step reuses the factor
- * (Shamanskii's variant: it saves the assembly and factorisation that dominate a live update). A
+ * tension). While full steps cut the residual fourfold, the next step reuses the factor
+ * (Shamanskii's variant: it saves the assembly and factorisation that dominate a live update);
+ * the factor is kept across calls, one per phase (balloon; recoil or release), so a warm update's
+ * first step in each phase tries the last factor of that phase; one that does not even give a
+ * descent direction is dropped without a step (CuspSimResult.factorizations counts the rest). A
  * backtracking line search on the residual norm and a step limit (0.5 mm, 0.2 rad) keep it safe;
  * when no step lowers the residual, far from the solution the full step is taken anyway, near it
  * (relative residual <= 1e-4) the call stops unconverged rather than wander. The wall radius is
@@ -118,7 +122,8 @@
  * axisymmetric continuum; zig-zag ring on a tube +5.5 %, ccx's beam-to-solid expansion making the
  * crowns stiff). Approximate, not validated: the plastic history of balloon expansion (replaced by
  * the plastic-hinge state above), friction (full stick), leaflet mechanics (a rigid flap), the
- * membrane coupling of the wall, patient geometry (analytic root only). Every output is a model
+ * membrane coupling of the wall, patient geometry (segmented lumen: calcium as stiffness only, see
+ * app/cusp-patient-root.h). Every output is a model
  * estimate for research, teaching and rehearsal. */
 #pragma once
 
@@ -271,6 +276,8 @@ typedef struct {
   int converged;
   int iterations;                    /* Newton iterations in this call */
   int total_iterations;              /* since the last cold start */
+  int factorizations;                /* tangents assembled and factored in this call: the cost;
+                                      * the other iterations reused a kept factor */
   double residual;                   /* relative residual reached */
   double solve_ms;
 
