@@ -838,17 +838,21 @@ cusp_study_scan_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The blocking variants run the same job in the calling thread, without progress. */
+static gpointer
+run_job_here (Job *job, GCancellable *cancellable, GError **error)
+{
+  gpointer result = run_job (job, cancellable, error);
+
+  job_free (job);
+  return result;
+}
+
 GPtrArray *
 cusp_study_scan_sync (const char *path, GCancellable *cancellable, GError **error)
 {
-  Job *job;
-  GPtrArray *result;
-
   g_return_val_if_fail (path != NULL, NULL);
-  job = job_new (path, NULL, TRUE);
-  result = run_job (job, cancellable, error);
-  job_free (job);
-  return result;
+  return run_job_here (job_new (path, NULL, TRUE), cancellable, error);
 }
 
 void
@@ -882,12 +886,6 @@ cusp_study_load_finish (GAsyncResult *result, GError **error)
 CuspVolume *
 cusp_study_load_sync (const char *path, const char *series_uid, GCancellable *cancellable, GError **error)
 {
-  Job *job;
-  CuspVolume *volume;
-
   g_return_val_if_fail (path != NULL, NULL);
-  job = job_new (path, series_uid, FALSE);
-  volume = run_job (job, cancellable, error);
-  job_free (job);
-  return volume;
+  return run_job_here (job_new (path, series_uid, FALSE), cancellable, error);
 }
