@@ -130,17 +130,6 @@ cusp_window_dismiss_warnings_action (GtkWidget  *widget,
   _cusp_window_dismiss_warnings (CUSP_WINDOW (widget));
 }
 
-static void
-cusp_window_preset_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  const char *preset = g_variant_get_string (parameter, NULL);
-
-  if (!_cusp_window_views_apply_preset (CUSP_WINDOW (widget), preset))
-    g_warning ("Unknown window preset '%s'", preset);
-}
-
 void
 _cusp_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -152,7 +141,8 @@ _cusp_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL, cusp_window_show_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-warnings", NULL, cusp_window_dismiss_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", NULL, cusp_window_show_error_action);
-  gtk_widget_class_install_action (widget_class, "win.window-preset", "s", cusp_window_preset_action);
+  /* Stateful, so the preset menu shows which preset is in use as a radio item. */
+  gtk_widget_class_install_property_action (widget_class, "win.window-preset", "window-preset");
 }
 
 void

@@ -4,8 +4,7 @@
  *   cusp-window-actions.c  actions and whether each is enabled
  *   cusp-window-load.c     opening studies: progress, cancel, series picker, errors
  *   cusp-window-dnd.c      drag and drop of files and folders
- *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out
- *   cusp-window-measure.c  segmentation, measurement panel, annulus view, landmark undo, export */
+ *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out */
 #pragma once
 
 #include "cusp-window.h"
@@ -36,7 +35,6 @@ struct _CuspWindow {
   AdwStatusPage *empty_page;
   GtkGrid *view_grid;
   GtkLabel *cursor_label;
-  GtkBox *measure_sidebar;
 
   /* The shown document; replaced only when a new one has loaded. */
   CuspStudy *study;
@@ -58,9 +56,11 @@ struct _CuspWindow {
   /* The views (render/): one link shared by the three slice views and the 3D view. */
   GObject *view_link;
   GtkWidget *views[CUSP_WINDOW_N_SLICE_VIEWS + 1];
-
-  /* Segmentation and measurements (cusp-window-measure.c). */
-  struct _CuspWindowMeasure *measure;
+  /* The "window-preset" property (win.window-preset's state): the nick of the preset the window
+   * and level came from, "" once the user has dragged them elsewhere. */
+  char *window_preset;
+  double preset_center;
+  double preset_width;
 
   /* CUSP_TEST_READY_FILE: a JSON report of what is on screen, written once it has been drawn. */
   char *ready_file;
@@ -89,16 +89,11 @@ void _cusp_window_views_set_volume   (CuspWindow *self,
                                       CuspVolume *volume);
 /* FALSE (after showing why) when a view could not draw: no OpenGL 3.3, a shader failed. */
 gboolean _cusp_window_views_check_drawn  (CuspWindow *self);
+/* Notifies "window-preset"; implemented in cusp-window.c. */
+void _cusp_window_notify_preset      (CuspWindow *self);
 /* `preset` is a nick of the schema's WindowPreset enum; FALSE when it is unknown. */
 gboolean _cusp_window_views_apply_preset (CuspWindow *self,
                                           const char *preset);
-
-/* cusp-window-measure.c */
-void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);
-void _cusp_window_measure_init       (CuspWindow *self);
-void _cusp_window_measure_dispose    (CuspWindow *self);
-void _cusp_window_measure_set_study  (CuspWindow *self,
-                                      CuspStudy  *study);
 
 /* cusp-window.c */
 void _cusp_window_set_study          (CuspWindow *self,

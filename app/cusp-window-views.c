@@ -60,12 +60,33 @@ cusp_window_update_cursor_label (CuspWindow *self)
   gtk_label_set_text (self->cursor_label, text);
 }
 
+/* Remembers which preset the link's window/level now comes from ("" for none). */
+static void
+cusp_window_set_preset_nick (CuspWindow *self,
+                             const char *nick)
+{
+  CuspViewLink *link = cusp_window_link (self);
+
+  self->preset_center = cusp_view_link_get_window_center (link);
+  self->preset_width = cusp_view_link_get_window_width (link);
+  if (g_strcmp0 (self->window_preset, nick) == 0)
+    return;
+  g_free (self->window_preset);
+  self->window_preset = g_strdup (nick);
+  _cusp_window_notify_preset (self);
+}
+
 static void
 cusp_window_link_changed (CuspViewLink *link,
                           GParamSpec   *pspec,
                           CuspWindow   *self)
 {
   cusp_window_update_cursor_label (self);
+  /* A drag moved the window/level off the preset: the preset menu stops claiming it. */
+  if (self->window_preset != NULL && *self->window_preset != '\0'
+      && (cusp_view_link_get_window_center (link) != self->preset_center
+          || cusp_view_link_get_window_width (link) != self->preset_width))
+    cusp_window_set_preset_nick (self, "");
 }
 
 void
@@ -97,7 +118,10 @@ _cusp_window_views_dispose (CuspWindow *self)
 {
   /* The grid owns the widgets; they go with the template. */
   memset (self->views, 0, sizeof self->views);
+  if (self->view_link != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_link, self);
   g_clear_object (&self->view_link);
+  g_clear_pointer (&self->window_preset, g_free);
 }
 
 void
@@ -110,6 +134,7 @@ _cusp_window_views_set_volume (CuspWindow *self,
   /* The link picks CT angiography for HU data and the automatic window otherwise; a CT then gets
    * the user's preferred preset instead. */
   cusp_view_link_set_volume (link, volume);
+  cusp_window_set_preset_nick (self, volume != NULL && volume->hounsfield ? "ct-angiography" : "mr-auto");
   settings = cusp_application_get_settings (CUSP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
   if (volume != NULL && volume->hounsfield && settings != NULL)
     {
@@ -143,6 +168,7 @@ _cusp_window_views_apply_preset (CuspWindow *self,
     if (g_str_equal (presets[i].nick, preset))
       {
         cusp_view_link_apply_preset (cusp_window_link (self), presets[i].preset);
+        cusp_window_set_preset_nick (self, presets[i].nick);
         return TRUE;
       }
   return FALSE;

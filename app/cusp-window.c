@@ -8,6 +8,9 @@
 
 G_DEFINE_FINAL_TYPE (CuspWindow, cusp_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum { PROP_0, PROP_WINDOW_PRESET, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
   "axial", "coronal", "sagittal", "3d",
 };
@@ -273,7 +276,6 @@ _cusp_window_set_study (CuspWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), cusp_study_get_title (study));
 
   _cusp_window_views_set_volume (self, cusp_study_get_volume (study));
-  _cusp_window_measure_set_study (self, study);
   cusp_window_update_warnings (self);
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
@@ -309,7 +311,6 @@ cusp_window_dispose (GObject *object)
   CuspWindow *self = CUSP_WINDOW (object);
 
   _cusp_window_load_dispose (self);
-  _cusp_window_measure_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
   g_clear_object (&self->error_toast);
@@ -331,6 +332,52 @@ cusp_window_finalize (GObject *object)
   G_OBJECT_CLASS (cusp_window_parent_class)->finalize (object);
 }
 
+void
+_cusp_window_notify_preset (CuspWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW_PRESET]);
+}
+
+static void
+cusp_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  CuspWindow *self = CUSP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW_PRESET:
+      g_value_set_string (value, self->window_preset ? self->window_preset : "");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cusp_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  CuspWindow *self = CUSP_WINDOW (object);
+  const char *preset;
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW_PRESET:
+      preset = g_value_get_string (value);
+      /* "" is what a drag leaves behind; choosing it from outside changes nothing. */
+      if (preset != NULL && *preset != '\0' && !_cusp_window_views_apply_preset (self, preset))
+        g_warning ("Unknown window preset '%s'", preset);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 cusp_window_class_init (CuspWindowClass *klass)
 {
@@ -339,6 +386,14 @@ cusp_window_class_init (CuspWindowClass *klass)
 
   object_class->dispose = cusp_window_dispose;
   object_class->finalize = cusp_window_finalize;
+  object_class->get_property = cusp_window_get_property;
+  object_class->set_property = cusp_window_set_property;
+
+  /* The window/level preset in use: a nick of the schema's WindowPreset, or "" after a drag. */
+  properties[PROP_WINDOW_PRESET] =
+    g_param_spec_string ("window-preset", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->realize = cusp_window_realize;
   widget_class->unrealize = cusp_window_unrealize;
 
@@ -360,7 +415,6 @@ cusp_window_class_init (CuspWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, cursor_label);
 
   _cusp_window_class_actions_init (widget_class);
-  _cusp_window_class_measure_init (widget_class);
 }
 
 static void
@@ -375,7 +429,6 @@ cusp_window_init (CuspWindow *self)
     self->ready_file = g_strdup (ready_file);
 
   _cusp_window_views_init (self);
-  _cusp_window_measure_init (self);
   _cusp_window_dnd_init (self);
   _cusp_window_actions_update (self);
 }
