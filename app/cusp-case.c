@@ -252,6 +252,13 @@ cusp_case_mark_clean (CuspCase *self)
   self->dirty = FALSE;
 }
 
+void
+cusp_case_mark_dirty (CuspCase *self)
+{
+  g_return_if_fail (CUSP_IS_CASE (self));
+  cusp_case_changed (self);
+}
+
 static gboolean
 same (double a, double b)
 {

@@ -58,6 +58,8 @@ double               cusp_case_get_calcium_threshold_hu (CuspCase *self);
 
 gboolean             cusp_case_get_dirty           (CuspCase    *self);
 void                 cusp_case_mark_clean          (CuspCase    *self);
+/* Unsaved work that was not edited here (a recovered autosave); emits ::changed. */
+void                 cusp_case_mark_dirty          (CuspCase    *self);
 
 /* Same study, landmarks, plans (with results) and settings. */
 gboolean             cusp_case_equal               (CuspCase    *a,

@@ -27,6 +27,7 @@ cusp_window_study_filter (void)
 {
   static const char *const patterns[] = {
     "*.nii", "*.nii.gz", "*.nrrd", "*.nhdr", "*.mha", "*.mhd", "*.dcm", "*.DCM", "*.ima", "*.IMA",
+    "*.cusp-case",
   };
   GtkFileFilter *filter = gtk_file_filter_new ();
 

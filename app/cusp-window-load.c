@@ -317,6 +317,8 @@ cusp_window_open_file (CuspWindow *self,
   g_return_if_fail (CUSP_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  if (_cusp_window_case_open_file (self, file))
+    return;
   if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
     {
       g_autofree char *name = g_file_get_basename (file);

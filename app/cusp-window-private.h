@@ -56,6 +56,9 @@ struct _CuspWindow {
   /* The views (render/): one link shared by the three slice views and the 3D view. */
   GObject *view_link;
   GtkWidget *views[CUSP_WINDOW_N_SLICE_VIEWS + 1];
+
+  /* The case: plans, save/open, autosave, report (cusp-window-case.c). */
+  struct _CuspWindowCase *case_state;
   /* The "window-preset" property (win.window-preset's state): the nick of the preset the window
    * and level came from, "" once the user has dragged them elsewhere. */
   char *window_preset;
@@ -78,6 +81,17 @@ void _cusp_window_actions_update     (CuspWindow *self);
 void _cusp_window_load_dispose       (CuspWindow *self);
 void _cusp_window_cancel_load        (CuspWindow *self);
 gboolean _cusp_window_is_loading     (CuspWindow *self);
+
+/* cusp-window-case.c */
+void _cusp_window_case_init          (CuspWindow *self);
+void _cusp_window_case_dispose       (CuspWindow *self);
+/* A study was shown: a new case for it, or the opened case that was waiting for it. */
+void _cusp_window_case_study_changed (CuspWindow *self,
+                                      CuspStudy  *study);
+void _cusp_window_case_actions_update (CuspWindow *self);
+/* TRUE when `file` is a .cusp-case: it is opened (or why not is shown). */
+gboolean _cusp_window_case_open_file (CuspWindow *self,
+                                      GFile      *file);
 
 /* cusp-window-dnd.c */
 void _cusp_window_dnd_init           (CuspWindow *self);

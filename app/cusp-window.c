@@ -280,6 +280,8 @@ _cusp_window_set_study (CuspWindow *self,
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
   _cusp_window_report_after_frames (self, "ready", cusp_study_get_title (study));
+  /* Last: an opened or recovered case reports itself over "ready". */
+  _cusp_window_case_study_changed (self, study);
 }
 
 /* ---- lifecycle ---- */
@@ -310,6 +312,7 @@ cusp_window_dispose (GObject *object)
 {
   CuspWindow *self = CUSP_WINDOW (object);
 
+  _cusp_window_case_dispose (self);
   _cusp_window_load_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
@@ -429,6 +432,7 @@ cusp_window_init (CuspWindow *self)
     self->ready_file = g_strdup (ready_file);
 
   _cusp_window_views_init (self);
+  _cusp_window_case_init (self);
   _cusp_window_dnd_init (self);
   _cusp_window_actions_update (self);
 }

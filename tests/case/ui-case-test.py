@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ui-case-test.py CASE APP SHOT_DIR: drives the real app through its window actions over D-Bus
+# (org.gtk.Actions.Activate on /io/github/cusp/Cusp/window/1), using tests/ui/ui-test.py's App
+# (CUSP_TEST_READY_FILE reports) and screenshot helpers.
+#
+# CASE is one of
+#   rehearsal  demo case -> add a plan (its result from cusp-cli simulate) -> change its device and
+#              pose -> add a second plan -> compare (screenshot) -> export the 3D and axial views
+#              as PNG (pixels checked) -> save -> reopen -> save again: the two files are equal ->
+#              export the report: pdftoppm renders every page
+#   crash      demo case -> an edit -> wait past the autosave delay -> kill -9 -> restart: the
+#              recovery is offered (screenshot) -> restore: the recovered case equals the edit
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location(
+    "ui_test", os.path.join(HERE, "..", "ui", "ui-test.py"))
+ui = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ui)
+App, check, log, mean, screenshot = ui.App, ui.check, ui.log, ui.mean, ui.screenshot
+
+SKIP = 77
+WINDOW = "/io/github/cusp/Cusp/window/1"
+# One simulation = segmenting the demo root + a solve in cusp-cli: about 6 s on 2 cores.
+PLAN_TIMEOUT_S = 120
+
+
+def activate(app, action, *params):
+    """win.ACTION with GVariant text params, e.g. "'path'" or "('sapien3-class-29', 5.0, 0.0, 10.0)"."""
+    subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
+                    "--object-path", WINDOW, "--method", "org.gtk.Actions.Activate",
+                    action, "[" + ", ".join(params) + "]", "{}"],
+                   check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
+
+
+def gvariant_string(text):
+    return "<'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'>"
+
+
+def plan_tuple(device, depth, tilt, rotation):
+    return f"<('{device}', {depth:.6f}, {tilt:.6f}, {rotation:.6f})>"
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def png_stats(workdir, png, name):
+    """(mean, spread) of the grey values of a PNG, through ImageMagick."""
+    ppm = os.path.join(workdir, name + ".ppm")
+    subprocess.run(["convert", png, "-depth", "8", ppm], check=True)
+    shot = ui.Shot(ppm)
+    values = shot.grey_region(0, 0, shot.width - 1, shot.height - 1, step=3)
+    return mean(values), ui.stddev(values)
+
+
+def rehearsal(binary, shot_dir, workdir):
+    app = App(binary, workdir, [])
+    try:
+        state = app.wait_for({"ready"}, 120)
+        activate(app, "add-plan")
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", f"the first plan was simulated ({state['detail']})")
+        activate(app, "set-plan", plan_tuple("sapien3-class-29", 5.0, 2.0, 10.0))
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", "the moved plan was simulated again")
+        activate(app, "add-plan")
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        activate(app, "set-plan", plan_tuple("sapien3-class-26", 2.0, 0.0, 0.0))
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", f"the second plan was simulated ({state['detail']})")
+
+        png_3d = os.path.join(shot_dir, "case-view-3d.png")
+        png_axial = os.path.join(shot_dir, "case-view-axial.png")
+        activate(app, "export-view-png-to", f"<('3d', '{png_3d}')>")
+        state = app.wait_for({"view-exported", "error"}, 30, state)
+        activate(app, "export-view-png-to", f"<('axial', '{png_axial}')>")
+        state = app.wait_for({"view-exported", "error"}, 30, state)
+        check(state["state"] == "view-exported", "the views were exported as PNG")
+        for png, name in ((png_3d, "3d"), (png_axial, "axial")):
+            m, s = png_stats(workdir, png, "export-" + name)
+            check(s > 8.0, f"the exported {name} view shows structure (grey mean {m:.0f}, spread {s:.1f})")
+
+        activate(app, "compare-plans")
+        state = app.wait_for({"compared"}, 30, state)
+        check(state["detail"] == "2 plans compared", "two plans are compared")
+        shot = screenshot(workdir, shot_dir, "case-compare")
+        # The comparison window (light, libadwaita) sits over the dark views at the origin.
+        corner = shot.grey_region(20, 60, 300, 300)
+        check(mean(corner) > 150, f"the comparison table is on screen ({mean(corner):.0f})")
+
+        saved = os.path.join(workdir, "rehearsal.cusp-case")
+        activate(app, "save-case-to", gvariant_string(saved))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        check(state["state"] == "case-saved", "the case was saved")
+        case = load_json(saved)
+        plans = case["plans"]
+        check(case["format"] == "cusp-case" and case["version"] == 1, "format and version are written")
+        check(len(plans) == 2, "the case holds two plans")
+        check([p["device_id"] for p in plans] == ["sapien3-class-29", "sapien3-class-26"],
+              "each plan keeps its device")
+        check(plans[0]["pose"] == {"depth_mm": 5.0, "tilt_deg": 2.0, "rotation_deg": 10.0},
+              "the first plan keeps its pose")
+        for p in plans:
+            r = p["result"]
+            check(r is not None and r.get("solve.converged") == 1 and "pvl.grade" in r,
+                  f"{p['name']} has a converged result: PVL {r.get('pvl.grade')}, "
+                  f"apposition {r.get('sealing.apposition_pct')} %, "
+                  f"oversizing {r.get('rupture.area_oversizing_pct')} %")
+        check(plans[0]["result"] != plans[1]["result"], "different plans give different results")
+
+        activate(app, "open-case-from", gvariant_string(saved))
+        state = app.wait_for({"case-opened", "error"}, 120, state)
+        check(state["state"] == "case-opened", "the saved case was reopened")
+        again = os.path.join(workdir, "reopened.cusp-case")
+        activate(app, "save-case-to", gvariant_string(again))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        check(load_json(again) == case, "the reopened case equals the saved one")
+
+        pdf = os.path.join(shot_dir, "case-report.pdf")
+        activate(app, "export-report-to", gvariant_string(pdf))
+        state = app.wait_for({"report-written", "error"}, 60, state)
+        check(state["state"] == "report-written", f"the report was written ({state['detail']})")
+        n_pages = int(state["detail"].split()[0])
+        prefix = os.path.join(shot_dir, "case-report")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", pdf, prefix], check=True)
+        pages = sorted(f for f in os.listdir(shot_dir)
+                       if f.startswith("case-report-") and f.endswith(".png"))
+        check(len(pages) == n_pages, f"pdftoppm rendered all {n_pages} pages: {pages}")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        check(text.count("Not a diagnosis") == n_pages, "every page carries the disclaimer")
+        check("Compared plans" in text and "Risk table" in text and "Key images" in text,
+              "the report has the images, the compared plans and the risk table")
+    finally:
+        app.quit()
+    return 0
+
+
+def crash(binary, shot_dir, workdir):
+    app = App(binary, workdir, [])
+    autosave_dir = os.path.join(app.env["XDG_STATE_HOME"], "cusp", "autosave")
+    state = app.wait_for({"ready"}, 120)
+    activate(app, "add-plan")
+    state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+    activate(app, "set-plan", plan_tuple("evolut-class-29", 6.5, 3.0, 45.0))
+    t_edit = time.monotonic()
+    # The autosave is 5 s after the last change; the result arriving is a change too.
+    state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+    deadline = time.monotonic() + 30
+    autosaved = None
+    while time.monotonic() < deadline:
+        files = os.listdir(autosave_dir) if os.path.isdir(autosave_dir) else []
+        if files:
+            candidate = load_json(os.path.join(autosave_dir, files[0]))
+            plans = candidate["plans"]
+            if plans and plans[-1]["device_id"] == "evolut-class-29" and plans[-1]["result"]:
+                autosaved = candidate
+                break
+        time.sleep(0.5)
+    check(autosaved is not None,
+          f"the edit and its result were autosaved ({time.monotonic() - t_edit:.1f} s after the edit)")
+    app.proc.send_signal(signal.SIGKILL)
+    app.proc.wait(timeout=10)
+    check(len(os.listdir(autosave_dir)) == 1, "the autosave survives the kill")
+    orphan = os.path.join(autosave_dir, os.listdir(autosave_dir)[0])
+
+    app = App(binary, workdir, [])
+    try:
+        state = app.wait_for({"ready", "recovery-offered"}, 120)
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, "case-recovery-offered")
+        centre = shot.grey_region(300, 250, 700, 450)
+        check(mean(centre) > 120, f"the recovery dialog is on screen ({mean(centre):.0f})")
+        activate(app, "restore-autosave", gvariant_string(orphan))
+        state = app.wait_for({"case-restored", "error"}, 120, app.state())
+        check(state["state"] == "case-restored", "the autosaved case was restored")
+        restored = os.path.join(workdir, "restored.cusp-case")
+        activate(app, "save-case-to", gvariant_string(restored))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        got = load_json(restored)
+        check(got["plans"] == autosaved["plans"], "the restored plans equal the autosaved ones")
+        check(got["plans"][-1]["pose"] == {"depth_mm": 6.5, "tilt_deg": 3.0, "rotation_deg": 45.0},
+              "the edit made before the kill is back")
+        check(got == autosaved, "the whole restored case equals the autosave")
+        check(not os.path.exists(orphan), "the recovered autosave file was taken over")
+    finally:
+        app.quit()
+    return 0
+
+
+def main():
+    if len(sys.argv) < 4:
+        raise SystemExit("usage: ui-case-test.py CASE APP SHOT_DIR")
+    case, binary, shot_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not os.environ.get("DISPLAY"):
+        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
+        return SKIP
+    for tool in ("import", "convert", "gdbus", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            log(f"skip: {tool} is not installed")
+            return SKIP
+    if os.environ.get("CUSP_UI_TEST_BUS") is None:
+        if shutil.which("dbus-run-session") is None:
+            log("skip: dbus-run-session is not installed; the actions are driven over D-Bus")
+            return SKIP
+        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
+        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv],
+                              env=env).returncode
+    os.makedirs(shot_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cusp-case-ui-") as workdir:
+        try:
+            return {"rehearsal": rehearsal, "crash": crash}[case](binary, shot_dir, workdir)
+        except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
+            log("FAIL:", e)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
