@@ -167,6 +167,39 @@ ray_radius (const CuspLandmarkInput *in, const double c[3], const double dir[3],
   return RAY_MAX_MM;
 }
 
+/* Like ray_radius, but crossing dark gaps up to `gap_mm` long (closed leaflets are thinner than
+ * that; the aortic wall with the fat behind it is not) and never beyond `limit_mm`. Used along the
+ * cusp lobes, where on a diastolic CT the closed leaflets would otherwise stop the rays above the
+ * hinges. */
+static double
+ray_radius_across_gaps (const CuspLandmarkInput *in, const double c[3], const double dir[3],
+                        double gap_mm, double limit_mm)
+{
+  double r = ray_radius (in, c, dir, TRUE);
+  const double step = 0.3 * MIN (in->grid.spacing_mm[0], MIN (in->grid.spacing_mm[1], in->grid.spacing_mm[2]));
+  for (;;)
+    {
+      double resume = -1, p[3];
+      for (double t = r + step; t <= MIN (r + gap_mm, limit_mm); t += step)
+        {
+          v_axpy (c, t, dir, p);
+          if (sample (in, p) >= in->threshold && in_blood (in, p))
+            {
+              resume = t;
+              break;
+            }
+        }
+      if (resume < 0)
+        return r;
+      double q[3];
+      v_axpy (c, resume, dir, q);
+      double more = ray_radius (in, q, dir, TRUE);
+      if (resume + more > limit_mm)
+        return r;
+      r = resume + more;
+    }
+}
+
 /* Two unit vectors spanning the plane normal to `n`; e1 is anterior (-y) projected when possible. */
 static void
 plane_basis (const double n[3], double e1[3], double e2[3])
@@ -765,6 +798,10 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   const int levels = (int) ((h_to - h_from) / dh) + 1;
   double hinge[3][3];
   g_autofree double *profile = g_new0 (double, levels);
+  double lobe_limit = 0;
+  for (int k = 0; k < SINUS_RAYS; k++)
+    lobe_limit = MAX (lobe_limit, r_sin[k]);
+  lobe_limit *= 1.15;
   g_autofree double *raw_profile = g_new0 (double, levels);
   for (int c = 0; c < 3; c++)
     {
@@ -778,7 +815,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
             {
               double d2[3];
               direction_at (e1, e2, lobe[c] + s * 0.06, d2);
-              r5[s + 2] = ray_radius (in, ctr, d2, TRUE);
+              r5[s + 2] = ray_radius_across_gaps (in, ctr, d2, 2.0, lobe_limit);
             }
           qsort (r5, 5, sizeof (double), compare_double);
           raw_profile[l] = r5[2];

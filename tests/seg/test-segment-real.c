@@ -187,7 +187,7 @@ test_real_ct (void)
   g_test_message ("lumen label flooded from the hinge-plane centre: %.0f mm2", label_area);
   g_assert_cmpfloat (label_area, >, 0);
 
-  /* the measurement layer on these landmarks, for the report (its own checks may refuse them) */
+  /* the measurement layer on these landmarks must accept them (end to end without a click) */
   CuspMeasureParams params = cusp_measure_default_params ();
   params.lumen_threshold = seg->lumen_threshold;
   g_autoptr(CuspMeasureContext) context = cusp_measure_context_new (image, &params, &error);
@@ -202,10 +202,19 @@ test_real_ct (void)
                       m.annulus.dmax_mm, m.lvot.area_mm2, m.sov_mean_diameter_mm, m.stj_diameter_mm,
                       m.stj_height_mm, m.ascending_diameter_mm, m.left_coronary_height_mm,
                       m.right_coronary_height_mm, m.calcium_total_mm3);
+      /* Plausible adult ranges. The annulus figure on this CT is low (closed leaflets cut the
+       * measurement's rays, see the report), hence 250 and not 300 mm2. */
+      g_assert_cmpfloat (m.annulus.area_mm2, >, 250);
+      g_assert_cmpfloat (m.annulus.area_mm2, <, 800);
+      g_assert_cmpfloat (m.sov_mean_diameter_mm, >, 25);
+      g_assert_cmpfloat (m.sov_mean_diameter_mm, <, 45);
+      g_assert_cmpfloat (m.stj_diameter_mm, >, 20);
+      g_assert_cmpfloat (m.stj_diameter_mm, <, 40);
       cusp_measurements_clear (&m);
     }
   else
     g_test_message ("the measurement layer refused these landmarks: %s", measure_error->message);
+  g_assert_no_error (measure_error);
 }
 
 /* The MR: first without a click; when that is refused it must say "click inside the aortic
