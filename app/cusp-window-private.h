@@ -4,7 +4,8 @@
  *   cusp-window-actions.c  actions and whether each is enabled
  *   cusp-window-load.c     opening studies: progress, cancel, series picker, errors
  *   cusp-window-dnd.c      drag and drop of files and folders
- *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out */
+ *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out
+ *   cusp-window-measure.c  segmentation, measurement panel, annulus view, landmark undo, export */
 #pragma once
 
 #include "cusp-window.h"
@@ -35,6 +36,7 @@ struct _CuspWindow {
   AdwStatusPage *empty_page;
   GtkGrid *view_grid;
   GtkLabel *cursor_label;
+  GtkBox *measure_sidebar;
 
   /* The shown document; replaced only when a new one has loaded. */
   CuspStudy *study;
@@ -59,11 +61,15 @@ struct _CuspWindow {
 
   /* The case: plans, save/open, autosave, report (cusp-window-case.c). */
   struct _CuspWindowCase *case_state;
+
   /* The "window-preset" property (win.window-preset's state): the nick of the preset the window
    * and level came from, "" once the user has dragged them elsewhere. */
   char *window_preset;
   double preset_center;
   double preset_width;
+
+  /* Segmentation and measurements (cusp-window-measure.c). */
+  struct _CuspWindowMeasure *measure;
 
   /* CUSP_TEST_READY_FILE: a JSON report of what is on screen, written once it has been drawn. */
   char *ready_file;
@@ -108,6 +114,13 @@ void _cusp_window_notify_preset      (CuspWindow *self);
 /* `preset` is a nick of the schema's WindowPreset enum; FALSE when it is unknown. */
 gboolean _cusp_window_views_apply_preset (CuspWindow *self,
                                           const char *preset);
+
+/* cusp-window-measure.c */
+void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);
+void _cusp_window_measure_init       (CuspWindow *self);
+void _cusp_window_measure_dispose    (CuspWindow *self);
+void _cusp_window_measure_set_study  (CuspWindow *self,
+                                      CuspStudy  *study);
 
 /* cusp-window.c */
 void _cusp_window_set_study          (CuspWindow *self,

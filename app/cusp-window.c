@@ -276,6 +276,7 @@ _cusp_window_set_study (CuspWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), cusp_study_get_title (study));
 
   _cusp_window_views_set_volume (self, cusp_study_get_volume (study));
+  _cusp_window_measure_set_study (self, study);
   cusp_window_update_warnings (self);
   gtk_stack_set_visible_child_name (self->main_stack, "views");
   _cusp_window_actions_update (self);
@@ -314,6 +315,7 @@ cusp_window_dispose (GObject *object)
 
   _cusp_window_case_dispose (self);
   _cusp_window_load_dispose (self);
+  _cusp_window_measure_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
   g_clear_object (&self->error_toast);
@@ -418,6 +420,7 @@ cusp_window_class_init (CuspWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CuspWindow, cursor_label);
 
   _cusp_window_class_actions_init (widget_class);
+  _cusp_window_class_measure_init (widget_class);
 }
 
 static void
@@ -433,6 +436,7 @@ cusp_window_init (CuspWindow *self)
 
   _cusp_window_views_init (self);
   _cusp_window_case_init (self);
+  _cusp_window_measure_init (self);
   _cusp_window_dnd_init (self);
   _cusp_window_actions_update (self);
 }

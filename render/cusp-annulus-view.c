@@ -185,9 +185,10 @@ draw_marks (GtkDrawingArea *area,
   if (!cusp_annulus_view_get_frame (self, &frame))
     return;
 
-  if (self->contour->len >= 3)
+  /* The array holds x, y, z per point. */
+  if (self->contour->len >= 3 * 3)
     {
-      for (guint i = 0; i < self->contour->len; i++)
+      for (guint i = 0; i < self->contour->len / 3; i++)
         {
           const double *p = &g_array_index (self->contour, double, 3 * i);
           double x, y;

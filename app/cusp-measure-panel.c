@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-measure-panel.c: the measurement side panel (see the header). Built in code rather than
+ * from a .ui template because its rows come from the measurement layer's key table. */
+#include "cusp-config.h"
+#include "cusp-measure-panel.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+struct _CuspMeasurePanel {
+  GtkBox parent_instance;
+
+  GtkWidget *progress_box;
+  GtkWidget *progress_label;
+  GtkWidget *progress_bar;
+  GtkWidget *status_label;
+  GtkWidget *flags_label;
+  GHashTable *value_labels;      /* key -> GtkLabel (borrowed: the grid owns it) */
+  const CuspMeasureKey *keys;
+  guint n_keys;
+};
+
+G_DEFINE_FINAL_TYPE (CuspMeasurePanel, cusp_measure_panel, GTK_TYPE_BOX)
+
+/* Section titles by key prefix, in the table's order. */
+static const struct {
+  const char *prefix;
+  const char *title;
+} sections[] = {
+  { "annulus", N_("Annulus") },
+  { "lvot", N_("LVOT (4 mm below the annulus)") },
+  { "sov", N_("Sinuses of Valsalva") },
+  { "stj", N_("Sinotubular junction") },
+  { "ascending", N_("Ascending aorta") },
+  { "coronary", N_("Coronary heights") },
+  { "calcium", N_("Calcium") },
+  { "lumen", N_("Lumen") },
+  { "carm", N_("C-arm angles") },
+  { "sizing", N_("Valve sizing") },
+};
+
+static const char *
+section_title (const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (sections); i++)
+    if (g_str_has_prefix (key, sections[i].prefix) && key[strlen (sections[i].prefix)] == '.')
+      return _(sections[i].title);
+  return NULL;
+}
+
+/* "annulus.area_derived_diameter_mm" -> "Area derived diameter": the unit is in its own column. */
+static char *
+row_name (const char *key)
+{
+  static const char *const unit_suffixes[] = { "_mm2", "_mm3", "_mm", "_deg", "_pct", "_hu" };
+  const char *dot = strchr (key, '.');
+  char *name = g_strdup (dot ? dot + 1 : key);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (unit_suffixes); i++)
+    if (g_str_has_suffix (name, unit_suffixes[i]))
+      {
+        name[strlen (name) - strlen (unit_suffixes[i])] = '\0';
+        break;
+      }
+  g_strdelimit (name, "_", ' ');
+  name[0] = g_ascii_toupper (name[0]);
+  return name;
+}
+
+char *
+cusp_measurement_format_value (const CuspMeasureKey   *key,
+                               const CuspMeasurements *m)
+{
+  double value;
+
+  if (m == NULL || !cusp_measurements_get (m, key->key, &value) || !isfinite (value))
+    return g_strdup ("—");
+  if (g_str_has_suffix (key->key, "_lao_deg") || strstr (key->key, "_lao_at_") != NULL)
+    return g_strdup_printf ("%s %.0f°", value >= 0 ? "LAO" : "RAO", fabs (value));
+  if (g_str_has_suffix (key->key, "_cra_deg"))
+    return g_strdup_printf ("%s %.0f°", value >= 0 ? "CRA" : "CAU", fabs (value));
+  if (g_str_equal (key->unit, "size"))
+    return g_strdup_printf ("%.0f mm", value);
+  if (g_str_equal (key->unit, "%"))
+    return g_strdup_printf ("%+.1f %%", value);
+  if (g_str_equal (key->unit, ""))
+    return g_strdup_printf ("%.2f", value);
+  if (g_str_equal (key->unit, "mm³") || g_str_equal (key->unit, "HU"))
+    return g_strdup_printf ("%.0f %s", value, key->unit);
+  return g_strdup_printf ("%.1f %s", value, key->unit);
+}
+
+/* The readable flags: rupture and coronary obstruction rules, sinus room, per-family notes. */
+static GPtrArray *
+collect_flags (const CuspMeasurements *m)
+{
+  GPtrArray *flags = g_ptr_array_new_with_free_func (g_free);
+  const CuspSizing *s = &m->sizing;
+
+  if (s->family[CUSP_VALVE_FAMILY_BALLOON_EXPANDABLE].annular_rupture_flag)
+    g_ptr_array_add (flags, g_strdup (_("Annular rupture risk: balloon-expandable area oversizing ≥ 20 %")));
+  if (s->left_coronary_flag)
+    g_ptr_array_add (flags, g_strdup (_("Coronary obstruction risk: left coronary height below the threshold")));
+  if (s->right_coronary_flag)
+    g_ptr_array_add (flags, g_strdup (_("Coronary obstruction risk: right coronary height below the threshold")));
+  for (int f = 0; f < CUSP_VALVE_FAMILY_COUNT; f++)
+    {
+      if (s->family[f].residual_sinus_flag)
+        g_ptr_array_add (flags, g_strdup_printf (_("%s: less than 5 mm between valve and sinus"),
+                                                 cusp_valve_family_name (f)));
+      if (s->family[f].note[0] != '\0')
+        g_ptr_array_add (flags, g_strdup_printf ("%s: %s", cusp_valve_family_name (f), s->family[f].note));
+    }
+  for (guint i = 0; m->warnings != NULL && i < m->warnings->len; i++)
+    g_ptr_array_add (flags, g_strdup (g_ptr_array_index (m->warnings, i)));
+  return flags;
+}
+
+char *
+cusp_measurements_format_text (const CuspMeasurements *m,
+                               const char             *study_title)
+{
+  GString *text = g_string_new (NULL);
+  const CuspMeasureKey *keys;
+  guint n_keys;
+  const char *section = NULL;
+  g_autoptr(GPtrArray) flags = NULL;
+
+  g_return_val_if_fail (m != NULL, NULL);
+
+  keys = cusp_measure_keys (&n_keys);
+  g_string_append_printf (text, "%s%s%s\n", _("Cusp aortic root measurements (SCCT 2019)"),
+                          study_title ? " — " : "", study_title ? study_title : "");
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *title = section_title (keys[i].key);
+      g_autofree char *name = row_name (keys[i].key);
+      g_autofree char *value = cusp_measurement_format_value (&keys[i], m);
+
+      if (title != NULL && title != section)
+        {
+          g_string_append_printf (text, "\n%s\n", title);
+          section = title;
+        }
+      /* The stable key too, so a pasted table can be matched to cusp-cli measure --json. */
+      g_string_append_printf (text, "  %-38s %14s   %s\n", name, value, keys[i].key);
+    }
+  flags = collect_flags (m);
+  if (flags->len > 0)
+    {
+      g_string_append_printf (text, "\n%s\n", _("Flags and notes"));
+      for (guint i = 0; i < flags->len; i++)
+        g_string_append_printf (text, "  - %s\n", (const char *) flags->pdata[i]);
+    }
+  g_string_append_printf (text, "\n%s\n",
+                          _("Model estimates for research, teaching and rehearsal; never a diagnosis."));
+  return g_string_free (text, FALSE);
+}
+
+void
+cusp_measure_panel_set_measurements (CuspMeasurePanel       *self,
+                                     const CuspMeasurements *m)
+{
+  g_autoptr(GPtrArray) flags = NULL;
+
+  g_return_if_fail (CUSP_IS_MEASURE_PANEL (self));
+
+  for (guint i = 0; i < self->n_keys; i++)
+    {
+      GtkLabel *label = g_hash_table_lookup (self->value_labels, self->keys[i].key);
+      g_autofree char *value = cusp_measurement_format_value (&self->keys[i], m);
+
+      if (g_strcmp0 (gtk_label_get_text (label), value) != 0)
+        gtk_label_set_text (label, value);
+    }
+
+  if (m == NULL)
+    {
+      gtk_widget_set_visible (self->flags_label, FALSE);
+      return;
+    }
+  flags = collect_flags (m);
+  if (flags->len > 0)
+    {
+      g_ptr_array_add (flags, NULL);
+      g_autofree char *joined = g_strjoinv ("\n", (char **) flags->pdata);
+      gtk_label_set_text (GTK_LABEL (self->flags_label), joined);
+    }
+  gtk_widget_set_visible (self->flags_label, flags->len > 0);
+}
+
+void
+cusp_measure_panel_set_progress (CuspMeasurePanel *self,
+                                 gboolean          running,
+                                 double            fraction,
+                                 const char       *message)
+{
+  g_return_if_fail (CUSP_IS_MEASURE_PANEL (self));
+
+  gtk_widget_set_visible (self->progress_box, running);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), CLAMP (fraction, 0.0, 1.0));
+  gtk_label_set_text (GTK_LABEL (self->progress_label), message ? message : "");
+}
+
+void
+cusp_measure_panel_set_status (CuspMeasurePanel *self,
+                               const char       *text,
+                               gboolean          is_error)
+{
+  g_return_if_fail (CUSP_IS_MEASURE_PANEL (self));
+
+  gtk_label_set_text (GTK_LABEL (self->status_label), text ? text : "");
+  gtk_widget_set_visible (self->status_label, text != NULL && *text != '\0');
+  if (is_error)
+    gtk_widget_add_css_class (self->status_label, "error");
+  else
+    gtk_widget_remove_css_class (self->status_label, "error");
+}
+
+const char *
+cusp_measure_panel_get_shown (CuspMeasurePanel *self,
+                              const char       *key)
+{
+  GtkLabel *label;
+
+  g_return_val_if_fail (CUSP_IS_MEASURE_PANEL (self), NULL);
+  label = g_hash_table_lookup (self->value_labels, key);
+  return label ? gtk_label_get_text (label) : NULL;
+}
+
+static GtkWidget *
+wrapped_label (const char *text, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+action_button (const char *label, const char *action, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static GMenuModel *
+export_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  g_menu_append (menu, _("Lumen Surface…"), "win.export-surface::lumen");
+  g_menu_append (menu, _("Calcium Surface…"), "win.export-surface::calcium");
+  return G_MENU_MODEL (menu);
+}
+
+static void
+cusp_measure_panel_finalize (GObject *object)
+{
+  CuspMeasurePanel *self = CUSP_MEASURE_PANEL (object);
+
+  g_hash_table_unref (self->value_labels);
+  G_OBJECT_CLASS (cusp_measure_panel_parent_class)->finalize (object);
+}
+
+static void
+cusp_measure_panel_class_init (CuspMeasurePanelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cusp_measure_panel_finalize;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "cusp-measure-panel");
+}
+
+static void
+cusp_measure_panel_init (CuspMeasurePanel *self)
+{
+  GtkWidget *buttons, *export_button, *cancel, *scrolled, *grid, *notice;
+  g_autoptr(GMenuModel) menu = export_menu ();
+  const char *section = NULL;
+  int row = 0;
+
+  self->value_labels = g_hash_table_new (g_str_hash, g_str_equal);
+  self->keys = cusp_measure_keys (&self->n_keys);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 8);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 8);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (buttons),
+                  action_button (_("_Segment"), "win.segment",
+                                 _("Segment the aortic root and measure it (Ctrl+G)")));
+  gtk_box_append (GTK_BOX (buttons),
+                  action_button (_("_Copy"), "win.copy-measurements",
+                                 _("Copy the measurement table as text (Ctrl+Shift+C)")));
+  export_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (export_button), _("Export"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), menu);
+  gtk_widget_set_tooltip_text (export_button, _("Save a surface as STL, OBJ or VTP"));
+  gtk_box_append (GTK_BOX (buttons), export_button);
+  gtk_box_append (GTK_BOX (self), buttons);
+
+  self->progress_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->progress_label = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (self->progress_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (self->progress_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->progress_label), 0);
+  self->progress_bar = gtk_progress_bar_new ();
+  gtk_widget_set_valign (self->progress_bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (self->progress_bar, 80, -1);
+  cancel = action_button (_("C_ancel"), "win.cancel-segment", _("Stop the segmentation"));
+  gtk_box_append (GTK_BOX (self->progress_box), self->progress_label);
+  gtk_box_append (GTK_BOX (self->progress_box), self->progress_bar);
+  gtk_box_append (GTK_BOX (self->progress_box), cancel);
+  gtk_widget_set_visible (self->progress_box, FALSE);
+  gtk_box_append (GTK_BOX (self), self->progress_box);
+
+  self->status_label = wrapped_label (NULL, NULL);
+  gtk_label_set_selectable (GTK_LABEL (self->status_label), TRUE);
+  gtk_widget_set_visible (self->status_label, FALSE);
+  gtk_box_append (GTK_BOX (self), self->status_label);
+
+  notice = wrapped_label (_("Model estimates for research and teaching, not for diagnosis. "
+                            "Hover a row for its definition."), "dim-label");
+  gtk_widget_add_css_class (notice, "caption");
+  gtk_box_append (GTK_BOX (self), notice);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  for (guint i = 0; i < self->n_keys; i++)
+    {
+      const CuspMeasureKey *key = &self->keys[i];
+      const char *title = section_title (key->key);
+      g_autofree char *name = row_name (key->key);
+      GtkWidget *name_label, *value_label;
+
+      if (title != NULL && title != section)
+        {
+          GtkWidget *heading = gtk_label_new (title);
+
+          gtk_widget_add_css_class (heading, "heading");
+          gtk_label_set_xalign (GTK_LABEL (heading), 0);
+          gtk_widget_set_margin_top (heading, row > 0 ? 8 : 0);
+          gtk_grid_attach (GTK_GRID (grid), heading, 0, row++, 2, 1);
+          section = title;
+        }
+      name_label = gtk_label_new (name);
+      gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+      gtk_widget_set_hexpand (name_label, TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (name_label), PANGO_ELLIPSIZE_END);
+      value_label = gtk_label_new ("—");
+      gtk_label_set_xalign (GTK_LABEL (value_label), 1);
+      gtk_widget_add_css_class (value_label, "numeric");
+      gtk_label_set_selectable (GTK_LABEL (value_label), FALSE);
+      /* The definition on hover, with the stable key for cross-checks against the CLI. */
+      {
+        g_autofree char *tip = g_strdup_printf ("%s\n(%s)", key->definition, key->key);
+        gtk_widget_set_tooltip_text (name_label, tip);
+        gtk_widget_set_tooltip_text (value_label, tip);
+      }
+      gtk_grid_attach (GTK_GRID (grid), name_label, 0, row, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value_label, 1, row++, 1, 1);
+      g_hash_table_insert (self->value_labels, (gpointer) key->key, value_label);
+    }
+
+  self->flags_label = wrapped_label (NULL, "warning");
+  gtk_widget_set_margin_top (self->flags_label, 8);
+  gtk_widget_set_visible (self->flags_label, FALSE);
+  gtk_grid_attach (GTK_GRID (grid), self->flags_label, 0, row++, 2, 1);
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), grid);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (self), scrolled);
+}
+
+CuspMeasurePanel *
+cusp_measure_panel_new (void)
+{
+  return g_object_new (CUSP_TYPE_MEASURE_PANEL, NULL);
+}

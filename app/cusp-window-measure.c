@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-window-measure.c: segmentation, measurements, landmark editing and surfaces in the window.
+ *
+ * Segmentation + landmark detection + the first measurement + the surface meshes run as one
+ * cancellable GTask on a worker thread, reporting progress through a CuspLoadProgress (updated
+ * under its lock, delivered by one coalesced idle). Each run and each study bumps `generation`,
+ * so a result that arrives after the user moved on is dropped. Everything after that (dragging a
+ * landmark, undo, redo) re-measures on the main thread: the measurement layer takes a few ms, and
+ * motion events are coalesced to one re-measure per frame with a tick callback.
+ *
+ * Layout: the sidebar (a GtkPaned end child in the window template) holds the double-oblique
+ * annulus view over the measurement panel; the 3D view of the grid gets the meshes. */
+#include "cusp-config.h"
+#include "cusp-window-private.h"
+#include "cusp-annulus-view.h"
+#include "cusp-measure-panel.h"
+#include "cusp-mesh.h"
+#include "cusp-segment.h"
+#include "cusp-undo-stack.h"
+#include "cusp-view-link.h"
+#include "cusp-volume-view.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#define UNDO_DEPTH 200
+
+enum { MESH_LUMEN, MESH_CALCIUM, N_MESHES };
+
+/* Handle order in the annulus view. */
+enum {
+  HANDLE_HINGE_FIRST = 0,                                  /* left, right, non-coronary */
+  HANDLE_COMMISSURE_FIRST = HANDLE_HINGE_FIRST + CUSP_CUSP_COUNT,
+  HANDLE_LEFT_OSTIUM = HANDLE_COMMISSURE_FIRST + CUSP_COMMISSURE_COUNT,
+  HANDLE_RIGHT_OSTIUM,
+  HANDLE_STJ,
+  N_HANDLES
+};
+
+struct _CuspWindowMeasure {
+  CuspWindow *window;               /* owner; this struct dies in its dispose */
+  CuspAnnulusView *annulus_view;
+  CuspMeasurePanel *panel;
+
+  guint generation;
+  GCancellable *cancellable;        /* the segmentation in flight, or NULL */
+  CuspLoadProgress *progress;
+
+  /* The result shown: measured from `landmarks`, which the user may have dragged. */
+  CuspSegmentation *segmentation;
+  CuspVolume *calcium_mask;
+  CuspMeasureContext *context;
+  CuspLandmarks *landmarks;
+  CuspMeasurements measurements;
+  gboolean measured;
+  double last_measure_ms;
+  CuspMesh *meshes[N_MESHES];
+
+  CuspUndoStack *undo;
+  CuspLandmarks *drag_before;       /* landmarks when the current drag began, or NULL */
+  guint remeasure_tick;
+
+  /* A failed automatic run asks for a seed: the next crosshair move sets it. */
+  gboolean seed_mode;
+  gboolean has_seed;
+  double seed_mm[3];
+
+  /* CUSP_TEST_MEASURE_FILE: the measurements as shown, written two frames after they change. */
+  char *test_file;
+  guint test_tick;
+  guint test_frames;
+  char *test_state;
+};
+
+typedef struct _CuspWindowMeasure CuspWindowMeasure;
+
+static void measure_actions_update (CuspWindow *self);
+static void measure_report (CuspWindow *self, const char *state);
+
+/* ---- the worker ---------------------------------------------------------------------------- */
+
+typedef struct {
+  CuspVolume *volume;
+  CuspSegmentOptions options;
+  CuspLoadProgress *progress;
+  guint generation;
+} SegmentJob;
+
+typedef struct {
+  CuspSegmentation *segmentation;
+  CuspVolume *calcium_mask;
+  CuspMeasureContext *context;
+  CuspMeasurements measurements;
+  gboolean measured;
+  char *measure_error;              /* why the landmarks could not be measured, or NULL */
+  CuspMesh *meshes[N_MESHES];
+  double seconds;
+} SegmentResult;
+
+static void
+segment_job_free (gpointer data)
+{
+  SegmentJob *job = data;
+
+  g_clear_pointer (&job->volume, cusp_volume_unref);
+  g_clear_object (&job->progress);
+  g_free (job);
+}
+
+static void
+segment_result_free (gpointer data)
+{
+  SegmentResult *result = data;
+
+  g_clear_pointer (&result->segmentation, cusp_segmentation_free);
+  g_clear_pointer (&result->calcium_mask, cusp_volume_unref);
+  g_clear_pointer (&result->context, cusp_measure_context_free);
+  if (result->measured)
+    cusp_measurements_clear (&result->measurements);
+  for (int i = 0; i < N_MESHES; i++)
+    g_clear_pointer (&result->meshes[i], cusp_mesh_free);
+  g_free (result->measure_error);
+  g_free (result);
+}
+
+static void
+segment_progress (double fraction, const char *message, gpointer data)
+{
+  /* The segmentation is about three quarters of the run; measuring and meshing the rest. */
+  cusp_load_progress_update (data, 0.75 * fraction, message);
+}
+
+/* Calcium labels as the measurement's calcium mask: they exclude bone and calcium away from
+ * the root (the same choice as `cusp-cli measure`). NULL when no calcium was labelled. */
+static CuspVolume *
+calcium_mask_from_labels (const CuspSegmentation *seg, GError **error)
+{
+  g_autoptr(CuspVolume) mask = NULL;
+  const gint16 *labels;
+  gint16 *out;
+  gsize n;
+
+  if (seg->calcium_threshold <= 0.0)
+    return NULL;
+  mask = cusp_volume_new (CUSP_VOXEL_INT16, seg->labels->dims, error);
+  if (mask == NULL)
+    return NULL;
+  cusp_volume_copy_geometry (mask, seg->labels);
+  labels = seg->labels->voxels;
+  out = mask->voxels;
+  n = cusp_volume_voxel_count (mask);
+  for (gsize i = 0; i < n; i++)
+    out[i] = labels[i] >= CUSP_LABEL_CALCIUM_LEAFLET;
+  return g_steal_pointer (&mask);
+}
+
+static void
+segment_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SegmentJob *job = task_data;
+  SegmentResult *result = g_new0 (SegmentResult, 1);
+  CuspMeasureParams params = cusp_measure_default_params ();
+  gint64 start = g_get_monotonic_time ();
+  GError *error = NULL;
+  CuspMeshOptions lumen_options = cusp_mesh_options_default (CUSP_LABEL_LUMEN, CUSP_LABEL_LUMEN);
+  CuspMeshOptions calcium_options = cusp_mesh_options_default (CUSP_LABEL_CALCIUM_LEAFLET, CUSP_LABEL_CALCIUM_WALL);
+
+  result->segmentation = cusp_segment_root (job->volume, &job->options, cancellable,
+                                            segment_progress, job->progress, &error);
+  if (result->segmentation == NULL)
+    goto fail;
+
+  result->calcium_mask = calcium_mask_from_labels (result->segmentation, &error);
+  if (error != NULL || g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto fail;
+
+  cusp_load_progress_update (job->progress, 0.8, _("Measuring"));
+  params.lumen_threshold = result->segmentation->lumen_threshold;
+  params.calcium_mask = result->calcium_mask;
+  {
+    g_autoptr(GError) measure_error = NULL;
+
+    result->context = cusp_measure_context_new (job->volume, &params, &measure_error);
+    if (result->context != NULL
+        && cusp_measure_run (result->context, &result->segmentation->landmarks,
+                             &result->measurements, &measure_error))
+      result->measured = TRUE;
+    else
+      result->measure_error = g_strdup (measure_error ? measure_error->message : _("unknown error"));
+  }
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto fail;
+
+  /* Calcium: a lighter smoothing keeps small plaques from shrinking away. */
+  cusp_load_progress_update (job->progress, 0.85, _("Building surfaces"));
+  calcium_options.smoothing_iterations = 8;
+  calcium_options.target_reduction = 0.3;
+  result->meshes[MESH_LUMEN] = cusp_mesh_from_labels (result->segmentation->labels, &lumen_options, &error);
+  if (result->meshes[MESH_LUMEN] == NULL || g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto fail;
+  if (result->calcium_mask != NULL)
+    {
+      result->meshes[MESH_CALCIUM] = cusp_mesh_from_labels (result->segmentation->labels, &calcium_options, &error);
+      if (result->meshes[MESH_CALCIUM] == NULL)
+        goto fail;
+    }
+  cusp_load_progress_update (job->progress, 1.0, _("Done"));
+  result->seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_task_return_pointer (task, result, segment_result_free);
+  return;
+
+fail:
+  segment_result_free (result);
+  g_task_return_error (task, error);
+}
+
+/* ---- showing a result ---------------------------------------------------------------------- */
+
+static CuspWindowMeasure *
+measure_of (CuspWindow *self)
+{
+  return self->measure;
+}
+
+static void
+handle_init (CuspAnnulusHandle *h, const double lps[3], float r, float g, float b, const char *label)
+{
+  memcpy (h->lps_mm, lps, sizeof h->lps_mm);
+  h->rgba[0] = r;
+  h->rgba[1] = g;
+  h->rgba[2] = b;
+  h->rgba[3] = 1.0f;
+  g_strlcpy (h->label, label, sizeof h->label);
+}
+
+static void
+show_landmarks (CuspWindowMeasure *m)
+{
+  static const char *const hinge_labels[CUSP_CUSP_COUNT] = { "L", "R", "N" };
+  static const char *const commissure_labels[CUSP_COMMISSURE_COUNT] = { "L-R", "R-N", "N-L" };
+  /* Cusp colours as in most planning tools: left red, right green, non-coronary yellow. */
+  static const float hinge_rgb[CUSP_CUSP_COUNT][3] = { { 1.0f, 0.3f, 0.3f }, { 0.3f, 0.9f, 0.3f }, { 1.0f, 0.9f, 0.2f } };
+  CuspAnnulusHandle handles[N_HANDLES];
+  const CuspLandmarks *l = m->landmarks;
+
+  if (l == NULL)
+    {
+      cusp_annulus_view_set_handles (m->annulus_view, NULL, 0);
+      return;
+    }
+  for (int c = 0; c < CUSP_CUSP_COUNT; c++)
+    handle_init (&handles[HANDLE_HINGE_FIRST + c], l->hinge_mm[c],
+                 hinge_rgb[c][0], hinge_rgb[c][1], hinge_rgb[c][2], hinge_labels[c]);
+  for (int c = 0; c < CUSP_COMMISSURE_COUNT; c++)
+    handle_init (&handles[HANDLE_COMMISSURE_FIRST + c], l->commissure_mm[c], 0.9f, 0.9f, 0.95f, commissure_labels[c]);
+  handle_init (&handles[HANDLE_LEFT_OSTIUM], l->left_ostium_mm, 1.0f, 0.55f, 0.1f, "LCA");
+  handle_init (&handles[HANDLE_RIGHT_OSTIUM], l->right_ostium_mm, 1.0f, 0.55f, 0.1f, "RCA");
+  handle_init (&handles[HANDLE_STJ], l->stj_center_mm, 0.3f, 0.85f, 1.0f, "STJ");
+  cusp_annulus_view_set_handles (m->annulus_view, handles, N_HANDLES);
+}
+
+static void
+show_measurements (CuspWindowMeasure *m)
+{
+  const CuspMeasurements *meas = m->measured ? &m->measurements : NULL;
+
+  cusp_measure_panel_set_measurements (m->panel, meas);
+  if (meas != NULL && meas->annulus.valid)
+    {
+      cusp_annulus_view_set_plane (m->annulus_view, meas->annulus_center_mm, meas->annulus_normal);
+      cusp_annulus_view_set_contour (m->annulus_view,
+                                     (const double (*)[3]) meas->annulus.points_mm,
+                                     meas->annulus.point_count);
+    }
+  else
+    cusp_annulus_view_set_contour (m->annulus_view, NULL, 0);
+  show_landmarks (m);
+}
+
+/* Measures the current landmarks; on failure the previous values stay and the reason shows. */
+static void
+remeasure_now (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  CuspMeasurements fresh = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  if (m == NULL || m->context == NULL || m->landmarks == NULL)
+    return;
+  start = g_get_monotonic_time ();
+  if (!cusp_measure_run (m->context, m->landmarks, &fresh, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot measure these landmarks: %s"), error->message);
+      cusp_measure_panel_set_status (m->panel, text, TRUE);
+      show_landmarks (m);
+      return;
+    }
+  m->last_measure_ms = (g_get_monotonic_time () - start) / 1000.0;
+  if (m->measured)
+    cusp_measurements_clear (&m->measurements);
+  m->measurements = fresh;
+  m->measured = TRUE;
+  cusp_measure_panel_set_status (m->panel, NULL, FALSE);
+  show_measurements (m);
+  measure_actions_update (self);
+  measure_report (self, "measured");
+}
+
+static void
+measure_clear_result (CuspWindowMeasure *m)
+{
+  g_clear_pointer (&m->segmentation, cusp_segmentation_free);
+  g_clear_pointer (&m->calcium_mask, cusp_volume_unref);
+  g_clear_pointer (&m->context, cusp_measure_context_free);
+  g_clear_pointer (&m->landmarks, g_free);
+  g_clear_pointer (&m->drag_before, g_free);
+  if (m->measured)
+    cusp_measurements_clear (&m->measurements);
+  m->measured = FALSE;
+  for (int i = 0; i < N_MESHES; i++)
+    g_clear_pointer (&m->meshes[i], cusp_mesh_free);
+  if (m->undo != NULL)
+    cusp_undo_stack_clear (m->undo);
+}
+
+static void
+segment_done (GObject      *source,
+              GAsyncResult *async_result,
+              gpointer      user_data)
+{
+  CuspWindow *self = CUSP_WINDOW (source);
+  CuspWindowMeasure *m = measure_of (self);
+  SegmentJob *job = g_task_get_task_data (G_TASK (async_result));
+  g_autoptr(GError) error = NULL;
+  SegmentResult *result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  CuspVolumeView *volume_view;
+
+  /* The window is gone, or another study or run replaced this one. */
+  if (m == NULL || job->generation != m->generation)
+    {
+      g_clear_pointer (&result, segment_result_free);
+      return;
+    }
+  g_clear_object (&m->cancellable);
+  cusp_measure_panel_set_progress (m->panel, FALSE, 0, NULL);
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cusp_measure_panel_set_status (m->panel, _("Segmentation cancelled. Segment again with Ctrl+G."), FALSE);
+      else if (strstr (error->message, "click inside") != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("%s.\nClick inside the aortic root in any slice view, then Segment again."),
+                                                   error->message);
+          m->seed_mode = TRUE;
+          cusp_measure_panel_set_status (m->panel, text, TRUE);
+        }
+      else
+        cusp_measure_panel_set_status (m->panel, error->message, TRUE);
+      measure_actions_update (self);
+      measure_report (self, "segment-error");
+      return;
+    }
+
+  measure_clear_result (m);
+  m->seed_mode = FALSE;
+  m->segmentation = g_steal_pointer (&result->segmentation);
+  m->calcium_mask = g_steal_pointer (&result->calcium_mask);
+  m->context = g_steal_pointer (&result->context);
+  m->landmarks = g_memdup2 (&m->segmentation->landmarks, sizeof (CuspLandmarks));
+  if (result->measured)
+    {
+      m->measurements = result->measurements;
+      m->measured = TRUE;
+      result->measured = FALSE;   /* moved */
+    }
+  for (int i = 0; i < N_MESHES; i++)
+    m->meshes[i] = g_steal_pointer (&result->meshes[i]);
+
+  {
+    g_autoptr(GString) status = g_string_new (NULL);
+
+    if (result->measure_error != NULL)
+      g_string_append_printf (status, _("Segmented, but the landmarks could not be measured: %s. Drag the landmarks in the annulus view."),
+                              result->measure_error);
+    else
+      g_string_append_printf (status, _("Segmented in %.1f s. Drag a landmark in the annulus view to correct it."),
+                              result->seconds);
+    if (m->segmentation->intensity_based)
+      g_string_append (status, _(" Intensity-based (not HU): no calcium was labelled."));
+    for (guint i = 0; i < m->segmentation->warnings->len; i++)
+      g_string_append_printf (status, "\n%s", (const char *) m->segmentation->warnings->pdata[i]);
+    cusp_measure_panel_set_status (m->panel, status->str, result->measure_error != NULL);
+  }
+  segment_result_free (result);
+
+  volume_view = CUSP_VOLUME_VIEW (self->views[CUSP_WINDOW_VIEW_3D]);
+  cusp_volume_view_set_meshes (volume_view, m->meshes[MESH_LUMEN], m->meshes[MESH_CALCIUM]);
+  show_measurements (m);
+  measure_actions_update (self);
+  measure_report (self, "measured");
+}
+
+static void
+on_progress_notify (CuspLoadProgress *progress,
+                    GParamSpec       *pspec,
+                    CuspWindow       *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+
+  if (m == NULL || m->progress != progress || m->cancellable == NULL)
+    return;
+  cusp_measure_panel_set_progress (m->panel, TRUE, cusp_load_progress_get_fraction (progress),
+                                   cusp_load_progress_get_message (progress));
+}
+
+static void
+measure_cancel (CuspWindowMeasure *m)
+{
+  if (m->cancellable != NULL)
+    g_cancellable_cancel (m->cancellable);
+  g_clear_object (&m->cancellable);
+}
+
+static void
+segment_start (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  SegmentJob *job;
+  GTask *task;
+
+  if (m == NULL || self->study == NULL)
+    return;
+  measure_cancel (m);
+  m->generation++;
+
+  job = g_new0 (SegmentJob, 1);
+  job->volume = cusp_volume_ref (cusp_study_get_volume (self->study));
+  job->options = cusp_segment_options_default ();
+  if (m->has_seed)
+    {
+      job->options.has_seed = TRUE;
+      memcpy (job->options.seed_mm, m->seed_mm, sizeof m->seed_mm);
+    }
+  job->generation = m->generation;
+  if (m->progress != NULL)
+    g_signal_handlers_disconnect_by_data (m->progress, self);
+  g_clear_object (&m->progress);
+  m->progress = cusp_load_progress_new ();
+  g_signal_connect (m->progress, "notify", G_CALLBACK (on_progress_notify), self);
+  job->progress = g_object_ref (m->progress);
+
+  m->cancellable = g_cancellable_new ();
+  cusp_measure_panel_set_status (m->panel, NULL, FALSE);
+  cusp_measure_panel_set_progress (m->panel, TRUE, 0.0, _("Segmenting the aortic root"));
+
+  task = g_task_new (self, m->cancellable, segment_done, NULL);
+  g_task_set_source_tag (task, segment_start);
+  g_task_set_task_data (task, job, segment_job_free);
+  g_task_run_in_thread (task, segment_thread);
+  g_object_unref (task);
+  measure_actions_update (self);
+}
+
+/* ---- landmark drags, undo ------------------------------------------------------------------ */
+
+static double *
+landmark_of_handle (CuspLandmarks *l, int handle)
+{
+  if (handle >= HANDLE_HINGE_FIRST && handle < HANDLE_COMMISSURE_FIRST)
+    return l->hinge_mm[handle - HANDLE_HINGE_FIRST];
+  if (handle >= HANDLE_COMMISSURE_FIRST && handle < HANDLE_LEFT_OSTIUM)
+    return l->commissure_mm[handle - HANDLE_COMMISSURE_FIRST];
+  if (handle == HANDLE_LEFT_OSTIUM)
+    return l->left_ostium_mm;
+  if (handle == HANDLE_RIGHT_OSTIUM)
+    return l->right_ostium_mm;
+  if (handle == HANDLE_STJ)
+    return l->stj_center_mm;
+  return NULL;
+}
+
+static gboolean
+remeasure_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  CuspWindow *self = data;
+  CuspWindowMeasure *m = measure_of (self);
+
+  if (m != NULL)
+    {
+      m->remeasure_tick = 0;
+      remeasure_now (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_handle_drag_begin (CuspAnnulusView *view, int handle, CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+
+  if (m->landmarks == NULL)
+    return;
+  g_free (m->drag_before);
+  m->drag_before = g_memdup2 (m->landmarks, sizeof (CuspLandmarks));
+}
+
+static void
+on_handle_moved (CuspAnnulusView *view, int handle, gpointer lps_mm, CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  double *landmark;
+
+  if (m->landmarks == NULL || (landmark = landmark_of_handle (m->landmarks, handle)) == NULL)
+    return;
+  memcpy (landmark, lps_mm, 3 * sizeof (double));
+  /* One re-measure per frame however many motion events arrive. */
+  if (m->remeasure_tick == 0)
+    m->remeasure_tick = gtk_widget_add_tick_callback (GTK_WIDGET (view), remeasure_tick, self, NULL);
+}
+
+typedef struct {
+  CuspWindow *window;
+  guint generation;
+  CuspLandmarks before, after;
+} LandmarkEdit;
+
+static void
+landmark_edit_set (LandmarkEdit *edit, const CuspLandmarks *landmarks)
+{
+  CuspWindowMeasure *m = measure_of (edit->window);
+
+  if (m == NULL || m->landmarks == NULL || m->generation != edit->generation)
+    return;
+  *m->landmarks = *landmarks;
+  remeasure_now (edit->window);
+}
+
+static void landmark_edit_apply (gpointer data)  { LandmarkEdit *e = data; landmark_edit_set (e, &e->after); }
+static void landmark_edit_revert (gpointer data) { LandmarkEdit *e = data; landmark_edit_set (e, &e->before); }
+
+static void
+on_handle_drag_end (CuspAnnulusView *view, int handle, CuspWindow *self)
+{
+  static const char *const names[N_HANDLES] = {
+    N_("Move left hinge"), N_("Move right hinge"), N_("Move non-coronary hinge"),
+    N_("Move L-R commissure"), N_("Move R-N commissure"), N_("Move N-L commissure"),
+    N_("Move left ostium"), N_("Move right ostium"), N_("Move STJ"),
+  };
+  CuspWindowMeasure *m = measure_of (self);
+  LandmarkEdit *edit;
+
+  if (m->remeasure_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (view), m->remeasure_tick);
+      m->remeasure_tick = 0;
+    }
+  remeasure_now (self);
+  if (m->drag_before == NULL || m->landmarks == NULL)
+    return;
+  if (memcmp (m->drag_before, m->landmarks, sizeof (CuspLandmarks)) != 0)
+    {
+      edit = g_new0 (LandmarkEdit, 1);
+      edit->window = self;
+      edit->generation = m->generation;
+      edit->before = *m->drag_before;
+      edit->after = *m->landmarks;
+      cusp_undo_stack_push (m->undo, _(names[CLAMP (handle, 0, N_HANDLES - 1)]),
+                            landmark_edit_apply, landmark_edit_revert, edit, g_free);
+    }
+  g_clear_pointer (&m->drag_before, g_free);
+}
+
+static void
+on_undo_changed (CuspUndoStack *undo, CuspWindow *self)
+{
+  measure_actions_update (self);
+}
+
+/* ---- seed click ---------------------------------------------------------------------------- */
+
+static void
+on_cursor_changed (CuspViewLink *link, GParamSpec *pspec, CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  g_autofree char *where = NULL, *text = NULL;
+
+  if (m == NULL || !m->seed_mode)
+    return;
+  cusp_view_link_get_cursor (link, m->seed_mm);
+  m->has_seed = TRUE;
+  where = cusp_format_lps (m->seed_mm);
+  text = g_strdup_printf (_("Seed set at %s. Segment again (Ctrl+G), or click elsewhere to move it."), where);
+  cusp_measure_panel_set_status (m->panel, text, FALSE);
+}
+
+/* ---- actions ------------------------------------------------------------------------------- */
+
+static void
+segment_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  segment_start (CUSP_WINDOW (widget));
+}
+
+static void
+cancel_segment_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+  CuspWindowMeasure *m = measure_of (self);
+
+  /* The task still completes (with CANCELLED) and says so in the panel. */
+  if (m->cancellable != NULL)
+    g_cancellable_cancel (m->cancellable);
+}
+
+static void
+copy_measurements_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+  CuspWindowMeasure *m = measure_of (self);
+  g_autofree char *text = NULL;
+
+  if (!m->measured)
+    return;
+  text = cusp_measurements_format_text (&m->measurements, self->study ? cusp_study_get_title (self->study) : NULL);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Measurements copied as text")));
+}
+
+static void
+undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cusp_undo_stack_undo (measure_of (CUSP_WINDOW (widget))->undo);
+}
+
+static void
+redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cusp_undo_stack_redo (measure_of (CUSP_WINDOW (widget))->undo);
+}
+
+typedef struct {
+  CuspWindow *window;
+  guint generation;
+  int mesh;
+} ExportJob;
+
+static void
+export_response (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  ExportJob *job = data;
+  CuspWindowMeasure *m = measure_of (job->window);
+
+  if (response == GTK_RESPONSE_ACCEPT && m != NULL && m->generation == job->generation
+      && m->meshes[job->mesh] != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Choose a local file (STL, OBJ or VTP)."));
+      if (path == NULL || !cusp_mesh_export (m->meshes[job->mesh], path, &error))
+        _cusp_window_show_error (job->window, _("Cannot export the surface"), error);
+      else
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *text = g_strdup_printf (_("Saved %s"), base);
+          adw_toast_overlay_add_toast (job->window->toast_overlay, adw_toast_new (text));
+        }
+    }
+  g_object_unref (job->window);
+  g_free (job);
+  g_object_unref (dialog);
+}
+
+static void
+export_surface_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+  CuspWindowMeasure *m = measure_of (self);
+  const char *which = g_variant_get_string (parameter, NULL);
+  int mesh = g_str_equal (which, "calcium") ? MESH_CALCIUM : MESH_LUMEN;
+  static const char *const patterns[][2] = {
+    { N_("STL (binary)"), "*.stl" }, { N_("Wavefront OBJ"), "*.obj" }, { N_("VTK PolyData (VTP)"), "*.vtp" },
+  };
+  GtkFileChooserNative *dialog;
+  ExportJob *job;
+
+  if (m->meshes[mesh] == NULL || m->meshes[mesh]->triangle_count == 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                     mesh == MESH_CALCIUM ? _("No calcium was segmented in this study.")
+                                                                          : _("Segment the study first (Ctrl+G)."));
+      _cusp_window_show_error (self, _("No surface to export"), error);
+      return;
+    }
+  dialog = gtk_file_chooser_native_new (mesh == MESH_CALCIUM ? _("Export Calcium Surface") : _("Export Lumen Surface"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), mesh == MESH_CALCIUM ? "calcium.stl" : "lumen.stl");
+  for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _(patterns[i][0]));
+      gtk_file_filter_add_pattern (filter, patterns[i][1]);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      g_object_unref (filter);
+    }
+  job = g_new0 (ExportJob, 1);
+  job->window = g_object_ref (self);
+  job->generation = m->generation;
+  job->mesh = mesh;
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), job);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+measure_actions_update (CuspWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  CuspWindowMeasure *m = measure_of (self);
+  gboolean running = m != NULL && m->cancellable != NULL;
+  gboolean has_meshes = m != NULL && m->meshes[MESH_LUMEN] != NULL;
+
+  gtk_widget_action_set_enabled (widget, "win.segment", self->study != NULL && !running);
+  gtk_widget_action_set_enabled (widget, "win.cancel-segment", running);
+  gtk_widget_action_set_enabled (widget, "win.copy-measurements", m != NULL && m->measured);
+  gtk_widget_action_set_enabled (widget, "win.export-surface", has_meshes);
+  gtk_widget_action_set_enabled (widget, "win.undo", m != NULL && cusp_undo_stack_can_undo (m->undo));
+  gtk_widget_action_set_enabled (widget, "win.redo", m != NULL && cusp_undo_stack_can_redo (m->undo));
+}
+
+/* ---- test hook ----------------------------------------------------------------------------- */
+
+static void
+add_bounds (JsonBuilder *builder, CuspWindow *self, const char *name, GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (self), &bounds))
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "x");
+  json_builder_add_int_value (builder, (gint64) bounds.origin.x);
+  json_builder_set_member_name (builder, "y");
+  json_builder_add_int_value (builder, (gint64) bounds.origin.y);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, (gint64) bounds.size.width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, (gint64) bounds.size.height);
+  json_builder_end_object (builder);
+}
+
+static void
+measure_write_report (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  const CuspMeasureKey *keys;
+  guint n_keys;
+  float lumen_rgb[3];
+
+  keys = cusp_measure_keys (&n_keys);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, m->test_state);
+  json_builder_set_member_name (builder, "study");
+  json_builder_add_string_value (builder, self->study ? cusp_study_get_title (self->study) : "");
+  json_builder_set_member_name (builder, "scale");
+  json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  json_builder_set_member_name (builder, "remeasure_ms");
+  json_builder_add_double_value (builder, m->last_measure_ms);
+  /* What the panel shows, and the numbers behind it. */
+  json_builder_set_member_name (builder, "shown");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      json_builder_set_member_name (builder, keys[i].key);
+      json_builder_add_string_value (builder, cusp_measure_panel_get_shown (m->panel, keys[i].key));
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "values");
+  json_builder_begin_object (builder);
+  for (guint i = 0; m->measured && i < n_keys; i++)
+    {
+      double value;
+
+      if (cusp_measurements_get (&m->measurements, keys[i].key, &value) && isfinite (value))
+        {
+          json_builder_set_member_name (builder, keys[i].key);
+          json_builder_add_double_value (builder, value);
+        }
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "lumen_triangles");
+  json_builder_add_int_value (builder, m->meshes[MESH_LUMEN] ? m->meshes[MESH_LUMEN]->triangle_count : 0);
+  json_builder_set_member_name (builder, "calcium_triangles");
+  json_builder_add_int_value (builder, m->meshes[MESH_CALCIUM] ? m->meshes[MESH_CALCIUM]->triangle_count : 0);
+  cusp_volume_view_get_lumen_color (lumen_rgb);
+  json_builder_set_member_name (builder, "lumen_rgb");
+  json_builder_begin_array (builder);
+  for (int i = 0; i < 3; i++)
+    json_builder_add_double_value (builder, lumen_rgb[i]);
+  json_builder_end_array (builder);
+  add_bounds (builder, self, "view_3d", self->views[CUSP_WINDOW_VIEW_3D]);
+  add_bounds (builder, self, "annulus_view", GTK_WIDGET (m->annulus_view));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, TRUE);
+  if (!g_file_set_contents (m->test_file, json, -1, &error))
+    g_warning ("Cannot write %s: %s", m->test_file, error->message);
+}
+
+/* Two frames after a change, so a screenshot shows what the report describes. */
+static gboolean
+measure_report_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  CuspWindow *self = CUSP_WINDOW (widget);
+  CuspWindowMeasure *m = measure_of (self);
+
+  if (m == NULL)
+    return G_SOURCE_REMOVE;
+  if (++m->test_frames < 3)
+    {
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
+  m->test_tick = 0;
+  measure_write_report (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+measure_report (CuspWindow *self, const char *state)
+{
+  CuspWindowMeasure *m = measure_of (self);
+
+  if (m->test_file == NULL)
+    return;
+  g_free (m->test_state);
+  m->test_state = g_strdup (state);
+  m->test_frames = 0;
+  if (m->test_tick == 0)
+    m->test_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), measure_report_tick, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- lifecycle ----------------------------------------------------------------------------- */
+
+void
+_cusp_window_class_measure_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, CuspWindow, measure_sidebar);
+
+  gtk_widget_class_install_action (widget_class, "win.segment", NULL, segment_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-segment", NULL, cancel_segment_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-measurements", NULL, copy_measurements_action);
+  gtk_widget_class_install_action (widget_class, "win.export-surface", "s", export_surface_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.segment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.copy-measurements", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+}
+
+void
+_cusp_window_measure_init (CuspWindow *self)
+{
+  CuspWindowMeasure *m = g_new0 (CuspWindowMeasure, 1);
+  const char *test_file = g_getenv ("CUSP_TEST_MEASURE_FILE");
+  GtkWidget *frame;
+
+  self->measure = m;
+  m->window = self;
+  m->undo = cusp_undo_stack_new (UNDO_DEPTH);
+  g_signal_connect (m->undo, "changed", G_CALLBACK (on_undo_changed), self);
+  if (test_file != NULL && *test_file != '\0')
+    m->test_file = g_strdup (test_file);
+
+  m->annulus_view = cusp_annulus_view_new (CUSP_VIEW_LINK (self->view_link));
+  gtk_widget_set_size_request (GTK_WIDGET (m->annulus_view), 300, 300);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (m->annulus_view));
+  gtk_box_append (self->measure_sidebar, frame);
+  g_signal_connect (m->annulus_view, "handle-drag-begin", G_CALLBACK (on_handle_drag_begin), self);
+  g_signal_connect (m->annulus_view, "handle-moved", G_CALLBACK (on_handle_moved), self);
+  g_signal_connect (m->annulus_view, "handle-drag-end", G_CALLBACK (on_handle_drag_end), self);
+
+  m->panel = cusp_measure_panel_new ();
+  gtk_widget_set_vexpand (GTK_WIDGET (m->panel), TRUE);
+  gtk_box_append (self->measure_sidebar, GTK_WIDGET (m->panel));
+
+  g_signal_connect (self->view_link, "notify::cursor", G_CALLBACK (on_cursor_changed), self);
+  measure_actions_update (self);
+}
+
+void
+_cusp_window_measure_dispose (CuspWindow *self)
+{
+  CuspWindowMeasure *m = self->measure;
+
+  if (m == NULL)
+    return;
+  measure_cancel (m);
+  if (m->remeasure_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (m->annulus_view), m->remeasure_tick);
+  if (m->test_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), m->test_tick);
+  if (self->view_link != NULL)
+    g_signal_handlers_disconnect_by_func (self->view_link, on_cursor_changed, self);
+  if (m->progress != NULL)
+    g_signal_handlers_disconnect_by_data (m->progress, self);
+  g_clear_object (&m->progress);
+  /* The undo commands point at the window: they go before it. */
+  g_signal_handlers_disconnect_by_data (m->undo, self);
+  measure_clear_result (m);
+  g_clear_object (&m->undo);
+  g_free (m->test_file);
+  g_free (m->test_state);
+  g_free (m);
+  self->measure = NULL;
+}
+
+/* A new study: forget the old result and (unless the preference says no) segment the new one. */
+void
+_cusp_window_measure_set_study (CuspWindow *self,
+                                CuspStudy  *study)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  GSettings *settings;
+  gboolean automatic = TRUE;
+
+  measure_cancel (m);
+  m->generation++;
+  measure_clear_result (m);
+  m->seed_mode = FALSE;
+  m->has_seed = FALSE;
+  cusp_measure_panel_set_progress (m->panel, FALSE, 0, NULL);
+  cusp_measure_panel_set_status (m->panel, NULL, FALSE);
+  cusp_annulus_view_set_plane (m->annulus_view, NULL, NULL);
+  show_measurements (m);
+  cusp_volume_view_set_meshes (CUSP_VOLUME_VIEW (self->views[CUSP_WINDOW_VIEW_3D]), NULL, NULL);
+
+  /* The preference is read only where the schema has it (older compiled schemas do not). */
+  settings = cusp_application_get_settings (CUSP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  if (settings != NULL)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      g_object_get (settings, "settings-schema", &schema, NULL);
+      if (schema != NULL && g_settings_schema_has_key (schema, "segment-on-open"))
+        automatic = g_settings_get_boolean (settings, "segment-on-open");
+    }
+  if (study != NULL && automatic)
+    segment_start (self);
+  else
+    {
+      cusp_measure_panel_set_status (m->panel, _("Press Segment (Ctrl+G) to segment and measure the aortic root."), FALSE);
+      measure_actions_update (self);
+    }
+}

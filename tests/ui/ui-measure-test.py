@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ui-measure-test.py CASE APP CLI [SHOT_DIR]: the real app segments a study on its own after it
+# opens, fills the measurement panel and draws the surfaces. The app writes what the panel
+# shows to CUSP_TEST_MEASURE_FILE two frames after it changed; this script waits for it, takes
+# a screenshot (ui-test.py's helpers), cuts out the annulus view and the 3D view, and checks:
+#
+#   measure-demo  the built-in phantom: the panel's annulus perimeter and area, STJ diameter,
+#                 coronary heights and calcium match the phantom's truth (written by
+#                 `cusp-cli phantom` with the demo's defaults) within the issue's tolerances,
+#                 the shown text carries the same numbers, the 3D view shows lumen-coloured
+#                 pixels and the annulus view draws the cyan contour
+#   measure-ct    $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz without a click: every
+#                 headline measurement is plausible for an adult, the same pixel checks
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("ui_test", os.path.join(HERE, "ui-test.py"))
+ui = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ui)
+log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
+
+
+def wait_measured(path, app, timeout_s):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        if app.proc.poll() is not None:
+            raise RuntimeError(f"the app exited with status {app.proc.returncode}")
+        try:
+            with open(path, encoding="utf-8") as f:
+                last = json.load(f)
+        except (OSError, ValueError):
+            last = None
+        if last is not None and last["state"] in ("measured", "segment-error"):
+            return last
+        time.sleep(0.2)
+    raise RuntimeError(f"no measurement within {timeout_s} s (last report: {last})")
+
+
+def box(report, name, shot_scale, inset=0.0):
+    b = report[name]
+    x0, y0 = b["x"] * shot_scale, b["y"] * shot_scale
+    w, h = b["width"] * shot_scale, b["height"] * shot_scale
+    return (int(x0 + inset * w), int(y0 + inset * h), int(x0 + (1 - inset) * w), int(y0 + (1 - inset) * h))
+
+
+def crop(shot_png, region, out_png):
+    x0, y0, x1, y1 = region
+    subprocess.run(["convert", shot_png, "-crop", f"{x1 - x0}x{y1 - y0}+{x0}+{y0}", "+repage", out_png],
+                   check=True)
+    log("cut out:", out_png)
+
+
+def count_pixels(shot, region, predicate, step=2):
+    x0, y0, x1, y1 = region
+    n = 0
+    for y in range(max(0, y0), min(shot.height, y1), step):
+        for x in range(max(0, x0), min(shot.width, x1), step):
+            if predicate(shot.rgb(x, y)):
+                n += 1
+    return n
+
+
+def lumen_like(rgb):
+    """A shaded translucent red over the dark slate background: red clearly dominates."""
+    r, g, b = rgb
+    return r > 60 and r > 1.6 * g and r > 1.6 * b
+
+
+def contour_like(rgb):
+    """The annulus contour's cyan (0.30, 0.85, 1.0): blue and green well above red."""
+    r, g, b = rgb
+    return b > 180 and g > 150 and r < 140
+
+
+def check_pixels(shot, report):
+    scale = report.get("scale", 1)
+    view3d = box(report, "view_3d", scale, 0.05)
+    lumen = count_pixels(shot, view3d, lumen_like)
+    total = ((view3d[2] - view3d[0]) // 2) * ((view3d[3] - view3d[1]) // 2)
+    log(f"3D view: {lumen} of {total} sampled pixels are lumen-coloured")
+    check(lumen > 0.02 * total, "the 3D view shows the lumen surface in its colour")
+    annulus = box(report, "annulus_view", scale, 0.02)
+    contour = count_pixels(shot, annulus, contour_like, step=1)
+    log(f"annulus view: {contour} contour-coloured pixels")
+    check(contour > 100, "the annulus view draws the annulus contour")
+
+
+def within(value, truth, rel=None, absolute=None):
+    if rel is not None:
+        return abs(value - truth) <= rel * abs(truth)
+    return abs(value - truth) <= absolute
+
+
+def shown_number(text):
+    """"75.9 mm" -> 75.9"""
+    return float(text.split()[0])
+
+
+def check_demo(report, truth):
+    v, shown = report["values"], report["shown"]
+    pairs = [
+        ("annulus.perimeter_mm", truth["annulus"]["perimeter_mm"], dict(rel=0.02)),
+        ("annulus.area_mm2", truth["annulus"]["area_mm2"], dict(rel=0.02)),
+        ("stj.diameter_mm", truth["stj"]["diameter_mm"], dict(rel=0.03)),
+        ("coronary.left_height_mm", truth["coronary"]["left"]["height_mm"], dict(absolute=0.75)),
+        ("coronary.right_height_mm", truth["coronary"]["right"]["height_mm"], dict(absolute=0.75)),
+        ("calcium.total_mm3", truth["calcium"]["total_mm3"], dict(rel=0.10)),
+    ]
+    for key, expected, tol in pairs:
+        check(key in v, f"{key} is measured")
+        check(within(v[key], expected, **tol), f"{key} {v[key]:.2f} vs truth {expected:.2f} ({tol})")
+        # The panel shows the same number, rounded as displayed.
+        digits = 0 if key.startswith("calcium") else 1
+        check(abs(shown_number(shown[key]) - round(v[key], digits)) < 10 ** -digits,
+              f"the panel shows {key} as {shown[key]}")
+
+
+def check_adult(report):
+    v = report["values"]
+    ranges = {
+        "annulus.perimeter_mm": (55, 100),
+        "annulus.area_mm2": (250, 750),
+        "annulus.eccentricity": (0.0, 0.4),
+        "sov.mean_diameter_mm": (22, 45),
+        "stj.diameter_mm": (18, 42),
+        "stj.height_mm": (10, 35),
+        "coronary.left_height_mm": (5, 25),
+        "coronary.right_height_mm": (5, 28),
+        "ascending.diameter_mm": (20, 50),
+    }
+    for key, (lo, hi) in ranges.items():
+        check(key in v and lo <= v[key] <= hi, f"{key} = {v.get(key)} is plausible for an adult ({lo}-{hi})")
+
+
+def run(case, binary, cli, shot_dir, workdir):
+    args = []
+    truth = None
+    if case == "measure-ct":
+        shared = os.environ.get("CUSP_SHARED_DATA", "")
+        path = os.path.join(shared, "ct-aortic-root", "ct-aortic-root.nii.gz")
+        if not os.path.exists(path):
+            log(f"skip: {path} is absent (CUSP_SHARED_DATA holds the real images)")
+            return SKIP
+        args = [path]
+    elif case == "measure-demo":
+        image = os.path.join(workdir, "demo.nii")
+        truth_path = os.path.join(workdir, "truth.json")
+        subprocess.run([cli, "phantom", "--out", image, "--truth", truth_path], check=True)
+        os.unlink(image)
+        with open(truth_path, encoding="utf-8") as f:
+            truth = json.load(f)
+    else:
+        raise SystemExit(f"unknown case {case}")
+
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    app = App(binary, workdir, args)
+    try:
+        report = wait_measured(measure_file, app, 240)
+        check(report["state"] == "measured", f"segmented and measured ({report['state']})")
+        log("shown:", json.dumps(report["shown"], ensure_ascii=False))
+        log(f"lumen {report['lumen_triangles']} triangles, calcium {report['calcium_triangles']}")
+        shot = screenshot(workdir, shot_dir, f"ui-{case}")
+        png = os.path.join(shot_dir, f"ui-{case}.png")
+        scale = report.get("scale", 1)
+        crop(png, box(report, "annulus_view", scale), os.path.join(shot_dir, f"ui-{case}-annulus.png"))
+        crop(png, box(report, "view_3d", scale), os.path.join(shot_dir, f"ui-{case}-3d.png"))
+        check(report["lumen_triangles"] > 1000, "the lumen surface was built")
+        check_pixels(shot, report)
+        if truth is not None:
+            check_demo(report, truth)
+        else:
+            check_adult(report)
+    finally:
+        app.quit()
+    return 0
+
+
+def main():
+    if len(sys.argv) < 4:
+        raise SystemExit("usage: ui-measure-test.py CASE APP CLI [SHOT_DIR]")
+    case, binary, cli = sys.argv[1], sys.argv[2], sys.argv[3]
+    shot_dir = sys.argv[4] if len(sys.argv) > 4 else os.getcwd()
+    if not os.environ.get("DISPLAY"):
+        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
+        return SKIP
+    if os.environ.get("CUSP_UI_TEST_BUS") is None and ui.shutil.which("dbus-run-session"):
+        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
+        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
+    os.makedirs(shot_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cusp-ui-measure-") as workdir:
+        try:
+            return run(case, binary, cli, shot_dir, workdir)
+        except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
+            log("FAIL:", e)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
