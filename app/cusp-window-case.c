@@ -751,11 +751,21 @@ cusp_window_case_offer_recovery (CuspWindow *self)
   cusp_window_case_report (self, "recovery-offered", path);
 }
 
+static gboolean
+cusp_window_case_offer_recovery_idle (gpointer user_data)
+{
+  cusp_window_case_offer_recovery (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the window's own surface is up, so the dialog is stacked above it. */
 static void
 cusp_window_case_mapped (GtkWidget *widget,
                          gpointer   user_data)
 {
-  cusp_window_case_offer_recovery (CUSP_WINDOW (widget));
+  if (!case_state (CUSP_WINDOW (widget))->offered_recovery)
+    g_idle_add_full (G_PRIORITY_LOW, cusp_window_case_offer_recovery_idle, g_object_ref (widget),
+                     g_object_unref);
 }
 
 /* ---- unsaved changes on close ---- */

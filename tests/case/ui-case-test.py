@@ -177,11 +177,12 @@ def crash(binary, shot_dir, workdir):
 
     app = App(binary, workdir, [])
     try:
-        state = app.wait_for({"ready", "recovery-offered"}, 120)
-        time.sleep(1.0)
+        state = app.wait_for({"ready"}, 120)
         shot = screenshot(workdir, shot_dir, "case-recovery-offered")
-        centre = shot.grey_region(300, 250, 700, 450)
-        check(mean(centre) > 120, f"the recovery dialog is on screen ({mean(centre):.0f})")
+        # Without a window manager the dialog sits at the screen's origin, over the dark axial
+        # view of the demo case.
+        corner = shot.grey_region(20, 60, 300, 160)
+        check(mean(corner) > 150, f"the recovery dialog is on screen over the views ({mean(corner):.0f})")
         activate(app, "restore-autosave", gvariant_string(orphan))
         state = app.wait_for({"case-restored", "error"}, 120, app.state())
         check(state["state"] == "case-restored", "the autosaved case was restored")
