@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <zlib.h>
 
 void
 cusp_series_info_free (CuspSeriesInfo *info)
@@ -74,8 +75,41 @@ read_head (const char *path, guint8 *buffer, gsize size, GError **error)
   return (gssize) got;
 }
 
-/* A single-file .nii must hold all the voxels its header announces: ITK would read past the end
- * without complaint. (A .nii.gz cannot be checked without inflating it; zlib reports it.) */
+/* Bytes a .nii.gz inflates to. The gzip trailer's ISIZE (size mod 2^32) answers at once when it
+ * matches `expected`; otherwise (several gzip members, or a cut file whose last bytes are not a
+ * trailer) inflate the whole stream and count, with zlib's gzread, which follows every member as
+ * ITK's reader does. -1 when the stream ends early or is corrupt. */
+static gint64
+inflated_size (const char *path, guint64 expected)
+{
+  guint8 trailer[4];
+  guint8 buffer[1 << 16];
+  gint64 total = 0;
+  int n, status = Z_OK;
+  gboolean matches = FALSE;
+  FILE *f = g_fopen (path, "rb");
+  gzFile gz;
+
+  if (f == NULL)
+    return -1;
+  if (fseek (f, -4, SEEK_END) == 0 && fread (trailer, 1, 4, f) == 4)
+    matches = GUINT32_FROM_LE (*(guint32 *) trailer) == (guint32) expected;
+  fclose (f);
+  if (matches)
+    return (gint64) expected;
+
+  gz = gzopen (path, "rb");
+  if (gz == NULL)
+    return -1;
+  while ((n = gzread (gz, buffer, sizeof buffer)) > 0)
+    total += n;
+  gzerror (gz, &status);
+  gzclose (gz);
+  return n < 0 || (status != Z_OK && status != Z_STREAM_END) ? -1 : total;
+}
+
+/* A .nii or .nii.gz must hold all the voxels its header announces: ITK reads past the end of
+ * either without complaint and hands back zeros. */
 static gboolean
 check_nifti_size (const char *path, const guint8 *head, gboolean swapped, GError **error)
 {
@@ -83,8 +117,9 @@ check_nifti_size (const char *path, const guint8 *head, gboolean swapped, GError
   float vox_offset;
   guint64 expected;
   GStatBuf st;
+  gboolean gz = g_str_has_suffix (path, ".gz") || g_str_has_suffix (path, ".GZ");
 
-  if (g_str_has_suffix (path, ".gz") || g_str_has_suffix (path, ".GZ") || g_stat (path, &st) != 0)
+  if (g_stat (path, &st) != 0)
     return TRUE;
   memcpy (dim, head + 40, sizeof dim);
   memcpy (&bitpix, head + 72, sizeof bitpix);
@@ -105,6 +140,18 @@ check_nifti_size (const char *path, const guint8 *head, gboolean swapped, GError
   for (int d = 1; d <= dim[0]; d++)
     expected *= (guint64) MAX (dim[d], 1);
   expected += (guint64) vox_offset;
+  if (gz)
+    {
+      gint64 inflated = inflated_size (path, expected);
+      if (inflated < 0 || (guint64) inflated < expected)
+        {
+          g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                       "“%s” is truncated or corrupt: its compressed data does not hold the %" G_GUINT64_FORMAT
+                       " bytes its header announces", path, expected);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if ((guint64) st.st_size < expected)
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
@@ -235,15 +282,14 @@ cusp_image_sniff_header (const char *path, CuspHeaderFacts *facts, GError **erro
   if (facts->format == CUSP_IMAGE_FORMAT_DICOM)
     return TRUE;
 
-  got = read_head (path, head, sizeof head, error);
+  /* A NIfTI header is 348 bytes: asking for more would fail on a short, truncated .nii.gz. */
+  got = read_head (path, head, facts->format == CUSP_IMAGE_FORMAT_NIFTI ? 348 : sizeof head, error);
   if (got < 0)
     {
-      g_prefix_error (error, "Could not read “%s”: ", path);
-      if (error && *error)
-        {
-          (*error)->domain = CUSP_ERROR;
-          (*error)->code = CUSP_ERROR_INVALID_INPUT;
-        }
+      gboolean cut = error && *error && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+      g_clear_error (error);
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                   cut ? "“%s” is truncated: its compressed data ends early" : "Could not read “%s”", path);
       return FALSE;
     }
   if (got == 0)
