@@ -5,14 +5,16 @@
  * cancellable GTask on a worker thread, reporting progress through a CuspLoadProgress (updated
  * under its lock, delivered by one coalesced idle). Each run and each study bumps `generation`,
  * so a result that arrives after the user moved on is dropped. Everything after that (dragging a
- * landmark, undo, redo) re-measures on the main thread: the measurement layer takes a few ms, and
- * motion events are coalesced to one re-measure per frame with a tick callback.
+ * landmark, undo, redo) goes through the GTK-free CuspLandmarkEditor and re-measures on the main
+ * thread: the measurement layer takes a few ms, and motion events are coalesced to one re-measure
+ * per frame with a tick callback.
  *
  * Layout: the sidebar (a GtkPaned end child in the window template) holds the double-oblique
  * annulus view over the measurement panel; the 3D view of the grid gets the meshes. */
 #include "cusp-config.h"
 #include "cusp-window-private.h"
 #include "cusp-annulus-view.h"
+#include "cusp-landmark-editor.h"
 #include "cusp-measure-panel.h"
 #include "cusp-mesh.h"
 #include "cusp-segment.h"
@@ -28,15 +30,6 @@
 
 enum { MESH_LUMEN, MESH_CALCIUM, N_MESHES };
 
-/* Handle order in the annulus view. */
-enum {
-  HANDLE_HINGE_FIRST = 0,                                  /* left, right, non-coronary */
-  HANDLE_COMMISSURE_FIRST = HANDLE_HINGE_FIRST + CUSP_CUSP_COUNT,
-  HANDLE_LEFT_OSTIUM = HANDLE_COMMISSURE_FIRST + CUSP_COMMISSURE_COUNT,
-  HANDLE_RIGHT_OSTIUM,
-  HANDLE_STJ,
-  N_HANDLES
-};
 
 struct _CuspWindowMeasure {
   CuspWindow *window;               /* owner; this struct dies in its dispose */
@@ -47,18 +40,13 @@ struct _CuspWindowMeasure {
   GCancellable *cancellable;        /* the segmentation in flight, or NULL */
   CuspLoadProgress *progress;
 
-  /* The result shown: measured from `landmarks`, which the user may have dragged. */
+  /* The result shown; the editor holds the landmarks (maybe dragged) and their measurements. */
   CuspSegmentation *segmentation;
-  CuspVolume *calcium_mask;
-  CuspMeasureContext *context;
-  CuspLandmarks *landmarks;
-  CuspMeasurements measurements;
-  gboolean measured;
-  double last_measure_ms;
+  CuspVolume *calcium_mask;         /* used by the editor's measurement context */
+  CuspLandmarkEditor *editor;
   CuspMesh *meshes[N_MESHES];
 
   CuspUndoStack *undo;
-  CuspLandmarks *drag_before;       /* landmarks when the current drag began, or NULL */
   guint remeasure_tick;
 
   /* A failed automatic run asks for a seed: the next crosshair move sets it. */
@@ -90,10 +78,8 @@ typedef struct {
 typedef struct {
   CuspSegmentation *segmentation;
   CuspVolume *calcium_mask;
-  CuspMeasureContext *context;
-  CuspMeasurements measurements;
-  gboolean measured;
-  char *measure_error;              /* why the landmarks could not be measured, or NULL */
+  CuspMeasureContext *context;      /* NULL when the image cannot be measured */
+  char *measure_error;              /* why, or NULL */
   CuspMesh *meshes[N_MESHES];
   double seconds;
 } SegmentResult;
@@ -116,8 +102,6 @@ segment_result_free (gpointer data)
   g_clear_pointer (&result->segmentation, cusp_segmentation_free);
   g_clear_pointer (&result->calcium_mask, cusp_volume_unref);
   g_clear_pointer (&result->context, cusp_measure_context_free);
-  if (result->measured)
-    cusp_measurements_clear (&result->measurements);
   for (int i = 0; i < N_MESHES; i++)
     g_clear_pointer (&result->meshes[i], cusp_mesh_free);
   g_free (result->measure_error);
@@ -178,19 +162,17 @@ segment_thread (GTask        *task,
   if (error != NULL || g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto fail;
 
-  cusp_load_progress_update (job->progress, 0.8, _("Measuring"));
+  /* The context caches the calcium candidates (the slow part); the landmarks are measured on
+   * the main thread by the editor, a few ms. */
+  cusp_load_progress_update (job->progress, 0.8, _("Preparing measurements"));
   params.lumen_threshold = result->segmentation->lumen_threshold;
   params.calcium_mask = result->calcium_mask;
   {
     g_autoptr(GError) measure_error = NULL;
 
     result->context = cusp_measure_context_new (job->volume, &params, &measure_error);
-    if (result->context != NULL
-        && cusp_measure_run (result->context, &result->segmentation->landmarks,
-                             &result->measurements, &measure_error))
-      result->measured = TRUE;
-    else
-      result->measure_error = g_strdup (measure_error ? measure_error->message : _("unknown error"));
+    if (result->context == NULL)
+      result->measure_error = g_strdup (measure_error->message);
   }
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto fail;
@@ -244,29 +226,31 @@ show_landmarks (CuspWindowMeasure *m)
   static const char *const commissure_labels[CUSP_COMMISSURE_COUNT] = { "L-R", "R-N", "N-L" };
   /* Cusp colours as in most planning tools: left red, right green, non-coronary yellow. */
   static const float hinge_rgb[CUSP_CUSP_COUNT][3] = { { 1.0f, 0.3f, 0.3f }, { 0.3f, 0.9f, 0.3f }, { 1.0f, 0.9f, 0.2f } };
-  CuspAnnulusHandle handles[N_HANDLES];
-  const CuspLandmarks *l = m->landmarks;
+  /* Handle i is CuspLandmarkId i. */
+  CuspAnnulusHandle handles[CUSP_LANDMARK_COUNT];
+  const CuspLandmarks *l;
 
-  if (l == NULL)
+  if (m->editor == NULL)
     {
       cusp_annulus_view_set_handles (m->annulus_view, NULL, 0);
       return;
     }
+  l = cusp_landmark_editor_get_landmarks (m->editor);
   for (int c = 0; c < CUSP_CUSP_COUNT; c++)
-    handle_init (&handles[HANDLE_HINGE_FIRST + c], l->hinge_mm[c],
+    handle_init (&handles[CUSP_LANDMARK_HINGE_LEFT + c], l->hinge_mm[c],
                  hinge_rgb[c][0], hinge_rgb[c][1], hinge_rgb[c][2], hinge_labels[c]);
   for (int c = 0; c < CUSP_COMMISSURE_COUNT; c++)
-    handle_init (&handles[HANDLE_COMMISSURE_FIRST + c], l->commissure_mm[c], 0.9f, 0.9f, 0.95f, commissure_labels[c]);
-  handle_init (&handles[HANDLE_LEFT_OSTIUM], l->left_ostium_mm, 1.0f, 0.55f, 0.1f, "LCA");
-  handle_init (&handles[HANDLE_RIGHT_OSTIUM], l->right_ostium_mm, 1.0f, 0.55f, 0.1f, "RCA");
-  handle_init (&handles[HANDLE_STJ], l->stj_center_mm, 0.3f, 0.85f, 1.0f, "STJ");
-  cusp_annulus_view_set_handles (m->annulus_view, handles, N_HANDLES);
+    handle_init (&handles[CUSP_LANDMARK_COMMISSURE_LEFT_RIGHT + c], l->commissure_mm[c], 0.9f, 0.9f, 0.95f, commissure_labels[c]);
+  handle_init (&handles[CUSP_LANDMARK_LEFT_OSTIUM], l->left_ostium_mm, 1.0f, 0.55f, 0.1f, "LCA");
+  handle_init (&handles[CUSP_LANDMARK_RIGHT_OSTIUM], l->right_ostium_mm, 1.0f, 0.55f, 0.1f, "RCA");
+  handle_init (&handles[CUSP_LANDMARK_STJ], l->stj_center_mm, 0.3f, 0.85f, 1.0f, "STJ");
+  cusp_annulus_view_set_handles (m->annulus_view, handles, CUSP_LANDMARK_COUNT);
 }
 
 static void
 show_measurements (CuspWindowMeasure *m)
 {
-  const CuspMeasurements *meas = m->measured ? &m->measurements : NULL;
+  const CuspMeasurements *meas = m->editor ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
 
   cusp_measure_panel_set_measurements (m->panel, meas);
   if (meas != NULL && meas->annulus.valid)
@@ -281,31 +265,22 @@ show_measurements (CuspWindowMeasure *m)
   show_landmarks (m);
 }
 
-/* Measures the current landmarks; on failure the previous values stay and the reason shows. */
+/* After every re-measure (drag, undo, redo): on failure the previous values stay, with why. */
 static void
-remeasure_now (CuspWindow *self)
+on_editor_changed (CuspLandmarkEditor *editor, CuspWindow *self)
 {
   CuspWindowMeasure *m = measure_of (self);
-  CuspMeasurements fresh = { 0 };
-  g_autoptr(GError) error = NULL;
-  gint64 start;
+  const char *error = cusp_landmark_editor_get_error (editor);
 
-  if (m == NULL || m->context == NULL || m->landmarks == NULL)
+  if (m == NULL || m->editor != editor)
     return;
-  start = g_get_monotonic_time ();
-  if (!cusp_measure_run (m->context, m->landmarks, &fresh, &error))
+  if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot measure these landmarks: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_("Cannot measure these landmarks: %s"), error);
       cusp_measure_panel_set_status (m->panel, text, TRUE);
-      show_landmarks (m);
-      return;
     }
-  m->last_measure_ms = (g_get_monotonic_time () - start) / 1000.0;
-  if (m->measured)
-    cusp_measurements_clear (&m->measurements);
-  m->measurements = fresh;
-  m->measured = TRUE;
-  cusp_measure_panel_set_status (m->panel, NULL, FALSE);
+  else
+    cusp_measure_panel_set_status (m->panel, NULL, FALSE);
   show_measurements (m);
   measure_actions_update (self);
   measure_report (self, "measured");
@@ -314,14 +289,12 @@ remeasure_now (CuspWindow *self)
 static void
 measure_clear_result (CuspWindowMeasure *m)
 {
+  /* The editor's context may read the calcium mask: it goes first. */
+  if (m->editor != NULL)
+    g_signal_handlers_disconnect_by_func (m->editor, on_editor_changed, m->window);
+  g_clear_object (&m->editor);
   g_clear_pointer (&m->segmentation, cusp_segmentation_free);
   g_clear_pointer (&m->calcium_mask, cusp_volume_unref);
-  g_clear_pointer (&m->context, cusp_measure_context_free);
-  g_clear_pointer (&m->landmarks, g_free);
-  g_clear_pointer (&m->drag_before, g_free);
-  if (m->measured)
-    cusp_measurements_clear (&m->measurements);
-  m->measured = FALSE;
   for (int i = 0; i < N_MESHES; i++)
     g_clear_pointer (&m->meshes[i], cusp_mesh_free);
   if (m->undo != NULL)
@@ -371,13 +344,13 @@ segment_done (GObject      *source,
   m->seed_mode = FALSE;
   m->segmentation = g_steal_pointer (&result->segmentation);
   m->calcium_mask = g_steal_pointer (&result->calcium_mask);
-  m->context = g_steal_pointer (&result->context);
-  m->landmarks = g_memdup2 (&m->segmentation->landmarks, sizeof (CuspLandmarks));
-  if (result->measured)
+  if (result->context != NULL)
     {
-      m->measurements = result->measurements;
-      m->measured = TRUE;
-      result->measured = FALSE;   /* moved */
+      m->editor = cusp_landmark_editor_new (g_steal_pointer (&result->context),
+                                            &m->segmentation->landmarks, m->undo);
+      if (cusp_landmark_editor_get_error (m->editor) != NULL)
+        result->measure_error = g_strdup (cusp_landmark_editor_get_error (m->editor));
+      g_signal_connect (m->editor, "changed", G_CALLBACK (on_editor_changed), self);
     }
   for (int i = 0; i < N_MESHES; i++)
     m->meshes[i] = g_steal_pointer (&result->meshes[i]);
@@ -469,34 +442,18 @@ segment_start (CuspWindow *self)
 
 /* ---- landmark drags, undo ------------------------------------------------------------------ */
 
-static double *
-landmark_of_handle (CuspLandmarks *l, int handle)
-{
-  if (handle >= HANDLE_HINGE_FIRST && handle < HANDLE_COMMISSURE_FIRST)
-    return l->hinge_mm[handle - HANDLE_HINGE_FIRST];
-  if (handle >= HANDLE_COMMISSURE_FIRST && handle < HANDLE_LEFT_OSTIUM)
-    return l->commissure_mm[handle - HANDLE_COMMISSURE_FIRST];
-  if (handle == HANDLE_LEFT_OSTIUM)
-    return l->left_ostium_mm;
-  if (handle == HANDLE_RIGHT_OSTIUM)
-    return l->right_ostium_mm;
-  if (handle == HANDLE_STJ)
-    return l->stj_center_mm;
-  return NULL;
-}
-
 static gboolean
 remeasure_tick (GtkWidget     *widget,
                 GdkFrameClock *clock,
                 gpointer       data)
 {
-  CuspWindow *self = data;
-  CuspWindowMeasure *m = measure_of (self);
+  CuspWindowMeasure *m = measure_of (CUSP_WINDOW (data));
 
   if (m != NULL)
     {
       m->remeasure_tick = 0;
-      remeasure_now (self);
+      if (m->editor != NULL)
+        cusp_landmark_editor_remeasure (m->editor);
     }
   return G_SOURCE_REMOVE;
 }
@@ -506,76 +463,35 @@ on_handle_drag_begin (CuspAnnulusView *view, int handle, CuspWindow *self)
 {
   CuspWindowMeasure *m = measure_of (self);
 
-  if (m->landmarks == NULL)
-    return;
-  g_free (m->drag_before);
-  m->drag_before = g_memdup2 (m->landmarks, sizeof (CuspLandmarks));
+  if (m->editor != NULL)
+    cusp_landmark_editor_begin_move (m->editor);
 }
 
 static void
 on_handle_moved (CuspAnnulusView *view, int handle, gpointer lps_mm, CuspWindow *self)
 {
   CuspWindowMeasure *m = measure_of (self);
-  double *landmark;
 
-  if (m->landmarks == NULL || (landmark = landmark_of_handle (m->landmarks, handle)) == NULL)
+  if (m->editor == NULL || handle < 0 || handle >= CUSP_LANDMARK_COUNT)
     return;
-  memcpy (landmark, lps_mm, 3 * sizeof (double));
+  cusp_landmark_editor_move (m->editor, handle, lps_mm, FALSE);
   /* One re-measure per frame however many motion events arrive. */
   if (m->remeasure_tick == 0)
     m->remeasure_tick = gtk_widget_add_tick_callback (GTK_WIDGET (view), remeasure_tick, self, NULL);
 }
 
-typedef struct {
-  CuspWindow *window;
-  guint generation;
-  CuspLandmarks before, after;
-} LandmarkEdit;
-
-static void
-landmark_edit_set (LandmarkEdit *edit, const CuspLandmarks *landmarks)
-{
-  CuspWindowMeasure *m = measure_of (edit->window);
-
-  if (m == NULL || m->landmarks == NULL || m->generation != edit->generation)
-    return;
-  *m->landmarks = *landmarks;
-  remeasure_now (edit->window);
-}
-
-static void landmark_edit_apply (gpointer data)  { LandmarkEdit *e = data; landmark_edit_set (e, &e->after); }
-static void landmark_edit_revert (gpointer data) { LandmarkEdit *e = data; landmark_edit_set (e, &e->before); }
-
 static void
 on_handle_drag_end (CuspAnnulusView *view, int handle, CuspWindow *self)
 {
-  static const char *const names[N_HANDLES] = {
-    N_("Move left hinge"), N_("Move right hinge"), N_("Move non-coronary hinge"),
-    N_("Move L-R commissure"), N_("Move R-N commissure"), N_("Move N-L commissure"),
-    N_("Move left ostium"), N_("Move right ostium"), N_("Move STJ"),
-  };
   CuspWindowMeasure *m = measure_of (self);
-  LandmarkEdit *edit;
 
   if (m->remeasure_tick != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (view), m->remeasure_tick);
       m->remeasure_tick = 0;
     }
-  remeasure_now (self);
-  if (m->drag_before == NULL || m->landmarks == NULL)
-    return;
-  if (memcmp (m->drag_before, m->landmarks, sizeof (CuspLandmarks)) != 0)
-    {
-      edit = g_new0 (LandmarkEdit, 1);
-      edit->window = self;
-      edit->generation = m->generation;
-      edit->before = *m->drag_before;
-      edit->after = *m->landmarks;
-      cusp_undo_stack_push (m->undo, _(names[CLAMP (handle, 0, N_HANDLES - 1)]),
-                            landmark_edit_apply, landmark_edit_revert, edit, g_free);
-    }
-  g_clear_pointer (&m->drag_before, g_free);
+  if (m->editor != NULL && handle >= 0 && handle < CUSP_LANDMARK_COUNT)
+    cusp_landmark_editor_end_move (m->editor, handle);
 }
 
 static void
@@ -627,9 +543,11 @@ copy_measurements_action (GtkWidget *widget, const char *action_name, GVariant *
   CuspWindowMeasure *m = measure_of (self);
   g_autofree char *text = NULL;
 
-  if (!m->measured)
+  const CuspMeasurements *meas = m->editor ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
+
+  if (meas == NULL)
     return;
-  text = cusp_measurements_format_text (&m->measurements, self->study ? cusp_study_get_title (self->study) : NULL);
+  text = cusp_measurements_format_text (meas, self->study ? cusp_study_get_title (self->study) : NULL);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Measurements copied as text")));
 }
@@ -733,7 +651,8 @@ measure_actions_update (CuspWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.segment", self->study != NULL && !running);
   gtk_widget_action_set_enabled (widget, "win.cancel-segment", running);
-  gtk_widget_action_set_enabled (widget, "win.copy-measurements", m != NULL && m->measured);
+  gtk_widget_action_set_enabled (widget, "win.copy-measurements",
+                                 m != NULL && m->editor != NULL && cusp_landmark_editor_get_measurements (m->editor) != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-surface", has_meshes);
   gtk_widget_action_set_enabled (widget, "win.undo", m != NULL && cusp_undo_stack_can_undo (m->undo));
   gtk_widget_action_set_enabled (widget, "win.redo", m != NULL && cusp_undo_stack_can_redo (m->undo));
@@ -772,6 +691,7 @@ measure_write_report (CuspWindow *self)
   const CuspMeasureKey *keys;
   guint n_keys;
   float lumen_rgb[3];
+  const CuspMeasurements *meas = m->editor ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
 
   keys = cusp_measure_keys (&n_keys);
   json_builder_begin_object (builder);
@@ -782,7 +702,7 @@ measure_write_report (CuspWindow *self)
   json_builder_set_member_name (builder, "scale");
   json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   json_builder_set_member_name (builder, "remeasure_ms");
-  json_builder_add_double_value (builder, m->last_measure_ms);
+  json_builder_add_double_value (builder, m->editor ? cusp_landmark_editor_get_last_measure_ms (m->editor) : 0.0);
   /* What the panel shows, and the numbers behind it. */
   json_builder_set_member_name (builder, "shown");
   json_builder_begin_object (builder);
@@ -794,11 +714,11 @@ measure_write_report (CuspWindow *self)
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "values");
   json_builder_begin_object (builder);
-  for (guint i = 0; m->measured && i < n_keys; i++)
+  for (guint i = 0; meas != NULL && i < n_keys; i++)
     {
       double value;
 
-      if (cusp_measurements_get (&m->measurements, keys[i].key, &value) && isfinite (value))
+      if (cusp_measurements_get (meas, keys[i].key, &value) && isfinite (value))
         {
           json_builder_set_member_name (builder, keys[i].key);
           json_builder_add_double_value (builder, value);
