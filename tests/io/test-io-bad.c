@@ -148,6 +148,32 @@ test_truncated_nifti_gz (Fixture *f, gconstpointer data)
   assert_load_fails (cut, CUSP_ERROR_INVALID_INPUT, "truncated");
 }
 
+/* MetaIO, too, reads a short payload as zeros: a cut .mha, or an .mhd whose .raw is cut. */
+static void
+test_truncated_metaimage (Fixture *f, gconstpointer data)
+{
+  const int dims[3] = { 9, 7, 5 };
+  g_autoptr(CuspVolume) volume = cusp_test_oblique_volume (dims);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mha = g_build_filename (f->dir, "cut.mha", NULL);
+  g_autofree char *mhd = g_build_filename (f->dir, "split.mhd", NULL);
+  g_autofree char *raw = g_build_filename (f->dir, "split.raw", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+
+  g_assert_true (cusp_image_write (volume, mha, &error));
+  g_assert_true (g_file_get_contents (mha, &contents, &size, &error));
+  g_assert_true (g_file_set_contents (mha, contents, (gssize) (size - 10), &error));
+  assert_load_fails (mha, CUSP_ERROR_INVALID_INPUT, "truncated");
+
+  g_assert_true (cusp_image_write (volume, mhd, &error));
+  g_assert_true (g_file_test (raw, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (raw, &contents, &size, &error));
+  g_assert_true (g_file_set_contents (raw, contents, (gssize) (size / 2), &error));
+  assert_load_fails (mhd, CUSP_ERROR_INVALID_INPUT, "truncated");
+}
+
 /* NIfTI-2 starts with sizeof_hdr = 540; ITK 5.2 cannot read it, Cusp says so by name. */
 static void
 test_nifti2 (Fixture *f, gconstpointer data)
@@ -322,6 +348,7 @@ main (int argc, char **argv)
   ADD ("text-file", test_text_file);
   ADD ("truncated-nifti", test_truncated_nifti);
   ADD ("truncated-nifti-gz", test_truncated_nifti_gz);
+  ADD ("truncated-metaimage", test_truncated_metaimage);
   ADD ("nifti-2", test_nifti2);
   ADD ("4d", test_4d);
   ADD ("2d-is-one-slice", test_2d);
