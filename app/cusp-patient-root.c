@@ -480,7 +480,7 @@ place_calcium (CuspPatientWall *w, const CuspVolume *labels, const gint16 *vox, 
 CuspPatientWall *
 cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double lumen_threshold,
                        const CuspRootFrame *frame, const CuspPatientWallParams *params,
-                       double r_mean_mm, GError **error)
+                       const CuspSimRootDef *expected, GError **error)
 {
   g_autoptr(CuspPatientWall) w = g_new0 (CuspPatientWall, 1);
   const gint16 *vox;
@@ -494,7 +494,8 @@ cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double
     }
   if (!(params->height1_mm > params->height0_mm + 2.0 * params->height_step_mm)
       || !(params->height_step_mm > 0.05) || params->angle_count < 36 || params->angle_count > 3600
-      || !(params->max_radius_mm > 5.0) || !(r_mean_mm > 1.0) || !isfinite (r_mean_mm))
+      || !(params->max_radius_mm > 5.0) || expected == NULL
+      || !(expected->annulus_dmin_mm > 2.0) || !(expected->annulus_dmax_mm >= expected->annulus_dmin_mm))
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT, "impossible wall grid parameters");
       return NULL;
@@ -519,6 +520,8 @@ cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double
           row[a] = cast_ray (labels, vox, frame, th, z, params->max_radius_mm);
           if (row[a] >= 0.0 && image != NULL)
             row[a] = refine_edge (image, lumen_threshold, frame, th, z, row[a]);
+          if (row[a] >= 0.0 && row[a] < CUSP_PATIENT_WALL_MIN_FRACTION * cusp_sim_root_radius (expected, th, z))
+            row[a] = -1.0;                              /* a leaflet or fold across the lumen */
           hits += row[a] >= 0.0;
         }
       w->hit_cells += hits;
@@ -576,7 +579,7 @@ cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double
                      g_strdup_printf ("%.0f %% of the wall was filled in from neighbouring rays "
                                       "(no wall found along them)", 100.0 * w->filled_cells / (na * nh)));
   smooth_field (w->radius_mm, na, nh);
-  place_calcium (w, labels, vox, r_mean_mm);
+  place_calcium (w, labels, vox, 0.25 * (expected->annulus_dmin_mm + expected->annulus_dmax_mm));
   build_mesh (w);
   return g_steal_pointer (&w);
 }

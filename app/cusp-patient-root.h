@@ -11,11 +11,16 @@
  * segmentation's label volume: for each grid cell a ray leaves the axis point (0, 0, z) along
  * theta and stops at the FIRST place where the lumen indicator (the trilinear interpolation of
  * "label is lumen or calcium") falls below one half and stays below it for
- * CUSP_PATIENT_WALL_MIN_WALL_MM (specks of noise thinner than that are crossed); that edge is
+ * CUSP_PATIENT_WALL_MIN_WALL_MM (specks of noise and leaflets seen across the lumen, thinner than
+ * that with lumen behind them, are crossed; the label holds the aortic component only, so
+ * nothing beyond the wall is lumen); that edge is
  * then moved to the image's own crossing of the lumen threshold within 2 mm, because the label
  * edge sits about a voxel inside the true lumen (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped field of any lumen: a coronary ostium
  * or a fold ends the ray where the lumen first narrows, so the wall there is the inner envelope
- * (the coronary's opening is bridged). Calcium counts as lumen for the ray because leaflet
+ * (the coronary's opening is bridged). A hit nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION
+ * of the measured analytic root's radius is taken for a leaflet or fold across the lumen (a
+ * diastolic CT: on the real CT the first hits near the annulus were 2-5 mm from the axis in a
+ * 10-12 mm annulus) and filled like a miss. Calcium counts as lumen for the ray because leaflet
  * calcium stands free in the systolic lumen and the frame presses it, with its leaflet, against
  * the wall: it enters as nodules (below), not as the wall's shape. Rays that find no wall within
  * the search radius (the lumen runs off, e.g. into the LV) and rows whose axis point is not in
@@ -42,7 +47,10 @@
 
 G_BEGIN_DECLS
 
-#define CUSP_PATIENT_WALL_MIN_WALL_MM 1.0    /* thinner non-lumen runs are crossed (noise) */
+#define CUSP_PATIENT_WALL_MIN_WALL_MM 3.0    /* thinner non-lumen runs with lumen behind them are
+                                              * crossed: noise, leaflets (1-2 mm) */
+#define CUSP_PATIENT_WALL_MIN_FRACTION 0.6   /* hits nearer than this x the measured root's radius
+                                              * are leaflets or folds: filled from neighbours */
 
 typedef struct {
   double origin_mm[3];               /* LPS: annulus centroid */
@@ -100,13 +108,14 @@ CuspPatientWallParams cusp_patient_wall_default_params (void);
 
 /* `labels`: the segmentation's int16 CuspLabel volume; `image` (nullable): the image on the same
  * patient axes and the lumen threshold the segmentation used, to put each label edge on the
- * image's own sub-voxel threshold crossing. `r_mean_mm` turns nodule angles into arc length (the
- * annulus mean radius). NULL + CUSP_ERROR_FAILED when the lumen does not give a usable wall in
- * the valve region. */
+ * image's own sub-voxel threshold crossing. `expected`: the analytic root from the measurements
+ * (cusp_patient_root_def): hits far inside it are refused, its annulus radius turns nodule angles
+ * into arc length. NULL + CUSP_ERROR_FAILED when the lumen does not give a usable wall in the
+ * valve region. */
 CuspPatientWall *cusp_patient_wall_new        (const CuspVolume *labels, const CuspVolume *image,
                                                double lumen_threshold, const CuspRootFrame *frame,
                                                const CuspPatientWallParams *params,
-                                               double r_mean_mm, GError **error);
+                                               const CuspSimRootDef *expected, GError **error);
 /* Borrows the wall's arrays: valid while the wall lives. */
 void             cusp_patient_wall_lumen_mesh (const CuspPatientWall *wall, CuspSimLumenMesh *mesh);
 /* Free lumen radius at (theta, z) by bilinear interpolation of the field (for tests). */

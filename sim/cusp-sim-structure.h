@@ -38,8 +38,6 @@ CuspSimStatus cusp_sim_mesh_check (const CuspSimLumenMesh *mesh, double *z0_mm, 
  * one (a fold or a self-intersection: the wall is then not a radius field). */
 CuspSimStatus cusp_sim_wall_fill_mesh (CuspSimWall *wall, const CuspSimLumenMesh *mesh,
                                        double z0_mm, double z1_mm, char *message);
-/* The free lumen radius of the analytic root, no calcium. */
-double cusp_sim_root_radius (const CuspSimRootDef *root, double theta_rad, double z_mm);
 /* Bilinear sample; returns 0 (and leaves the outputs alone) outside the grid's heights. */
 int cusp_sim_wall_sample (const CuspSimWall *wall, double theta_rad, double z_mm,
                           double *radius_mm, double *modulus_mpa_per_mm);

@@ -203,6 +203,9 @@ typedef struct {
 /* A 23 mm-class tricuspid root (annulus 21.5 x 24.5 mm, area about 414 mm2), no calcium. */
 CuspSimRootDef cusp_sim_default_root_def (void);
 
+/* The analytic root's free lumen radius at (theta, z) in the root frame, without calcium. */
+double cusp_sim_root_radius (const CuspSimRootDef *root, double theta_rad, double z_mm);
+
 /* Where the valve is put. depth_mm: annular plane down to the frame's inflow edge (> 0 means
  * ventricular). tilt_deg: frame axis tilted from the root axis, about the root-frame x axis,
  * around the annulus centre. rotation_deg: spin of the frame about its own axis. */

@@ -186,9 +186,8 @@ cusp_cli_simulate (int argc, char **argv)
     {
       CuspPatientWallParams wp = cusp_patient_wall_default_params ();
       g_autoptr(GError) wall_error = NULL;
-      double r_mean = 0.25 * (def->root.annulus_dmin_mm + def->root.annulus_dmax_mm);
       wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp,
-                                    r_mean, &wall_error);
+                                    &def->root, &wall_error);
       if (wall == NULL)
         g_ptr_array_add (warnings, g_strdup_printf ("%s: analytic root from the measurements",
                                                     wall_error->message));

@@ -91,13 +91,16 @@ test_wall_geometry (Case *c)
 {
   CuspPatientWallParams p = cusp_patient_wall_default_params ();
   g_autoptr(GError) error = NULL;
-  double r_mean = 0.5 * (c->truth->annulus.semi_major_mm + c->truth->annulus.semi_minor_mm);
-  g_autoptr(CuspPatientWall) w = cusp_patient_wall_new (c->seg->labels, c->volume, c->seg->lumen_threshold, &c->frame, &p, r_mean, &error);
+  CuspSimRootDef expected;
+  g_autoptr(CuspPatientWall) w = NULL;
   double tip[3], major_deg, sum = 0.0, worst = 0.0, sum_stj = 0.0, worst_stj = 0.0;
   double a = c->truth->annulus.semi_major_mm, b = c->truth->annulus.semi_minor_mm;
   double stj_z, r_stj = 0.5 * c->truth->stj_diameter_mm;
   CuspSimLumenMesh mesh;
 
+  g_assert_true (cusp_patient_root_def (&c->m, &c->landmarks, &c->frame, &expected, &error));
+  w = cusp_patient_wall_new (c->seg->labels, c->volume, c->seg->lumen_threshold, &c->frame, &p,
+                             &expected, &error);
   g_assert_no_error (error);
   g_assert_nonnull (w);
   g_assert_cmpfloat (w->hit_fraction_valve_region, >, 0.95);
@@ -180,10 +183,11 @@ test_empty_labels (Case *c)
   g_autoptr(GError) error = NULL;
   g_autoptr(CuspVolume) empty = cusp_volume_new (CUSP_VOXEL_INT16, c->seg->labels->dims, &error);
   CuspPatientWall *w;
+  CuspSimRootDef expected = cusp_sim_default_root_def ();
 
   g_assert_no_error (error);
   cusp_volume_copy_geometry (empty, c->seg->labels);
-  w = cusp_patient_wall_new (empty, NULL, 0.0, &c->frame, &p, 12.0, &error);
+  w = cusp_patient_wall_new (empty, NULL, 0.0, &c->frame, &p, &expected, &error);
   g_assert_null (w);
   g_assert_error (error, CUSP_ERROR, CUSP_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "valve region"));

@@ -225,8 +225,12 @@ test_simulate_real_ct (void)
   obj = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (obj, "solve.converged"), ==, 1);
   g_assert_true (isfinite (json_object_get_double_member (obj, "frame.inflow_dmin_mm")));
+  g_assert_cmpfloat (json_object_get_double_member (obj, "frame.inflow_dmin_mm"), >, 15.0);
   g_test_message ("wall: %s; %s", json_object_get_string_member (obj, "model.wall"),
                   json_object_get_string_member (obj, "model.warnings"));
+  /* an analytic wall is a fallback, never silent */
+  if (g_strcmp0 (json_object_get_string_member (obj, "model.wall"), "analytic") == 0)
+    g_assert_cmpstr (json_object_get_string_member (obj, "model.warnings"), !=, "");
   run_clear (&run);
 }
 
