@@ -5,6 +5,7 @@
 #include "cusp-error.h"
 #include "cusp-image-io.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -83,4 +84,19 @@ cusp_test_remove_tree (const char *dir)
     }
   g_dir_close (d);
   g_rmdir (dir);
+}
+
+/* `data` as one gzip member. */
+static inline GBytes *
+cusp_test_gzip (const void *data, gsize size)
+{
+  g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GInputStream) plain = g_memory_input_stream_new_from_data (data, (gssize) size, NULL);
+  g_autoptr(GInputStream) packed = g_converter_input_stream_new (plain, G_CONVERTER (gzip));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (out, packed, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
