@@ -10,8 +10,11 @@
 #include "cusp-autosave.h"
 #include "cusp-case-file.h"
 #include "cusp-error.h"
+#include "cusp-annulus-view.h"
+#include "cusp-measure-panel.h"
 #include "cusp-plan-run.h"
 #include "cusp-report.h"
+#include "cusp-undo-stack.h"
 #include "cusp-view-link.h"
 
 #include <glib/gi18n.h>
@@ -40,6 +43,7 @@ struct _CuspWindowCase {
   GCancellable *cancellable;    /* hash and plan runs of this document */
   guint n_running;              /* plan simulations in flight */
   guint n_finished;             /* for the test report: each finish is a new state */
+  CuspUndoStack *undo;          /* plan edits of this document (landmarks have their own) */
   gboolean closing;             /* the unsaved-changes prompt said Discard or saved */
   gboolean offered_recovery;
 };
@@ -110,6 +114,7 @@ cusp_window_case_set_document (CuspWindow *self,
     cusp_autosave_discard (cs->autosave);
   g_clear_object (&cs->autosave);
   g_set_object (&cs->document, document);
+  cusp_undo_stack_clear (cs->undo);
   cs->autosave = cusp_autosave_new (document, CUSP_AUTOSAVE_DEFAULT_DELAY_MS);
   g_signal_connect (document, "changed", G_CALLBACK (cusp_window_case_changed), self);
   cusp_window_case_update_title (self);
@@ -288,6 +293,76 @@ cusp_window_case_run_plan (CuspWindow *self,
                        cusp_window_case_plan_ran, run);
 }
 
+/* One plan edit for the undo stack: `before` NULL means the edit added the plan. */
+typedef struct {
+  CuspWindow *self;             /* the window owns the stack: commands never outlive it */
+  CuspCase *document;
+  guint index;
+  CuspPlan *before;
+  CuspPlan *after;
+} PlanEdit;
+
+static void
+plan_edit_free (gpointer data)
+{
+  PlanEdit *edit = data;
+
+  g_object_unref (edit->document);
+  cusp_plan_free (edit->before);
+  cusp_plan_free (edit->after);
+  g_free (edit);
+}
+
+static void
+plan_edit_set (PlanEdit *edit, const CuspPlan *plan)
+{
+  CuspWindowCase *cs = case_state (edit->self);
+
+  if (edit->document != cs->document)
+    return;
+  if (plan == NULL)
+    cusp_case_remove_plan (cs->document, edit->index);
+  else if (edit->index == cusp_case_get_n_plans (cs->document))
+    cusp_case_add_plan (cs->document, cusp_plan_copy (plan));
+  else
+    cusp_case_update_plan (cs->document, edit->index, plan);
+  /* A pose whose result was never computed (or was dropped as stale) is simulated again. */
+  if (plan != NULL && !plan->has_result)
+    cusp_window_case_run_plan (edit->self, edit->index);
+}
+
+static void
+plan_edit_apply (gpointer data)
+{
+  PlanEdit *edit = data;
+  plan_edit_set (edit, edit->after);
+}
+
+static void
+plan_edit_revert (gpointer data)
+{
+  PlanEdit *edit = data;
+  plan_edit_set (edit, edit->before);
+}
+
+static void
+cusp_window_case_push_edit (CuspWindow     *self,
+                            const char     *label,
+                            guint           index,
+                            const CuspPlan *before,
+                            const CuspPlan *after)
+{
+  CuspWindowCase *cs = case_state (self);
+  PlanEdit *edit = g_new0 (PlanEdit, 1);
+
+  edit->self = self;
+  edit->document = g_object_ref (cs->document);
+  edit->index = index;
+  edit->before = before ? cusp_plan_copy (before) : NULL;
+  edit->after = cusp_plan_copy (after);
+  cusp_undo_stack_push (cs->undo, label, plan_edit_apply, plan_edit_revert, edit, plan_edit_free);
+}
+
 static void
 cusp_window_add_plan_action (GSimpleAction *action,
                              GVariant      *parameter,
@@ -302,6 +377,7 @@ cusp_window_add_plan_action (GSimpleAction *action,
   cusp_case_add_plan (cs->document,
                       last ? cusp_plan_new (name, last->device_id, last->depth_mm, last->tilt_deg, last->rotation_deg)
                            : cusp_plan_new (name, CUSP_DEFAULT_DEVICE_ID, CUSP_DEFAULT_DEPTH_MM, 0.0, 0.0));
+  cusp_window_case_push_edit (self, _("Add Plan"), n, NULL, cusp_case_get_plan (cs->document, n));
   cusp_window_case_run_plan (self, n);
   _cusp_window_case_actions_update (self);
 }
@@ -331,6 +407,7 @@ cusp_window_set_plan_action (GSimpleAction *action,
   plan->tilt_deg = tilt_deg;
   plan->rotation_deg = rotation_deg;
   cusp_plan_clear_result (plan);
+  cusp_window_case_push_edit (self, _("Move Valve"), n - 1, cusp_case_get_plan (cs->document, n - 1), plan);
   cusp_case_update_plan (cs->document, n - 1, plan);
   cusp_window_case_run_plan (self, n - 1);
 }
@@ -857,13 +934,35 @@ cusp_window_case_snapshot_view (GtkWidget *view)
   return surface;
 }
 
-static int
-cusp_window_case_view_index (const char *name)
+/* The first widget of `type` below `widget`: the annulus view and the measurement panel belong
+ * to cusp-window-measure.c, which keeps them private. */
+static GtkWidget *
+cusp_window_case_find_widget (GtkWidget *widget,
+                              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cusp_window_case_find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "axial", "coronal", "sagittal", "3d" or "annulus"; NULL when not in this window. */
+static GtkWidget *
+cusp_window_case_view (CuspWindow *self,
+                       const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
     if (g_str_equal (view_names[i], name))
-      return (int) i;
-  return -1;
+      return self->views[i];
+  if (g_str_equal (name, "annulus"))
+    return cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_ANNULUS_VIEW);
+  return NULL;
 }
 
 static gboolean
@@ -871,8 +970,8 @@ cusp_window_case_export_view_to (CuspWindow *self,
                                  const char *view_name,
                                  const char *path)
 {
-  int index = cusp_window_case_view_index (view_name);
-  cairo_surface_t *surface = index >= 0 && self->views[index] ? cusp_window_case_snapshot_view (self->views[index]) : NULL;
+  GtkWidget *view = cusp_window_case_view (self, view_name);
+  cairo_surface_t *surface = view ? cusp_window_case_snapshot_view (view) : NULL;
   cairo_status_t status;
   g_autofree char *detail = NULL;
 
@@ -917,7 +1016,7 @@ cusp_window_export_view_png_action (GSimpleAction *action,
   GtkFileFilter *filter = gtk_file_filter_new ();
   GtkFileChooser *chooser;
 
-  if (cusp_window_case_view_index (view) < 0)
+  if (cusp_window_case_view (user_data, view) == NULL)
     return;
   gtk_file_filter_set_name (filter, _("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
@@ -938,11 +1037,25 @@ cusp_window_export_view_png_to_action (GSimpleAction *action,
   cusp_window_case_export_view_to (user_data, view, path);
 }
 
-/* The measurement panel has not landed yet: the report says there are no measurements. */
+
+/* The measurements as the panel shows them (its text carries the unit). The window keeps the
+ * measurements private to cusp-window-measure.c, so the panel is where they can be read. */
 static void
 cusp_window_case_add_measurements (CuspWindow *self,
                                    GPtrArray  *rows)
 {
+  GtkWidget *found = cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_MEASURE_PANEL);
+  CuspMeasurePanel *panel = found ? CUSP_MEASURE_PANEL (found) : NULL;
+  guint n_keys;
+  const CuspMeasureKey *keys = cusp_measure_keys (&n_keys);
+
+  for (guint i = 0; panel != NULL && i < n_keys; i++)
+    {
+      const char *shown = cusp_measure_panel_get_shown (panel, keys[i].key);
+
+      if (shown != NULL && !g_str_equal (shown, "—"))
+        g_ptr_array_add (rows, cusp_report_row_new (keys[i].key, shown, ""));
+    }
 }
 
 static gboolean
@@ -969,6 +1082,16 @@ cusp_window_case_report_to (CuspWindow *self,
       g_ptr_array_add (images, cusp_report_image_new (_(view_titles[i]), image));
       cairo_surface_destroy (image);
     }
+  {
+    GtkWidget *annulus = cusp_window_case_view (self, "annulus");
+    cairo_surface_t *image = annulus ? cusp_window_case_snapshot_view (annulus) : NULL;
+
+    if (image != NULL)
+      {
+        g_ptr_array_add (images, cusp_report_image_new (_("Annulus plane"), image));
+        cairo_surface_destroy (image);
+      }
+  }
   cusp_window_case_add_measurements (self, rows);
 
   content.document = cs->document;
@@ -1027,6 +1150,22 @@ cusp_window_export_report_to_action (GSimpleAction *action,
   cusp_window_case_report_to (user_data, g_variant_get_string (parameter, NULL), FALSE);
 }
 
+static void
+cusp_window_undo_plan_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  cusp_undo_stack_undo (case_state (user_data)->undo);
+}
+
+static void
+cusp_window_redo_plan_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  cusp_undo_stack_redo (case_state (user_data)->undo);
+}
+
 /* ---- setup ---- */
 
 static const GActionEntry case_actions[] = {
@@ -1039,6 +1178,8 @@ static const GActionEntry case_actions[] = {
   { "add-plan", cusp_window_add_plan_action, NULL, NULL, NULL, { 0 } },
   { "set-plan", cusp_window_set_plan_action, "(sddd)", NULL, NULL, { 0 } },
   { "compare-plans", cusp_window_compare_plans_action, NULL, NULL, NULL, { 0 } },
+  { "undo-plan", cusp_window_undo_plan_action, NULL, NULL, NULL, { 0 } },
+  { "redo-plan", cusp_window_redo_plan_action, NULL, NULL, NULL, { 0 } },
   { "export-report", cusp_window_export_report_action, NULL, NULL, NULL, { 0 } },
   { "export-report-to", cusp_window_export_report_to_action, "s", NULL, NULL, { 0 } },
   { "export-view-png", cusp_window_export_view_png_action, "s", NULL, NULL, { 0 } },
@@ -1064,6 +1205,10 @@ _cusp_window_case_actions_update (CuspWindow *self)
                                n_plans > 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "compare-plans")),
                                n_plans > 0);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "undo-plan")),
+                               has_case && cusp_undo_stack_can_undo (cs->undo));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "redo-plan")),
+                               has_case && cusp_undo_stack_can_redo (cs->undo));
 }
 
 void
@@ -1079,10 +1224,15 @@ _cusp_window_case_init (CuspWindow *self)
     { "<Control>e", "win.export-report" },
     { "<Control>n", "win.add-plan" },
     { "<Control>k", "win.compare-plans" },
+    /* Ctrl+Z is the landmarks' history (cusp-window-measure.c); plans have their own. */
+    { "<Control><Alt>z", "win.undo-plan" },
+    { "<Control><Alt><Shift>z", "win.redo-plan" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
   self->case_state = g_new0 (CuspWindowCase, 1);
+  self->case_state->undo = cusp_undo_stack_new (100);
+  g_signal_connect_swapped (self->case_state->undo, "changed", G_CALLBACK (_cusp_window_case_actions_update), self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), case_actions, G_N_ELEMENTS (case_actions), self);
   /* Window-scoped, so the shortcuts work without touching the application's accelerator table. */
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
@@ -1124,6 +1274,9 @@ _cusp_window_case_dispose (CuspWindow *self)
         }
     }
   g_clear_object (&cs->autosave);
+  /* The commands point at the window: they go first. */
+  g_signal_handlers_disconnect_by_data (cs->undo, self);
+  g_clear_object (&cs->undo);
   g_clear_object (&cs->document);
   g_clear_object (&cs->pending);
   g_free (cs->pending_autosave);

@@ -64,7 +64,22 @@ def png_stats(workdir, png, name):
     return mean(values), ui.stddev(values)
 
 
+def wait_measured(path, timeout_s):
+    """The measurement layer's own report (CUSP_TEST_MEASURE_FILE) says the root was measured."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if load_json(path).get("state") in ("measured", "segment-error"):
+                return load_json(path)["state"]
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the root was not measured within {timeout_s} s")
+
+
 def rehearsal(binary, shot_dir, workdir):
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
     app = App(binary, workdir, [])
     try:
         state = app.wait_for({"ready"}, 120)
@@ -80,14 +95,24 @@ def rehearsal(binary, shot_dir, workdir):
         state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
         check(state["state"] == "plans-ready", f"the second plan was simulated ({state['detail']})")
 
-        png_3d = os.path.join(shot_dir, "case-view-3d.png")
-        png_axial = os.path.join(shot_dir, "case-view-axial.png")
-        activate(app, "export-view-png-to", f"<('3d', '{png_3d}')>")
-        state = app.wait_for({"view-exported", "error"}, 30, state)
-        activate(app, "export-view-png-to", f"<('axial', '{png_axial}')>")
-        state = app.wait_for({"view-exported", "error"}, 30, state)
-        check(state["state"] == "view-exported", "the views were exported as PNG")
-        for png, name in ((png_3d, "3d"), (png_axial, "axial")):
+        # Undo the move of plan 2: it is back at plan 1's pose (where it was added) with that
+        # pose's result; redo moves it again and simulates it again.
+        activate(app, "undo-plan")
+        undone = os.path.join(workdir, "undone.cusp-case")
+        activate(app, "save-case-to", gvariant_string(undone))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        plans = load_json(undone)["plans"]
+        check(plans[1]["device_id"] == "sapien3-class-29" and plans[1]["pose"] == plans[0]["pose"]
+              and plans[1]["result"] is not None, "undo puts plan 2 back where it was added")
+        activate(app, "redo-plan")
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", "redo moves it again and simulates it")
+
+        for name in ("3d", "axial", "annulus"):
+            png = os.path.join(shot_dir, f"case-view-{name}.png")
+            activate(app, "export-view-png-to", f"<('{name}', '{png}')>")
+            state = app.wait_for({"view-exported", "error"}, 30, state)
+            check(state["state"] == "view-exported", f"the {name} view was exported as PNG")
             m, s = png_stats(workdir, png, "export-" + name)
             check(s > 8.0, f"the exported {name} view shows structure (grey mean {m:.0f}, spread {s:.1f})")
 
@@ -98,6 +123,24 @@ def rehearsal(binary, shot_dir, workdir):
         # The comparison window (light, libadwaita) sits over the dark views at the origin.
         corner = shot.grey_region(20, 60, 300, 300)
         check(mean(corner) > 150, f"the comparison table is on screen ({mean(corner):.0f})")
+
+        check(wait_measured(measure_file, 120) == "measured", "the demo root was segmented and measured")
+        pdf = os.path.join(shot_dir, "case-report.pdf")
+        activate(app, "export-report-to", gvariant_string(pdf))
+        state = app.wait_for({"report-written", "error"}, 60, state)
+        check(state["state"] == "report-written", f"the report was written ({state['detail']})")
+        n_pages = int(state["detail"].split()[0])
+        prefix = os.path.join(shot_dir, "case-report")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", pdf, prefix], check=True)
+        pages = sorted(f for f in os.listdir(shot_dir)
+                       if f.startswith("case-report-") and f.endswith(".png"))
+        check(len(pages) == n_pages, f"pdftoppm rendered all {n_pages} pages: {pages}")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        check(text.count("Not a diagnosis") == n_pages, "every page carries the disclaimer")
+        check("annulus.perimeter_mm" in text, "the report lists the measurements")
+        check("Compared plans" in text and "Risk table" in text and "Key images" in text,
+              "the report has the images, the compared plans and the risk table")
 
         saved = os.path.join(workdir, "rehearsal.cusp-case")
         activate(app, "save-case-to", gvariant_string(saved))
@@ -119,6 +162,7 @@ def rehearsal(binary, shot_dir, workdir):
                   f"oversizing {r.get('rupture.area_oversizing_pct')} %")
         check(plans[0]["result"] != plans[1]["result"], "different plans give different results")
 
+        os.remove(measure_file)
         activate(app, "open-case-from", gvariant_string(saved))
         state = app.wait_for({"case-opened", "error"}, 120, state)
         check(state["state"] == "case-opened", "the saved case was reopened")
@@ -126,22 +170,10 @@ def rehearsal(binary, shot_dir, workdir):
         activate(app, "save-case-to", gvariant_string(again))
         state = app.wait_for({"case-saved", "error"}, 30, state)
         check(load_json(again) == case, "the reopened case equals the saved one")
+        # Reopening the demo segments it again; quitting in the middle of that aborts the app
+        # (a segmentation-thread problem outside this test's scope), so let it finish.
+        wait_measured(measure_file, 120)
 
-        pdf = os.path.join(shot_dir, "case-report.pdf")
-        activate(app, "export-report-to", gvariant_string(pdf))
-        state = app.wait_for({"report-written", "error"}, 60, state)
-        check(state["state"] == "report-written", f"the report was written ({state['detail']})")
-        n_pages = int(state["detail"].split()[0])
-        prefix = os.path.join(shot_dir, "case-report")
-        subprocess.run(["pdftoppm", "-png", "-r", "60", pdf, prefix], check=True)
-        pages = sorted(f for f in os.listdir(shot_dir)
-                       if f.startswith("case-report-") and f.endswith(".png"))
-        check(len(pages) == n_pages, f"pdftoppm rendered all {n_pages} pages: {pages}")
-        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
-                              capture_output=True, text=True).stdout
-        check(text.count("Not a diagnosis") == n_pages, "every page carries the disclaimer")
-        check("Compared plans" in text and "Risk table" in text and "Key images" in text,
-              "the report has the images, the compared plans and the risk table")
     finally:
         app.quit()
     return 0
