@@ -364,10 +364,11 @@ compare_nodules (gconstpointer a, gconstpointer b)
 /* Calcium voxels -> nodules: bins on the wall (angle x height), 8-connected bins (periodic in
  * angle) are one nodule. */
 static void
-place_calcium (CuspPatientWall *w, const CuspVolume *labels, const gint16 *vox, double r_mean_mm)
+place_calcium (const CuspVolume *labels, const gint16 *vox, const CuspRootFrame *frame,
+               const CuspPatientWallParams *params, double r_mean_mm, CuspPatientCalcium *out)
 {
   int nba = (int) (360.0 / CALCIUM_BIN_DEG);
-  int nbz = (int) ceil ((w->params.height1_mm - w->params.height0_mm) / CALCIUM_BIN_MM);
+  int nbz = (int) ceil ((params->height1_mm - params->height0_mm) / CALCIUM_BIN_MM);
   g_autofree int *bin_count = g_new0 (int, (gsize) nba * nbz);
   g_autofree int *bin_label = g_new (int, (gsize) nba * nbz);
   g_autofree int *stack = g_new (int, (gsize) nba * nbz);
@@ -388,14 +389,14 @@ place_calcium (CuspPatientWall *w, const CuspVolume *labels, const gint16 *vox, 
           ijk[1] = (double) ((index / labels->dims[0]) % labels->dims[1]);
           ijk[2] = (double) (index / ((gsize) labels->dims[0] * labels->dims[1]));
           cusp_volume_index_to_lps (labels, ijk, p);
-          cusp_root_frame_from_lps (&w->frame, p, q);
-          if (q[2] < w->params.height0_mm || q[2] >= w->params.height1_mm)
+          cusp_root_frame_from_lps (frame, p, q);
+          if (q[2] < params->height0_mm || q[2] >= params->height1_mm)
             continue;
           th = atan2 (q[1], q[0]);
           if (th < 0.0)
             th += 2.0 * G_PI;
           ba = MIN ((int) (th * 180.0 / G_PI / CALCIUM_BIN_DEG), nba - 1);
-          bz = MIN ((int) ((q[2] - w->params.height0_mm) / CALCIUM_BIN_MM), nbz - 1);
+          bz = MIN ((int) ((q[2] - params->height0_mm) / CALCIUM_BIN_MM), nbz - 1);
           if (pass == 0)
             bin_count[bz * nba + ba]++;
           else
@@ -450,31 +451,46 @@ place_calcium (CuspPatientWall *w, const CuspVolume *labels, const gint16 *vox, 
           for (int corner = 0; corner < 4; corner++)
             {
               double th = ((b % nba) + (corner & 1)) * CALCIUM_BIN_DEG * G_PI / 180.0;
-              double z = w->params.height0_mm + ((b / nba) + (corner >> 1)) * CALCIUM_BIN_MM;
+              double z = params->height0_mm + ((b / nba) + (corner >> 1)) * CALCIUM_BIN_MM;
               double s = r_mean_mm * remainder (th - nd->sum_c, 2.0 * G_PI), dz = z - nd->sum_z;
               nd->sum_s = MAX (nd->sum_s, sqrt (s * s + dz * dz));
             }
     }
   g_array_sort (nodules, compare_nodules);
   kept = MIN ((int) nodules->len, CUSP_SIM_MAX_CALCIUM);
-  w->calcium_count = kept;
-  w->calcium_dropped = (int) nodules->len - kept;
-  w->calcium_mm3 = 0.0;
+  out->count = kept;
+  out->dropped = (int) nodules->len - kept;
+  out->volume_mm3 = 0.0;
   for (int i = 0; i < kept; i++)
     {
       const Nodule *nd = &g_array_index (nodules, Nodule, i);
       double deg = nd->sum_c * 180.0 / G_PI;
-      w->calcium[i].theta_deg = deg < 0.0 ? deg + 360.0 : deg;
-      w->calcium[i].height_mm = nd->sum_z;
-      w->calcium[i].radius_mm = CLAMP (nd->sum_s, 1.0, 15.0);
-      w->calcium[i].protrusion_mm = 0.0;               /* stiffness only: see the header */
-      w->calcium_mm3 += nd->volume_mm3;
+      out->nodules[i].theta_deg = deg < 0.0 ? deg + 360.0 : deg;
+      out->nodules[i].height_mm = nd->sum_z;
+      out->nodules[i].radius_mm = CLAMP (nd->sum_s, 1.0, 15.0);
+      out->nodules[i].protrusion_mm = 0.0;               /* stiffness only: see the header */
+      out->volume_mm3 += nd->volume_mm3;
     }
-  if (w->calcium_dropped > 0)
-    g_ptr_array_add (w->warnings,
-                     g_strdup_printf ("%d small calcium nodules were left out of the wall "
-                                      "(the solver takes the %d largest)", w->calcium_dropped,
-                                      CUSP_SIM_MAX_CALCIUM));
+}
+
+gboolean
+cusp_patient_calcium_place (const CuspVolume *labels, const CuspRootFrame *frame,
+                            const CuspPatientWallParams *params, const CuspSimRootDef *expected,
+                            CuspPatientCalcium *out, GError **error)
+{
+  g_return_val_if_fail (labels != NULL && frame != NULL && params != NULL && expected != NULL
+                        && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  if (labels->voxel_type != CUSP_VOXEL_INT16 || labels->voxels == NULL
+      || !(params->height1_mm > params->height0_mm) || !(expected->annulus_dmin_mm > 2.0))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                   "calcium: not an int16 label volume, or impossible wall heights or annulus");
+      return FALSE;
+    }
+  place_calcium (labels, labels->voxels, frame, params,
+                 0.25 * (expected->annulus_dmin_mm + expected->annulus_dmax_mm), out);
+  return TRUE;
 }
 
 CuspPatientWall *
@@ -579,7 +595,20 @@ cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double
                      g_strdup_printf ("%.0f %% of the wall was filled in from neighbouring rays "
                                       "(no wall found along them)", 100.0 * w->filled_cells / (na * nh)));
   smooth_field (w->radius_mm, na, nh);
-  place_calcium (w, labels, vox, 0.25 * (expected->annulus_dmin_mm + expected->annulus_dmax_mm));
+  {
+    CuspPatientCalcium c;
+    place_calcium (labels, vox, frame, params,
+                   0.25 * (expected->annulus_dmin_mm + expected->annulus_dmax_mm), &c);
+    w->calcium_count = c.count;
+    memcpy (w->calcium, c.nodules, sizeof w->calcium);
+    w->calcium_mm3 = c.volume_mm3;
+    w->calcium_dropped = c.dropped;
+    if (c.dropped > 0)
+      g_ptr_array_add (w->warnings,
+                       g_strdup_printf ("%d small calcium nodules were left out of the wall "
+                                        "(the solver takes the %d largest)", c.dropped,
+                                        CUSP_SIM_MAX_CALCIUM));
+  }
   build_mesh (w);
   return g_steal_pointer (&w);
 }

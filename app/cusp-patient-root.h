@@ -106,6 +106,20 @@ typedef struct {
 
 CuspPatientWallParams cusp_patient_wall_default_params (void);
 
+typedef struct {
+  int count;
+  CuspSimCalcium nodules[CUSP_SIM_MAX_CALCIUM];
+  double volume_mm3;                 /* of the nodules kept */
+  int dropped;                       /* nodules beyond CUSP_SIM_MAX_CALCIUM */
+} CuspPatientCalcium;
+
+/* The segmented calcium as nodules in the root frame (see "Calcium" above), on its own: for the
+ * analytic root when the wall could not be used. */
+gboolean cusp_patient_calcium_place (const CuspVolume *labels, const CuspRootFrame *frame,
+                                     const CuspPatientWallParams *params,
+                                     const CuspSimRootDef *expected, CuspPatientCalcium *out,
+                                     GError **error);
+
 /* `labels`: the segmentation's int16 CuspLabel volume; `image` (nullable): the image on the same
  * patient axes and the lumen threshold the segmentation used, to put each label edge on the
  * image's own sub-voxel threshold crossing. `expected`: the analytic root from the measurements

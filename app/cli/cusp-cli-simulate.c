@@ -107,6 +107,7 @@ cusp_cli_simulate (int argc, char **argv)
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *warning_text = NULL;
   CuspRootFrame frame;
+  CuspPatientCalcium fallback_calcium = { 0 };
   gboolean want_segmented = TRUE;
   g_autofree CuspLandmarks *landmarks = g_new0 (CuspLandmarks, 1);
   g_autoptr(GString) out = g_string_new (NULL);
@@ -189,8 +190,16 @@ cusp_cli_simulate (int argc, char **argv)
       wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp,
                                     &def->root, &wall_error);
       if (wall == NULL)
-        g_ptr_array_add (warnings, g_strdup_printf ("%s: analytic root from the measurements",
-                                                    wall_error->message));
+        {
+          /* the analytic wall still gets this patient's calcium, as stiff patches */
+          g_ptr_array_add (warnings, g_strdup_printf ("%s: analytic root from the measurements",
+                                                      wall_error->message));
+          if (cusp_patient_calcium_place (seg->labels, &frame, &wp, &def->root, &fallback_calcium, NULL))
+            {
+              def->root.calcium_count = fallback_calcium.count;
+              memcpy (def->root.calcium, fallback_calcium.nodules, sizeof fallback_calcium.nodules);
+            }
+        }
       else
         {
           def->use_lumen_mesh = 1;
@@ -324,13 +333,13 @@ cusp_cli_simulate (int argc, char **argv)
   json_key_number (out, "solve.residual", r->residual, FALSE);
   json_key_number (out, "solve.ms", solve_ms, FALSE);
   json_key_string (out, "model.wall", wall != NULL ? "segmented" : "analytic");
-  json_key_number (out, "model.wall_calcium_nodules", wall != NULL ? wall->calcium_count : 0, FALSE);
-  json_key_number (out, "model.wall_calcium_mm3", wall != NULL ? wall->calcium_mm3 : 0.0, FALSE);
+  json_key_number (out, "model.wall_calcium_nodules", def->root.calcium_count, FALSE);
+  json_key_number (out, "model.wall_calcium_mm3", wall != NULL ? wall->calcium_mm3 : fallback_calcium.volume_mm3, FALSE);
   json_key_string (out, "model.wall_note", wall != NULL
                    ? "segmented lumen ray-cast from the annulus axis, first wall hit (ostia and "
                      "folds bridged), segmented calcium as stiff patches"
                    : "analytic root with this patient's measured annulus, LVOT, SOV, STJ and "
-                     "coronary numbers, no calcium");
+                     "coronary numbers; segmented calcium (if any) as stiff patches");
   json_key_string (out, "model.warnings", warning_text);
   json_key_string (out, "model.assumed", "cusp height = mean commissure height; membranous septum "
                    "8 mm (not measured)");
