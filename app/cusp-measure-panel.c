@@ -218,6 +218,13 @@ cusp_measure_panel_set_status (CuspMeasurePanel *self,
 }
 
 const char *
+cusp_measure_panel_get_status (CuspMeasurePanel *self)
+{
+  g_return_val_if_fail (CUSP_IS_MEASURE_PANEL (self), NULL);
+  return gtk_label_get_text (GTK_LABEL (self->status_label));
+}
+
+const char *
 cusp_measure_panel_get_shown (CuspMeasurePanel *self,
                               const char       *key)
 {

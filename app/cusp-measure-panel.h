@@ -30,6 +30,7 @@ void              cusp_measure_panel_set_progress     (CuspMeasurePanel       *s
 void              cusp_measure_panel_set_status       (CuspMeasurePanel       *self,
                                                        const char             *text,
                                                        gboolean                is_error);
+const char       *cusp_measure_panel_get_status       (CuspMeasurePanel       *self);
 /* The text shown for a key's value ("75.9 mm", "LAO 12°", "—"), or NULL for an unknown key. */
 const char       *cusp_measure_panel_get_shown        (CuspMeasurePanel       *self,
                                                        const char             *key);

@@ -53,6 +53,7 @@ struct _CuspWindowMeasure {
   gboolean seed_mode;
   gboolean has_seed;
   double seed_mm[3];
+  guint runs;                       /* segmentations started for this study */
 
   /* CUSP_TEST_MEASURE_FILE: the measurements as shown, written two frames after they change. */
   char *test_file;
@@ -328,7 +329,7 @@ segment_done (GObject      *source,
         cusp_measure_panel_set_status (m->panel, _("Segmentation cancelled. Segment again with Ctrl+G."), FALSE);
       else if (strstr (error->message, "click inside") != NULL)
         {
-          g_autofree char *text = g_strdup_printf (_("%s.\nClick inside the aortic root in any slice view, then Segment again."),
+          g_autofree char *text = g_strdup_printf (_("%s.\nThe next click in a slice view sets that seed; then press Segment (Ctrl+G)."),
                                                    error->message);
           m->seed_mode = TRUE;
           cusp_measure_panel_set_status (m->panel, text, TRUE);
@@ -421,6 +422,7 @@ segment_start (CuspWindow *self)
       memcpy (job->options.seed_mm, m->seed_mm, sizeof m->seed_mm);
     }
   job->generation = m->generation;
+  m->runs++;
   if (m->progress != NULL)
     g_signal_handlers_disconnect_by_data (m->progress, self);
   g_clear_object (&m->progress);
@@ -508,13 +510,15 @@ on_cursor_changed (CuspViewLink *link, GParamSpec *pspec, CuspWindow *self)
   CuspWindowMeasure *m = measure_of (self);
   g_autofree char *where = NULL, *text = NULL;
 
-  if (m == NULL || !m->seed_mode)
+  /* The crosshair is three properties (cursor-x-mm, ...); a click sets them together. */
+  if (m == NULL || !m->seed_mode || !g_str_has_prefix (g_param_spec_get_name (pspec), "cursor-"))
     return;
   cusp_view_link_get_cursor (link, m->seed_mm);
   m->has_seed = TRUE;
   where = cusp_format_lps (m->seed_mm);
   text = g_strdup_printf (_("Seed set at %s. Segment again (Ctrl+G), or click elsewhere to move it."), where);
   cusp_measure_panel_set_status (m->panel, text, FALSE);
+  measure_report (self, "seed-set");
 }
 
 /* ---- actions ------------------------------------------------------------------------------- */
@@ -701,6 +705,12 @@ measure_write_report (CuspWindow *self)
   json_builder_add_string_value (builder, self->study ? cusp_study_get_title (self->study) : "");
   json_builder_set_member_name (builder, "scale");
   json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  json_builder_set_member_name (builder, "runs");
+  json_builder_add_int_value (builder, m->runs);
+  json_builder_set_member_name (builder, "has_seed");
+  json_builder_add_boolean_value (builder, m->has_seed);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, cusp_measure_panel_get_status (m->panel));
   json_builder_set_member_name (builder, "remeasure_ms");
   json_builder_add_double_value (builder, m->editor ? cusp_landmark_editor_get_last_measure_ms (m->editor) : 0.0);
   /* What the panel shows, and the numbers behind it. */
@@ -827,7 +837,7 @@ _cusp_window_measure_init (CuspWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (m->panel), TRUE);
   gtk_box_append (self->measure_sidebar, GTK_WIDGET (m->panel));
 
-  g_signal_connect (self->view_link, "notify::cursor", G_CALLBACK (on_cursor_changed), self);
+  g_signal_connect (self->view_link, "notify", G_CALLBACK (on_cursor_changed), self);
   measure_actions_update (self);
 }
 
@@ -872,6 +882,7 @@ _cusp_window_measure_set_study (CuspWindow *self,
   measure_clear_result (m);
   m->seed_mode = FALSE;
   m->has_seed = FALSE;
+  m->runs = 0;
   cusp_measure_panel_set_progress (m->panel, FALSE, 0, NULL);
   cusp_measure_panel_set_status (m->panel, NULL, FALSE);
   cusp_annulus_view_set_plane (m->annulus_view, NULL, NULL);

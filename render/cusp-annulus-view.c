@@ -324,7 +324,7 @@ on_link_notify (CuspViewLink *link, GParamSpec *pspec, CuspAnnulusView *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  if (g_str_has_prefix (name, "hover") || g_str_equal (name, "cursor"))
+  if (g_str_has_prefix (name, "hover") || g_str_has_prefix (name, "cursor"))
     return;
   redraw (self);
 }

@@ -12,6 +12,11 @@
 #                 pixels and the annulus view draws the cyan contour
 #   measure-ct    $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz without a click: every
 #                 headline measurement is plausible for an adult, the same pixel checks
+#   measure-mr-seed  $CUSP_SHARED_DATA/mr-cardiac-dicom (MR, not HU): if the automatic run asks
+#                 for a seed, a real click (XTEST) in the axial view on the aortic root sets it and
+#                 Ctrl+G segments again from it; the second run's outcome is reported in words
+import ctypes
+import ctypes.util
 import importlib.util
 import json
 import os
@@ -140,7 +145,114 @@ def check_adult(report):
         check(key in v and lo <= v[key] <= hi, f"{key} = {v.get(key)} is plausible for an adult ({lo}-{hi})")
 
 
+class XTest:
+    """Real pointer and key events through the XTEST extension (libXtst via ctypes)."""
+
+    def __init__(self):
+        x11_path, xtst_path = ctypes.util.find_library("X11"), ctypes.util.find_library("Xtst")
+        if x11_path is None or xtst_path is None:
+            raise FileNotFoundError("libX11 / libXtst")
+        self.x11, self.xtst = ctypes.CDLL(x11_path), ctypes.CDLL(xtst_path)
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_ulong]
+        self.xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+        self.display = self.x11.XOpenDisplay(None)
+        if not self.display:
+            raise FileNotFoundError("cannot open the X display")
+
+    def _sync(self):
+        self.x11.XSync(self.display, 0)
+        time.sleep(0.15)
+
+    def click(self, x, y):
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
+        self._sync()
+        self.xtst.XTestFakeButtonEvent(self.display, 1, 1, 0)
+        self._sync()
+        self.xtst.XTestFakeButtonEvent(self.display, 1, 0, 0)
+        self._sync()
+
+    def ctrl(self, keysym):
+        control = self.x11.XKeysymToKeycode(self.display, 0xffe3)   # Control_L
+        key = self.x11.XKeysymToKeycode(self.display, keysym)
+        for code, down in ((control, 1), (key, 1), (key, 0), (control, 0)):
+            self.xtst.XTestFakeKeyEvent(self.display, code, down, 0)
+        self._sync()
+
+
+def wait_report(path, app, timeout_s, accept):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        if app.proc.poll() is not None:
+            raise RuntimeError(f"the app exited with status {app.proc.returncode}")
+        try:
+            with open(path, encoding="utf-8") as f:
+                last = json.load(f)
+        except (OSError, ValueError):
+            last = None
+        if last is not None and accept(last):
+            return last
+        time.sleep(0.2)
+    raise RuntimeError(f"no matching report within {timeout_s} s (last report: {last})")
+
+
+# Where the aortic root lies in the MR's middle axial slice, as a fraction of the axial view
+# (read off a screenshot of the default 1200 x 800 window).
+MR_ROOT_IN_AXIAL = (0.487, 0.41)
+
+
+def run_mr_seed(binary, shot_dir, workdir):
+    shared = os.environ.get("CUSP_SHARED_DATA", "")
+    path = os.path.join(shared, "mr-cardiac-dicom")
+    if not os.path.isdir(path):
+        log(f"skip: {path} is absent (CUSP_SHARED_DATA holds the real images)")
+        return SKIP
+    try:
+        xtest = XTest()
+    except (OSError, FileNotFoundError) as e:
+        log(f"skip: no XTEST ({e})")
+        return SKIP
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    app = App(binary, workdir, [path])
+    try:
+        first = wait_measured(measure_file, app, 240)
+        log(f"automatic run: {first['state']}: {first['status']}")
+        if first["state"] == "measured":
+            check(True, "the MR segmented without a click")
+            return 0
+        check("click" in first["status"] and len(first["status"]) > 40,
+              "the failed automatic run asks for a click, in words")
+        ready = app.state()
+        axial = [v for v in ready["views"] if v["name"] == "axial"][0]
+        scale = ready.get("scale", 1)
+        x = int((axial["x"] + MR_ROOT_IN_AXIAL[0] * axial["width"]) * scale)
+        y = int((axial["y"] + MR_ROOT_IN_AXIAL[1] * axial["height"]) * scale)
+        xtest.click(x, y)
+        seeded = wait_report(measure_file, app, 30, lambda r: r["state"] == "seed-set")
+        check(seeded["has_seed"] and "Seed set" in seeded["status"], f"the click set the seed: {seeded['status']}")
+        xtest.ctrl(ord("g"))
+        second = wait_report(measure_file, app, 240,
+                             lambda r: r["runs"] == 2 and r["state"] in ("measured", "segment-error"))
+        log(f"seeded run: {second['state']}: {second['status']}")
+        check(second["status"] != first["status"], "Ctrl+G segmented again from the seed")
+        screenshot(workdir, shot_dir, "ui-measure-mr-seed")
+        if second["state"] == "measured":
+            log("shown:", json.dumps(second["shown"], ensure_ascii=False))
+        else:
+            check(len(second["status"]) > 20, "the seeded run's failure is reported in words")
+    finally:
+        app.quit()
+    return 0
+
+
 def run(case, binary, cli, shot_dir, workdir):
+    if case == "measure-mr-seed":
+        return run_mr_seed(binary, shot_dir, workdir)
     args = []
     truth = None
     if case == "measure-ct":
