@@ -745,6 +745,35 @@ measure_write_report (CuspWindow *self)
   for (int i = 0; i < 3; i++)
     json_builder_add_double_value (builder, lumen_rgb[i]);
   json_builder_end_array (builder);
+  /* Where each landmark's handle is drawn, in window coordinates, so a test can drag it. */
+  json_builder_set_member_name (builder, "handles");
+  json_builder_begin_array (builder);
+  {
+    CuspSliceFrame frame;
+    graphene_point_t origin;
+
+    if (m->editor != NULL && cusp_annulus_view_get_frame (m->annulus_view, &frame)
+        && gtk_widget_compute_point (GTK_WIDGET (m->annulus_view), GTK_WIDGET (self),
+                                     &GRAPHENE_POINT_INIT (0, 0), &origin))
+      for (int id = 0; id < CUSP_LANDMARK_COUNT; id++)
+        {
+          double lps[3], x, y;
+
+          cusp_landmark_editor_get_point (m->editor, id, lps);
+          cusp_slice_frame_lps_to_screen (&frame, lps, &x, &y);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, cusp_landmark_id_to_string (id));
+          json_builder_set_member_name (builder, "x");
+          json_builder_add_double_value (builder, origin.x + x);
+          json_builder_set_member_name (builder, "y");
+          json_builder_add_double_value (builder, origin.y + y);
+          json_builder_end_object (builder);
+        }
+  }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "can_undo");
+  json_builder_add_boolean_value (builder, cusp_undo_stack_can_undo (m->undo));
   add_bounds (builder, self, "view_3d", self->views[CUSP_WINDOW_VIEW_3D]);
   add_bounds (builder, self, "annulus_view", GTK_WIDGET (m->annulus_view));
   json_builder_end_object (builder);

@@ -9,7 +9,9 @@
 #                 coronary heights and calcium match the phantom's truth (written by
 #                 `cusp-cli phantom` with the demo's defaults) within the tolerances,
 #                 the shown text carries the same numbers, the 3D view shows lumen-coloured
-#                 pixels and the annulus view draws the cyan contour
+#                 pixels and the annulus view draws the cyan contour; then a real drag (XTEST)
+#                 of the left hinge handle re-measures while it moves, leaves one undo step, and
+#                 Ctrl+Z brings back exactly the first values
 #   measure-ct    $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz without a click: every
 #                 headline measurement is plausible for an adult, the same pixel checks
 #   measure-mr-seed  $CUSP_SHARED_DATA/mr-cardiac-dicom (MR, not HU): if the automatic run asks
@@ -175,6 +177,18 @@ class XTest:
         self.xtst.XTestFakeButtonEvent(self.display, 1, 0, 0)
         self._sync()
 
+    def drag(self, x0, y0, x1, y1, steps=8):
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x0, y0, 0)
+        self._sync()
+        self.xtst.XTestFakeButtonEvent(self.display, 1, 1, 0)
+        self._sync()
+        for i in range(1, steps + 1):
+            self.xtst.XTestFakeMotionEvent(self.display, -1, x0 + (x1 - x0) * i // steps,
+                                           y0 + (y1 - y0) * i // steps, 0)
+            self._sync()
+        self.xtst.XTestFakeButtonEvent(self.display, 1, 0, 0)
+        self._sync()
+
     def ctrl(self, keysym):
         control = self.x11.XKeysymToKeycode(self.display, 0xffe3)   # Control_L
         key = self.x11.XKeysymToKeycode(self.display, keysym)
@@ -198,6 +212,31 @@ def wait_report(path, app, timeout_s, accept):
             return last
         time.sleep(0.2)
     raise RuntimeError(f"no matching report within {timeout_s} s (last report: {last})")
+
+
+def check_drag_and_undo(app, measure_file, report):
+    try:
+        xtest = XTest()
+    except (OSError, FileNotFoundError) as e:
+        log(f"no XTEST ({e}): the drag is not tried")
+        return
+    scale = report.get("scale", 1)
+    hinge = [h for h in report["handles"] if h["name"] == "left hinge"][0]
+    x0, y0 = int(hinge["x"] * scale), int(hinge["y"] * scale)
+    before = report["values"]
+    xtest.drag(x0, y0, x0 + 25 * scale, y0 + 10 * scale)
+    moved = wait_report(measure_file, app, 30, lambda r: r["can_undo"])
+    hinge2 = [h for h in moved["handles"] if h["name"] == "left hinge"][0]
+    check(abs(hinge2["x"] - hinge["x"] - 25) < 3 and abs(hinge2["y"] - hinge["y"] - 10) < 3,
+          f"the left hinge followed the pointer ({hinge['x']:.0f},{hinge['y']:.0f}) -> "
+          f"({hinge2['x']:.0f},{hinge2['y']:.0f})")
+    changed = [k for k in before if k in moved["values"] and abs(moved["values"][k] - before[k]) > 1e-6]
+    log(f"re-measure {moved['remeasure_ms']:.2f} ms; changed: {', '.join(changed)}")
+    check("sov.left_diameter_mm" in changed, "the left sinus diameter follows the left hinge")
+    xtest.ctrl(ord("z"))
+    undone = wait_report(measure_file, app, 30, lambda r: not r["can_undo"])
+    same = all(abs(undone["values"].get(k, float("nan")) - before[k]) < 1e-9 for k in before)
+    check(same, "Ctrl+Z restores every value exactly")
 
 
 # Where the aortic root lies in the MR's middle axial slice, as a fraction of the axial view
@@ -289,6 +328,7 @@ def run(case, binary, cli, shot_dir, workdir):
         check_pixels(shot, report)
         if truth is not None:
             check_demo(report, truth)
+            check_drag_and_undo(app, measure_file, report)
         else:
             check_adult(report)
     finally:
