@@ -77,10 +77,16 @@ cusp_case_set_study (CuspCase   *self,
 
   if (g_strcmp0 (path, self->study_path) == 0 && g_strcmp0 (sha256, self->study_sha256) == 0)
     return;
-  g_free (self->study_path);
-  g_free (self->study_sha256);
-  self->study_path = g_strdup (path);
-  self->study_sha256 = g_strdup (sha256);
+  {
+    /* Copy first: the caller may pass this case's own strings. */
+    char *new_path = g_strdup (path);
+    char *new_sha256 = g_strdup (sha256);
+
+    g_free (self->study_path);
+    g_free (self->study_sha256);
+    self->study_path = new_path;
+    self->study_sha256 = new_sha256;
+  }
   cusp_case_changed (self);
 }
 

@@ -3,7 +3,8 @@
  *
  * The bridge until the live solver thread drives the plan list: the same pipeline and stable keys
  * as the command line, isolated in its own process (a solver crash costs a plan's result, not the
- * session). The demo study has no file, so its volume is written once to the user cache. GTK-free. */
+ * session). The demo study has no file, so its volume is written once to the user cache, named by
+ * its content. GTK-free. */
 #pragma once
 
 #include <gio/gio.h>

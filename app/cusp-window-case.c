@@ -164,6 +164,7 @@ cusp_window_case_hashed (GObject      *source,
 
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
+      cusp_window_case_report (self, "study-changed", hash);
     }
   /* Knowing the hash is no edit of the user's. */
   was_dirty = cusp_case_get_dirty (cs->document);

@@ -147,6 +147,12 @@ test_case_dirty (void)
   cusp_case_set_window (document, 40.0, 400.0);
   g_assert_true (cusp_case_get_dirty (document));
   g_assert_cmpuint (n, ==, 2);
+
+  /* The window passes the case's own path back with a new hash. */
+  cusp_case_set_study (document, "/data/study.nii.gz", NULL);
+  cusp_case_set_study (document, cusp_case_get_study_path (document),
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_cmpstr (cusp_case_get_study_path (document), ==, "/data/study.nii.gz");
 }
 
 static void

@@ -9,8 +9,12 @@
 #              pose -> add a second plan -> compare (screenshot) -> export the 3D and axial views
 #              as PNG (pixels checked) -> save -> reopen -> save again: the two files are equal ->
 #              export the report: pdftoppm renders every page
+#   moved      a .cusp-case on the command line whose study is gone: the app asks for it; a case
+#              whose study's content differs from its hash: the app says so and, saved again,
+#              records the study's real SHA-256
 #   crash      demo case -> an edit -> wait past the autosave delay -> kill -9 -> restart: the
 #              recovery is offered (screenshot) -> restore: the recovered case equals the edit
+import hashlib
 import importlib.util
 import json
 import os
@@ -238,6 +242,55 @@ def crash(binary, shot_dir, workdir):
     return 0
 
 
+def write_case(path, study_path, sha256):
+    case = {
+        "format": "cusp-case", "version": 1,
+        "study": {"demo": False, "path": study_path, "sha256": sha256},
+        "landmarks": None,
+        "plans": [{"name": "Plan 1", "device_id": "sapien3-class-26",
+                   "pose": {"depth_mm": 3.0, "tilt_deg": 0.0, "rotation_deg": 0.0},
+                   "result": None}],
+        "settings": {"window_center": 600.0, "window_width": 1500.0, "calcium_threshold_hu": None},
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(case, f)
+    return case
+
+
+def moved(binary, shot_dir, workdir):
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    study = os.path.join(workdir, "study.nii")
+    ui.write_orientation_volume(study)
+    with open(study, "rb") as f:
+        sha256 = hashlib.sha256(f.read()).hexdigest()
+    gone = write_case(os.path.join(workdir, "gone.cusp-case"),
+                      os.path.join(workdir, "moved-away", "study.nii"), None)
+    changed_path = os.path.join(workdir, "changed.cusp-case")
+    changed = write_case(changed_path, study, "0" * 64)
+
+    app = App(binary, workdir, [os.path.join(workdir, "gone.cusp-case")])
+    try:
+        state = app.wait_for({"study-moved", "error"}, 120)
+        check(state["state"] == "study-moved" and state["detail"] == gone["study"]["path"],
+              "a case from the command line whose study is gone asks for it")
+        activate(app, "open-case-from", gvariant_string(changed_path))
+        state = app.wait_for({"study-changed", "error"}, 120, state)
+        check(state["state"] == "study-changed", "a study whose content differs from the case's hash is flagged")
+        resaved = os.path.join(workdir, "resaved.cusp-case")
+        activate(app, "save-case-to", gvariant_string(resaved))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        got = load_json(resaved)
+        check(got["study"] == {"demo": False, "path": study, "sha256": sha256},
+              "saved again, the case records the study's real SHA-256")
+        check(got["settings"]["window_width"] == 1500.0, "the case's window/level was applied and kept")
+        check(got["plans"][0]["device_id"] == changed["plans"][0]["device_id"], "the plan came along")
+        wait_measured(measure_file, 120)
+    finally:
+        app.quit()
+    return 0
+
+
 def main():
     if len(sys.argv) < 4:
         raise SystemExit("usage: ui-case-test.py CASE APP SHOT_DIR")
@@ -259,7 +312,7 @@ def main():
     os.makedirs(shot_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cusp-case-ui-") as workdir:
         try:
-            return {"rehearsal": rehearsal, "crash": crash}[case](binary, shot_dir, workdir)
+            return {"rehearsal": rehearsal, "moved": moved, "crash": crash}[case](binary, shot_dir, workdir)
         except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
             log("FAIL:", e)
             return 1
