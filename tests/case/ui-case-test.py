@@ -12,6 +12,8 @@
 #   moved      a .cusp-case on the command line whose study is gone: the app asks for it; a case
 #              whose study's content differs from its hash: the app says so and, saved again,
 #              records the study's real SHA-256
+#   ct         the real CT ($CUSP_SHARED_DATA/ct-aortic-root): a plan simulated, the case saved
+#              with the file's SHA-256, the report exported and rendered
 #   crash      demo case -> an edit -> wait past the autosave delay -> kill -9 -> restart: the
 #              recovery is offered (screenshot) -> restore: the recovered case equals the edit
 import hashlib
@@ -291,6 +293,52 @@ def moved(binary, shot_dir, workdir):
     return 0
 
 
+def ct(binary, shot_dir, workdir):
+    data = os.environ.get("CUSP_SHARED_DATA", "")
+    path = os.path.join(data, "ct-aortic-root", "ct-aortic-root.nii.gz")
+    if not os.path.exists(path):
+        log(f"skip: the real CT {path} is not there (a fresh clone has no shared data)")
+        return SKIP
+    with open(path, "rb") as f:
+        sha256 = hashlib.sha256(f.read()).hexdigest()
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    app = App(binary, workdir, [path])
+    try:
+        state = app.wait_for({"ready"}, 180)
+        measured = wait_measured(measure_file, 180)
+        log("the real CT's root:", measured)
+        activate(app, "add-plan")
+        state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", f"a plan was simulated on the real CT ({state['detail']})")
+        saved = os.path.join(workdir, "ct.cusp-case")
+        activate(app, "save-case-to", gvariant_string(saved))
+        state = app.wait_for({"case-saved", "error"}, 30, state)
+        case = load_json(saved)
+        check(case["study"] == {"demo": False, "path": path, "sha256": sha256},
+              "the case refers to the CT by path and SHA-256")
+        r = case["plans"][0]["result"]
+        check(r is not None and r.get("solve.converged") == 1,
+              f"converged on the real CT: PVL {r.get('pvl.grade')}, apposition "
+              f"{r.get('sealing.apposition_pct')} %, left VTC {r.get('coronary.left.vtc_mm')} mm, "
+              f"area oversizing {r.get('rupture.area_oversizing_pct')} %")
+        pdf = os.path.join(shot_dir, "case-ct-report.pdf")
+        activate(app, "export-report-to", gvariant_string(pdf))
+        state = app.wait_for({"report-written", "error"}, 60, state)
+        check(state["state"] == "report-written", f"the CT report was written ({state['detail']})")
+        n_pages = int(state["detail"].split()[0])
+        subprocess.run(["pdftoppm", "-png", "-r", "60", pdf, os.path.join(shot_dir, "case-ct-report")],
+                       check=True)
+        pages = [f for f in os.listdir(shot_dir) if f.startswith("case-ct-report-") and f.endswith(".png")]
+        check(len(pages) == n_pages, f"pdftoppm rendered all {n_pages} pages")
+        text = subprocess.run(["pdftotext", pdf, "-"], check=True, capture_output=True, text=True).stdout
+        check(os.path.basename(path) not in text and "De-identified" in text,
+              "the report is de-identified: no file name")
+    finally:
+        app.quit()
+    return 0
+
+
 def main():
     if len(sys.argv) < 4:
         raise SystemExit("usage: ui-case-test.py CASE APP SHOT_DIR")
@@ -312,7 +360,7 @@ def main():
     os.makedirs(shot_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cusp-case-ui-") as workdir:
         try:
-            return {"rehearsal": rehearsal, "moved": moved, "crash": crash}[case](binary, shot_dir, workdir)
+            return {"rehearsal": rehearsal, "moved": moved, "ct": ct, "crash": crash}[case](binary, shot_dir, workdir)
         except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
             log("FAIL:", e)
             return 1
