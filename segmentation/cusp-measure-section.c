@@ -12,6 +12,10 @@
 #define MEDIAN_HALF_WINDOW 15        /* rays each side for the outlier median (+/-15 deg) */
 #define OUTLIER_MM 2.5
 #define BISECTIONS 7
+#define BRIDGE_OVERSHOOT 1.5         /* a bridged ray may end this far past the hinge circle */
+#define DENT_MEDIAN_HALF_WINDOW 30   /* rays each side for the inward-dent median */
+#define DENT_FRACTION 0.75           /* a ray shorter than this x that median is a dent */
+#define DENT_HALF_WINDOW 5           /* rays (deg) each side for closing leaflet dents */
 
 
 void
@@ -71,11 +75,31 @@ sample_along (const CuspRayCaster *c, const double ijk0[3], const double dijk[3]
     TRILINEAR (float);
 }
 
+/* How far along the ray (origin inside the plane of the hinge circle) the circle lies: the
+ * radius a ray of an annulus that went through the hinges would have; NAN without bridging. */
+static double
+bridge_limit (const CuspRayCaster *c, const double origin[3], const double dir[3])
+{
+  double o[3], b, q, disc;
+
+  if (!(c->bridge_gap_mm > 0.0 && c->bridge_radius_mm > 0.0))
+    return NAN;
+  for (int k = 0; k < 3; k++)
+    o[k] = origin[k] - c->bridge_center_mm[k];
+  b = cusp_vec3_dot (dir, o);
+  q = cusp_vec3_dot (o, o) - c->bridge_radius_mm * c->bridge_radius_mm;
+  disc = b * b - q;
+  if (q >= 0.0 || disc < 0.0)
+    return NAN;                      /* origin outside the circle: no leaflet prior there */
+  return c->bridge_fraction * (-b + sqrt (disc));
+}
+
 double
 cusp_ray_radius (const CuspRayCaster *caster, const double origin[3], const double dir[3])
 {
   double ijk0[3], ijk1[3], end[3], dijk[3];
-  double lo, hi, v_lo, v_hi = 0.0;
+  double lo, hi, v_lo, v_hi = 0.0, limit, gap_lo = 0.0, gap_hi = 0.0, gap_v_lo = 0.0, gap_v_hi = 0.0;
+  gboolean bridged = FALSE;
 
   /* Work in index space: one matrix product per ray instead of one per sample. */
   for (int i = 0; i < 3; i++)
@@ -84,6 +108,7 @@ cusp_ray_radius (const CuspRayCaster *caster, const double origin[3], const doub
   cusp_volume_lps_to_index (caster->volume, end, ijk1);
   for (int i = 0; i < 3; i++)
     dijk[i] = ijk1[i] - ijk0[i];
+  limit = bridge_limit (caster, origin, dir);
 
   v_lo = sample_along (caster, ijk0, dijk, 0.0);
   if (!(v_lo >= caster->threshold))
@@ -92,13 +117,46 @@ cusp_ray_radius (const CuspRayCaster *caster, const double origin[3], const doub
   for (hi = caster->step_mm; hi <= caster->max_radius_mm; hi += caster->step_mm)
     {
       v_hi = sample_along (caster, ijk0, dijk, hi);
+      if (v_hi < caster->threshold && v_hi != OUTSIDE_VOLUME && lo < limit)
+        {
+          /* Closed (diastolic) leaflets and their coaptation lines are thin dark lines inside
+           * the annulus ring; the SCCT annulus is the lumen's outer boundary through the hinges,
+           * so a ray well inside the hinge circle crosses such a gap when lumen follows within
+           * bridge_gap_mm. Beyond the limit no gap is crossed: that is where a thin wall can
+           * separate the root from a neighbouring chamber. */
+          double resume = NAN;
+          for (double g = hi + caster->step_mm; g <= hi + caster->bridge_gap_mm; g += caster->step_mm)
+            {
+              double v = sample_along (caster, ijk0, dijk, g);
+              if (v >= caster->threshold)
+                {
+                  resume = g;
+                  break;
+                }
+            }
+          if (isfinite (resume))
+            {
+              bridged = TRUE;
+              gap_lo = lo, gap_hi = hi, gap_v_lo = v_lo, gap_v_hi = v_hi;
+              hi = resume;
+              lo = hi;
+              v_lo = sample_along (caster, ijk0, dijk, hi);
+              continue;
+            }
+        }
       if (v_hi < caster->threshold)
         break;
       lo = hi;
       v_lo = v_hi;
     }
+  /* A bridged ray must end near the hinge circle: lumen that runs on past it came through a
+   * thin wall into a neighbour, so the wall is taken where the last bridged gap began (a short
+   * ray there is an inward dent, which cusp_section_measure drops and fills). */
+  if (bridged && (hi > caster->max_radius_mm || v_hi == OUTSIDE_VOLUME ||
+                  hi > limit / caster->bridge_fraction * BRIDGE_OVERSHOOT))
+    lo = gap_lo, hi = gap_hi, v_lo = gap_v_lo, v_hi = gap_v_hi;
   /* Leaving the image is an escape, not a wall. */
-  if (hi > caster->max_radius_mm || v_hi == OUTSIDE_VOLUME)
+  else if (hi > caster->max_radius_mm || v_hi == OUTSIDE_VOLUME)
     return NAN;
   for (int b = 0; b < BISECTIONS; b++)
     {
@@ -109,6 +167,59 @@ cusp_ray_radius (const CuspRayCaster *caster, const double origin[3], const doub
         hi = mid, v_hi = v_mid;
     }
   return lo + (hi - lo) * (v_lo - caster->threshold) / (v_lo - v_hi);
+}
+
+gboolean
+cusp_ray_caster_bridge_hinges (CuspRayCaster *caster, const double a[3], const double b[3],
+                               const double c[3])
+{
+  double u[3], w[3], n[3], nu[3], wn[3], nn;
+
+  caster->bridge_radius_mm = 0.0;
+  for (int k = 0; k < 3; k++)
+    {
+      u[k] = b[k] - a[k];
+      w[k] = c[k] - a[k];
+    }
+  cusp_vec3_cross (u, w, n);
+  nn = cusp_vec3_dot (n, n);
+  if (!(nn > 1e-6))
+    return FALSE;
+  /* Circumcentre: a + (|u|^2 (w x n) + |w|^2 (n x u)) / (2 |n|^2). */
+  cusp_vec3_cross (w, n, wn);
+  cusp_vec3_cross (n, u, nu);
+  for (int k = 0; k < 3; k++)
+    caster->bridge_center_mm[k] = a[k] + (cusp_vec3_dot (u, u) * wn[k] + cusp_vec3_dot (w, w) * nu[k]) / (2.0 * nn);
+  for (int k = 0; k < 3; k++)
+    u[k] = caster->bridge_center_mm[k] - a[k];
+  caster->bridge_radius_mm = sqrt (cusp_vec3_dot (u, u));
+  return TRUE;
+}
+
+gboolean
+cusp_section_lumen_origin (const CuspRayCaster *caster, const double center[3], const double normal[3],
+                           double origin[3])
+{
+  double u[3], v[3];
+
+  memcpy (origin, center, 3 * sizeof (double));
+  if (cusp_volume_sample_lps (caster->volume, center, -G_MAXDOUBLE) >= caster->threshold)
+    return TRUE;
+  cusp_plane_basis (normal, u, v);
+  /* Nearest first: rings every 0.5 mm, 48 directions each. */
+  for (double r = 0.5; r <= 8.0; r += 0.5)
+    for (int a = 0; a < 48; a++)
+      {
+        double phi = 2.0 * G_PI * a / 48, p[3];
+        for (int k = 0; k < 3; k++)
+          p[k] = center[k] + r * (cos (phi) * u[k] + sin (phi) * v[k]);
+        if (cusp_volume_sample_lps (caster->volume, p, -G_MAXDOUBLE) >= caster->threshold)
+          {
+            memcpy (origin, p, 3 * sizeof (double));
+            return TRUE;
+          }
+      }
+  return FALSE;
 }
 
 /* The median of a[0..n-1] (upper median for even n); reorders a. Quickselect: this runs once per
@@ -145,14 +256,12 @@ median_inplace (double *a, int n)
   return a[want];
 }
 
-/* Marks escaped rays and spikes (> OUTLIER_MM above the local median) as NAN; returns how many
- * rays remain good. */
-static int
-drop_outliers (double *r, int n, int half_window)
+/* median[i]: the median of the finite r within +/-half_window rays of i, circularly (NAN when
+ * none is finite). */
+static void
+local_medians (const double *r, int n, int half_window, double *median)
 {
   double *window = g_newa (double, 2 * half_window + 1);
-  double *median = g_newa (double, n);
-  int good = 0;
 
   for (int i = 0; i < n; i++)
     {
@@ -165,12 +274,41 @@ drop_outliers (double *r, int n, int half_window)
         }
       median[i] = m == 0 ? NAN : median_inplace (window, m);
     }
+}
+
+/* Marks escaped rays and spikes (> OUTLIER_MM above the local median) as NAN; returns how many
+ * rays remain good. */
+static int
+drop_outliers (double *r, int n, int half_window)
+{
+  double *median = g_newa (double, n);
+  int good = 0;
+
+  local_medians (r, n, half_window, median);
   for (int i = 0; i < n; i++)
     {
       if (!isfinite (r[i]) || !isfinite (median[i]) || r[i] > median[i] + OUTLIER_MM)
         r[i] = NAN;
       else
         good++;
+    }
+  return good;
+}
+
+/* Marks rays shorter than DENT_FRACTION of the median of +/-half rays as NAN (a leaflet fleck
+ * too thick to bridge stops a ray well inside the ring); returns how many rays remain good. */
+static int
+drop_dents (double *r, int n, int half_window)
+{
+  double *median = g_newa (double, n);
+  int good = 0;
+
+  local_medians (r, n, half_window, median);
+  for (int i = 0; i < n; i++)
+    {
+      if (isfinite (r[i]) && isfinite (median[i]) && r[i] < DENT_FRACTION * median[i])
+        r[i] = NAN;
+      good += isfinite (r[i]);
     }
   return good;
 }
@@ -191,6 +329,29 @@ bridge_gaps (double *r, int n)
       /* Filling in order keeps a gap on one straight line: a filled ray lies on the line
        * between the gap's good ends, so the next ray of the gap interpolates on the same line. */
       r[i] = (r[((i - before) % n + n) % n] * after + r[(i + after) % n] * before) / (before + after);
+    }
+}
+
+/* Morphological closing of the periodic radius function (max then min over +/-half rays):
+ * removes inward dents narrower than the window, which on an annulus are rays stopped by a
+ * leaflet fleck too thick to bridge; a smooth contour moves by r'' w^2 / 2 at most (< 0.1 mm
+ * for an adult ellipse at 5 deg). Outward spikes were dropped before, by drop_outliers. */
+static void
+close_dents (double *r, int n, int half)
+{
+  double *dilated = g_newa (double, n);
+
+  for (int i = 0; i < n; i++)
+    {
+      dilated[i] = r[i];
+      for (int j = -half; j <= half; j++)
+        dilated[i] = fmax (dilated[i], r[((i + j) % n + n) % n]);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      r[i] = dilated[i];
+      for (int j = -half; j <= half; j++)
+        r[i] = fmin (r[i], dilated[((i + j) % n + n) % n]);
     }
 }
 
@@ -297,10 +458,14 @@ cusp_section_measure (const CuspRayCaster *caster, const double center[3], const
       r[i] = cusp_ray_radius (caster, center, dir);
     }
   good = drop_outliers (r, N, MEDIAN_HALF_WINDOW);
+  if (caster->bridge_gap_mm > 0.0)
+    good = drop_dents (r, N, DENT_MEDIAN_HALF_WINDOW);
   if (good < N / 2)
     return FALSE;
   out->bridged_rays = N - good;
   bridge_gaps (r, N);
+  if (caster->bridge_gap_mm > 0.0)
+    close_dents (r, N, DENT_HALF_WINDOW);
   low_pass (r, N);
 
   for (int i = 0; i < N; i++)
