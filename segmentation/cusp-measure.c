@@ -12,9 +12,10 @@
 #define LVOT_CALCIUM_DEPTH_MM 10.0
 #define ASCENDING_CALCIUM_SPAN_MM 20.0
 #define MIN_STJ_HEIGHT_MM 3.0
-/* Leaflet gaps the annulus rays cross: two voxels of a 1.5 mm CT (a closed leaflet blurred by
- * the scanner), only where the ray is still inside 85 % of the hinge circle. Walls between the
- * root and a neighbour measured on the real CT leave 3.5 mm or more of dark between the two. */
+/* Leaflet gaps the annulus rays cross: a closed leaflet crossed at a slant on a 1.5 mm CT (three
+ * voxels), only while the ray is inside 85 % of the hinge circle; a bridged ray that runs on past
+ * 1.5 x that circle went through a thin wall into a neighbour and falls back to its last gap
+ * (cusp-measure-section.c). Tuned by looking at the real CT's hinge plane (seg-dump-planes). */
 #define ANNULUS_BRIDGE_GAP_MM 4.5
 #define ANNULUS_BRIDGE_FRACTION 0.85
 

@@ -14,6 +14,12 @@
  *   bisection). Rays that escape (a coronary or branch) or jump more than 2.5 mm above their
  *   neighbourhood's median are bridged from their neighbours; the radius function is low-passed
  *   (Fourier, 24 harmonics) to remove noise before perimeter and area are taken from the polygon.
+ * - Annulus only: the SCCT annulus is the lumen's outer boundary through the hinges, and closed
+ *   (diastolic) leaflets draw thin dark lines inside it. Its rays start on lumen (moved off a
+ *   leaflet at the centre), cross dark gaps up to 4.5 mm while inside 0.85 x the circle through
+ *   the hinges, and fall back to the last gap when they then run on past 1.5 x that circle (a
+ *   neighbour behind a thin wall); rays shorter than 0.75 x their +/-30 deg median are dropped
+ *   and filled, and dents narrower than 10 deg closed.
  * - Dmin / Dmax: minimum and maximum caliper width of the contour (for an ellipse, the minor and
  *   major axis). Area-derived diameter 2 sqrt(A/pi); perimeter-derived P/pi; eccentricity
  *   1 - Dmin/Dmax.
