@@ -80,7 +80,7 @@
  * tangent of each beam is its consistent one, by central differences of its internal forces,
  * symmetrised; where the assembled matrix is not positive definite (stress terms in a frame held
  * only by weak supports) that iteration falls back to the analytic tangent (elastic + axial
- * tension). While full steps cut the residual fourfold, the next step reuses the factor
+ * tension). While full steps halve the residual, the next step reuses the factor
  * (Shamanskii's variant: it saves the assembly and factorisation that dominate a live update);
  * the factor is kept across calls, one per phase (balloon; recoil or release), so a warm update's
  * first step in each phase tries the last factor of that phase; one that does not even give a
