@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-window-plans.c: the case's plans: add, move (numeric entry until the drag handles and the
+ * device picker drive it), their results from cusp-cli simulate, undo/redo, the comparison. */
+#include "cusp-config.h"
+#include "cusp-window-case-private.h"
+#include "cusp-plan-run.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+/* Until the device picker lands, a new plan starts from the last one, or from this. */
+#define CUSP_DEFAULT_DEVICE_ID "sapien3-class-26"
+#define CUSP_DEFAULT_DEPTH_MM 3.0
+
+static void cusp_window_case_run_plan (CuspWindow *self, guint index);
+
+typedef struct {
+  CuspWindow *self;
+  CuspCase *document;
+  guint index;
+} PlanRun;
+
+static void
+cusp_window_case_plan_ran (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  PlanRun *run = user_data;
+  CuspWindow *self = run->self;
+  CuspWindowCase *cs = case_state (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspPlan) plan = cusp_plan_run_finish (result, &error);
+  g_autofree char *detail = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || run->document != cs->document)
+    goto out;
+  cs->n_running--;
+  cs->n_finished++;
+  if (plan == NULL)
+    _cusp_window_case_fail (self, _("Cannot simulate the plan"), error);
+  else if (run->index < cusp_case_get_n_plans (cs->document))
+    {
+      const CuspPlan *current = cusp_case_get_plan (cs->document, run->index);
+
+      /* The newest pose wins: a result for a pose the user has since changed is dropped. */
+      if (g_str_equal (current->device_id, plan->device_id) && current->depth_mm == plan->depth_mm
+          && current->tilt_deg == plan->tilt_deg && current->rotation_deg == plan->rotation_deg)
+        cusp_case_update_plan (cs->document, run->index, plan);
+    }
+  if (cs->n_running == 0)
+    {
+      detail = g_strdup_printf ("%u plans, %u runs", cusp_case_get_n_plans (cs->document), cs->n_finished);
+      _cusp_window_case_report (self, plan != NULL ? "plans-ready" : "error",
+                               plan != NULL ? detail : error->message);
+    }
+out:
+  g_object_unref (run->self);
+  g_object_unref (run->document);
+  g_free (run);
+}
+
+static void
+cusp_window_case_run_plan (CuspWindow *self,
+                           guint       index)
+{
+  CuspWindowCase *cs = case_state (self);
+  PlanRun *run = g_new0 (PlanRun, 1);
+
+  run->self = g_object_ref (self);
+  run->document = g_object_ref (cs->document);
+  run->index = index;
+  cs->n_running++;
+  cusp_plan_run_async (cusp_case_get_plan (cs->document, index),
+                       cusp_case_get_study_path (cs->document), cusp_study_get_volume (self->study),
+                       cusp_case_get_landmarks (cs->document), cs->cancellable,
+                       cusp_window_case_plan_ran, run);
+}
+
+/* One plan edit for the undo stack: `before` NULL means the edit added the plan. */
+typedef struct {
+  CuspWindow *self;             /* the window owns the stack: commands never outlive it */
+  CuspCase *document;
+  guint index;
+  CuspPlan *before;
+  CuspPlan *after;
+} PlanEdit;
+
+static void
+plan_edit_free (gpointer data)
+{
+  PlanEdit *edit = data;
+
+  g_object_unref (edit->document);
+  cusp_plan_free (edit->before);
+  cusp_plan_free (edit->after);
+  g_free (edit);
+}
+
+static void
+plan_edit_set (PlanEdit *edit, const CuspPlan *plan)
+{
+  CuspWindowCase *cs = case_state (edit->self);
+
+  if (edit->document != cs->document)
+    return;
+  if (plan == NULL)
+    cusp_case_remove_plan (cs->document, edit->index);
+  else if (edit->index == cusp_case_get_n_plans (cs->document))
+    cusp_case_add_plan (cs->document, cusp_plan_copy (plan));
+  else
+    cusp_case_update_plan (cs->document, edit->index, plan);
+  /* A pose whose result was never computed (or was dropped as stale) is simulated again. */
+  if (plan != NULL && !plan->has_result)
+    cusp_window_case_run_plan (edit->self, edit->index);
+}
+
+static void
+plan_edit_apply (gpointer data)
+{
+  PlanEdit *edit = data;
+  plan_edit_set (edit, edit->after);
+}
+
+static void
+plan_edit_revert (gpointer data)
+{
+  PlanEdit *edit = data;
+  plan_edit_set (edit, edit->before);
+}
+
+static void
+cusp_window_case_push_edit (CuspWindow     *self,
+                            const char     *label,
+                            guint           index,
+                            const CuspPlan *before,
+                            const CuspPlan *after)
+{
+  CuspWindowCase *cs = case_state (self);
+  PlanEdit *edit = g_new0 (PlanEdit, 1);
+
+  edit->self = self;
+  edit->document = g_object_ref (cs->document);
+  edit->index = index;
+  edit->before = before ? cusp_plan_copy (before) : NULL;
+  edit->after = cusp_plan_copy (after);
+  cusp_undo_stack_push (cs->undo, label, plan_edit_apply, plan_edit_revert, edit, plan_edit_free);
+}
+
+static void
+cusp_window_add_plan_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CuspWindow *self = user_data;
+  CuspWindowCase *cs = case_state (self);
+  guint n = cusp_case_get_n_plans (cs->document);
+  g_autofree char *name = cusp_case_next_plan_name (cs->document);
+  const CuspPlan *last = n > 0 ? cusp_case_get_plan (cs->document, n - 1) : NULL;
+
+  cusp_case_add_plan (cs->document,
+                      last ? cusp_plan_new (name, last->device_id, last->depth_mm, last->tilt_deg, last->rotation_deg)
+                           : cusp_plan_new (name, CUSP_DEFAULT_DEVICE_ID, CUSP_DEFAULT_DEPTH_MM, 0.0, 0.0));
+  cusp_window_case_push_edit (self, _("Add Plan"), n, NULL, cusp_case_get_plan (cs->document, n));
+  cusp_window_case_run_plan (self, n);
+  _cusp_window_case_actions_update (self);
+}
+
+/* (device id, depth mm, tilt deg, rotation deg) for the newest plan: numeric entry until the
+ * device picker and the drag handles drive it. */
+static void
+cusp_window_set_plan_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CuspWindow *self = user_data;
+  CuspWindowCase *cs = case_state (self);
+  guint n = cusp_case_get_n_plans (cs->document);
+  g_autoptr(CuspPlan) plan = NULL;
+  const char *device_id;
+  double depth_mm, tilt_deg, rotation_deg;
+
+  g_variant_get (parameter, "(&sddd)", &device_id, &depth_mm, &tilt_deg, &rotation_deg);
+  if (n == 0 || !isfinite (depth_mm) || !isfinite (tilt_deg) || !isfinite (rotation_deg)
+      || *device_id == '\0')
+    return;
+  plan = cusp_plan_copy (cusp_case_get_plan (cs->document, n - 1));
+  g_free (plan->device_id);
+  plan->device_id = g_strdup (device_id);
+  plan->depth_mm = depth_mm;
+  plan->tilt_deg = tilt_deg;
+  plan->rotation_deg = rotation_deg;
+  cusp_plan_clear_result (plan);
+  cusp_window_case_push_edit (self, _("Move Valve"), n - 1, cusp_case_get_plan (cs->document, n - 1), plan);
+  cusp_case_update_plan (cs->document, n - 1, plan);
+  cusp_window_case_run_plan (self, n - 1);
+}
+
+/* One column per plan, one row per key; the worst plan of each row in red. */
+static void
+cusp_window_compare_plans_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  CuspWindow *self = user_data;
+  CuspWindowCase *cs = case_state (self);
+  guint n = cusp_case_get_n_plans (cs->document), n_keys;
+  const CuspPlanKey *keys = cusp_plan_keys (&n_keys);
+  g_autofree CuspPlan **plans = g_new0 (CuspPlan *, MAX (n, 1));
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *grid = gtk_grid_new ();
+
+  for (guint i = 0; i < n; i++)
+    plans[i] = (CuspPlan *) cusp_case_get_plan (cs->document, i);
+  gtk_window_set_title (GTK_WINDOW (window), _("Compare Plans"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
+  gtk_window_set_titlebar (GTK_WINDOW (window), header);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_widget_set_margin_start (grid, 18);
+  gtk_widget_set_margin_end (grid, 18);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+
+  for (guint p = 0; p < n; p++)
+    {
+      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", plans[p]->name,
+                                                         plans[p]->device_id);
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_grid_attach (GTK_GRID (grid), label, 1 + p, 0, 1, 1);
+    }
+  for (guint k = 0; k < n_keys; k++)
+    {
+      int worst = cusp_plan_worst (plans, n, k);
+      GtkWidget *label = gtk_label_new (keys[k].label);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      if (keys[k].threshold != NULL)
+        gtk_widget_set_tooltip_text (label, keys[k].threshold);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_grid_attach (GTK_GRID (grid), label, 0, 1 + k, 1, 1);
+      for (guint p = 0; p < n; p++)
+        {
+          g_autofree char *value = cusp_plan_format_value (plans[p], k);
+          GtkWidget *cell = gtk_label_new (value);
+
+          gtk_label_set_xalign (GTK_LABEL (cell), 0);
+          gtk_label_set_selectable (GTK_LABEL (cell), TRUE);
+          if ((int) p == worst)
+            {
+              g_autofree char *tip = g_strdup_printf (_("The worst of the compared plans for %s"), keys[k].label);
+              gtk_widget_add_css_class (cell, "error");
+              gtk_widget_add_css_class (cell, "heading");
+              gtk_widget_set_tooltip_text (cell, tip);
+            }
+          gtk_grid_attach (GTK_GRID (grid), cell, 1 + p, 1 + k, 1, 1);
+        }
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), grid);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+  {
+    g_autofree char *detail = g_strdup_printf ("%u plans compared", n);
+    _cusp_window_case_report (self, "compared", detail);
+  }
+}
+
+static void
+cusp_window_undo_plan_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  cusp_undo_stack_undo (case_state (user_data)->undo);
+}
+
+static void
+cusp_window_redo_plan_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  cusp_undo_stack_redo (case_state (user_data)->undo);
+}
+
+
+static const GActionEntry plan_actions[] = {
+  { "add-plan", cusp_window_add_plan_action, NULL, NULL, NULL, { 0 } },
+  { "set-plan", cusp_window_set_plan_action, "(sddd)", NULL, NULL, { 0 } },
+  { "compare-plans", cusp_window_compare_plans_action, NULL, NULL, NULL, { 0 } },
+  { "undo-plan", cusp_window_undo_plan_action, NULL, NULL, NULL, { 0 } },
+  { "redo-plan", cusp_window_redo_plan_action, NULL, NULL, NULL, { 0 } },
+};
+
+void
+_cusp_window_plans_add_actions (CuspWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), plan_actions, G_N_ELEMENTS (plan_actions), self);
+}
+
+static void
+cusp_window_plans_enable (CuspWindow *self, const char *name, gboolean enabled)
+{
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), name)),
+                               enabled);
+}
+
+void
+_cusp_window_plans_update (CuspWindow *self,
+                           gboolean    has_case)
+{
+  CuspWindowCase *cs = case_state (self);
+  guint n_plans = has_case ? cusp_case_get_n_plans (cs->document) : 0;
+
+  cusp_window_plans_enable (self, "add-plan", has_case);
+  cusp_window_plans_enable (self, "set-plan", n_plans > 0);
+  cusp_window_plans_enable (self, "compare-plans", n_plans > 0);
+  cusp_window_plans_enable (self, "undo-plan", has_case && cusp_undo_stack_can_undo (cs->undo));
+  cusp_window_plans_enable (self, "redo-plan", has_case && cusp_undo_stack_can_redo (cs->undo));
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-window-report.c: what the views show as images: PNG export of any view and the PDF
+ * report (cusp-report.c) with the views, the measurements and the compared plans. */
+#include "cusp-config.h"
+#include "cusp-window-case-private.h"
+#include "cusp-annulus-view.h"
+#include "cusp-error.h"
+#include "cusp-measure-panel.h"
+#include "cusp-report.h"
+
+#include <glib/gi18n.h>
+
+static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
+  "axial", "coronal", "sagittal", "3d",
+};
+static const char *const view_titles[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
+  N_("Axial"), N_("Coronal"), N_("Sagittal"), N_("3D"),
+};
+
+/* What the view shows now, as an image: its paintable rendered by the window's renderer. For a
+ * GL view that is the texture of its last frame. NULL when the view has not been drawn. */
+static cairo_surface_t *
+cusp_window_case_snapshot_view (GtkWidget *view)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  cairo_surface_t *surface;
+  int width = gtk_widget_get_width (view), height = gtk_widget_get_height (view);
+
+  if (!gtk_widget_get_mapped (view) || width <= 0 || height <= 0)
+    return NULL;
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
+  paintable = gtk_widget_paintable_new (view);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL || renderer == NULL)
+    return NULL;
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  /* gdk_texture_download writes cairo's ARGB32 layout (premultiplied, native endian). */
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* The first widget of `type` below `widget`: the annulus view and the measurement panel belong
+ * to cusp-window-measure.c, which keeps them private. */
+static GtkWidget *
+cusp_window_case_find_widget (GtkWidget *widget,
+                              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cusp_window_case_find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "axial", "coronal", "sagittal", "3d" or "annulus"; NULL when not in this window. */
+static GtkWidget *
+cusp_window_case_view (CuspWindow *self,
+                       const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
+    if (g_str_equal (view_names[i], name))
+      return self->views[i];
+  if (g_str_equal (name, "annulus"))
+    return cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_ANNULUS_VIEW);
+  return NULL;
+}
+
+static gboolean
+cusp_window_case_export_view_to (CuspWindow *self,
+                                 const char *view_name,
+                                 const char *path)
+{
+  GtkWidget *view = cusp_window_case_view (self, view_name);
+  cairo_surface_t *surface = view ? cusp_window_case_snapshot_view (view) : NULL;
+  cairo_status_t status;
+  g_autofree char *detail = NULL;
+
+  if (surface == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (CUSP_ERROR, CUSP_ERROR_FAILED,
+                                             "the %s view is not on screen", view_name);
+      _cusp_window_case_fail (self, _("Cannot export the view"), error);
+      return FALSE;
+    }
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autoptr(GError) error = g_error_new (CUSP_ERROR, CUSP_ERROR_FAILED, "%s: %s", path,
+                                             cairo_status_to_string (status));
+      _cusp_window_case_fail (self, _("Cannot export the view"), error);
+      return FALSE;
+    }
+  detail = g_strdup_printf ("%s %s", view_name, path);
+  _cusp_window_case_report (self, "view-exported", detail);
+  return TRUE;
+}
+
+static void
+cusp_window_case_png_chosen (CuspWindow *self, GFile *file, GtkFileChooser *chooser)
+{
+  g_autofree char *path = g_file_get_path (file);
+  const char *view = g_object_get_data (G_OBJECT (chooser), "cusp-view");
+
+  if (path != NULL)
+    cusp_window_case_export_view_to (self, view, path);
+}
+
+static void
+cusp_window_export_view_png_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  const char *view = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = g_strdup_printf ("cusp-%s.png", view);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileChooser *chooser;
+
+  if (cusp_window_case_view (user_data, view) == NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  chooser = _cusp_window_case_chooser (user_data, _("Export the View as PNG"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                      _("_Export"), filter, name, cusp_window_case_png_chosen);
+  g_object_set_data_full (G_OBJECT (chooser), "cusp-view", g_strdup (view), g_free);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cusp_window_export_view_png_to_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  const char *view, *path;
+
+  g_variant_get (parameter, "(&s&s)", &view, &path);
+  cusp_window_case_export_view_to (user_data, view, path);
+}
+
+
+/* The measurements as the panel shows them (its text carries the unit). The window keeps the
+ * measurements private to cusp-window-measure.c, so the panel is where they can be read. */
+static void
+cusp_window_case_add_measurements (CuspWindow *self,
+                                   GPtrArray  *rows)
+{
+  GtkWidget *found = cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_MEASURE_PANEL);
+  CuspMeasurePanel *panel = found ? CUSP_MEASURE_PANEL (found) : NULL;
+  guint n_keys;
+  const CuspMeasureKey *keys = cusp_measure_keys (&n_keys);
+
+  for (guint i = 0; panel != NULL && i < n_keys; i++)
+    {
+      const char *shown = cusp_measure_panel_get_shown (panel, keys[i].key);
+
+      if (shown != NULL && !g_str_equal (shown, "—"))
+        g_ptr_array_add (rows, cusp_report_row_new (keys[i].key, shown, ""));
+    }
+}
+
+static gboolean
+cusp_window_case_report_to (CuspWindow *self,
+                            const char *path,
+                            gboolean    include_description)
+{
+  CuspWindowCase *cs = case_state (self);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) cusp_report_image_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cusp_report_row_free);
+  g_autofree char *description = cusp_study_describe (self->study);
+  g_autofree char *generator = g_strdup_printf ("Cusp %s", PACKAGE_VERSION);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  CuspReportContent content = { 0 };
+  guint n_pages = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
+    {
+      cairo_surface_t *image = self->views[i] ? cusp_window_case_snapshot_view (self->views[i]) : NULL;
+
+      if (image == NULL)
+        continue;
+      g_ptr_array_add (images, cusp_report_image_new (_(view_titles[i]), image));
+      cairo_surface_destroy (image);
+    }
+  {
+    GtkWidget *annulus = cusp_window_case_view (self, "annulus");
+    cairo_surface_t *image = annulus ? cusp_window_case_snapshot_view (annulus) : NULL;
+
+    if (image != NULL)
+      {
+        g_ptr_array_add (images, cusp_report_image_new (_("Annulus plane"), image));
+        cairo_surface_destroy (image);
+      }
+  }
+  cusp_window_case_add_measurements (self, rows);
+
+  content.document = cs->document;
+  if (cusp_case_is_demo (cs->document))
+    content.case_title = _("Demo case");
+  else
+    content.case_title = include_description ? cusp_study_get_title (self->study) : _("De-identified study");
+  content.study_description = description;
+  content.include_description = include_description;
+  content.images = images;
+  content.measurements = rows;
+  content.generator = generator;
+  if (!cusp_report_write_pdf (&content, path, &n_pages, &error))
+    {
+      _cusp_window_case_fail (self, _("Cannot export the report"), error);
+      return FALSE;
+    }
+  detail = g_strdup_printf ("%u pages %s", n_pages, path);
+  _cusp_window_case_report (self, "report-written", detail);
+  return TRUE;
+}
+
+static void
+cusp_window_case_report_chosen (CuspWindow *self, GFile *file, GtkFileChooser *chooser)
+{
+  g_autofree char *path = g_file_get_path (file);
+  const char *describe = gtk_file_chooser_get_choice (chooser, "describe");
+
+  if (path != NULL)
+    cusp_window_case_report_to (self, path, g_strcmp0 (describe, "true") == 0);
+}
+
+static void
+cusp_window_export_report_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileChooser *chooser;
+
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  chooser = _cusp_window_case_chooser (user_data, _("Export the Report"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                      _("_Export"), filter, "cusp-report.pdf", cusp_window_case_report_chosen);
+  /* De-identified unless the user asks: the description can carry identifying text. */
+  gtk_file_chooser_add_choice (chooser, "describe", _("Include the study's name and description"), NULL, NULL);
+  gtk_file_chooser_set_choice (chooser, "describe", "false");
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cusp_window_export_report_to_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  cusp_window_case_report_to (user_data, g_variant_get_string (parameter, NULL), FALSE);
+}
+
+
+static const GActionEntry report_actions[] = {
+  { "export-report", cusp_window_export_report_action, NULL, NULL, NULL, { 0 } },
+  { "export-report-to", cusp_window_export_report_to_action, "s", NULL, NULL, { 0 } },
+  { "export-view-png", cusp_window_export_view_png_action, "s", NULL, NULL, { 0 } },
+  { "export-view-png-to", cusp_window_export_view_png_to_action, "(ss)", NULL, NULL, { 0 } },
+};
+
+void
+_cusp_window_report_add_actions (CuspWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), report_actions, G_N_ELEMENTS (report_actions), self);
+}
