@@ -891,11 +891,14 @@ typedef struct {
   double h_bottom, h_top;          /* lumen kept between these heights above the annulus */
 } Clip;
 
+#define VISIBILITY_STEP_MM 0.5
+#define VISIBILITY_GAP_MM 1.5
+
 /* Inside the clip heights and within 1.25 x the local median section radius + 2 mm of the
  * nearest centerline point: sinus lobes reach ~1.2 x the median, while a neighbour touching the
  * root (pulmonary trunk, atria) lies farther out. */
 static gboolean
-inside_clip (const CuspLandmarkResult *lm, const Clip *clip, const double p[3])
+inside_clip (const CuspLandmarkResult *lm, const Clip *clip, const double p[3], int *nearest)
 {
   double h = height_above (lm, p);
   if (h < clip->h_bottom || h > clip->h_top)
@@ -924,7 +927,33 @@ inside_clip (const CuspLandmarkResult *lm, const Clip *clip, const double p[3])
   double r_cap = h < 0 ? 1.2 * lm->annulus_radius_mm
                        : 1.3 * MAX (lm->annulus_radius_mm, MAX (lm->stj_radius_mm, lm->ascending_radius_mm));
   double bound = 1.25 * MIN (lm->centerline_radius_mm[best_m], r_cap) + 2;
+  *nearest = best_m;
   return best <= bound * bound;
+}
+
+/* TRUE when the straight segment from the centerline point `c` to `p` stays in the blood pool
+ * except for runs of at most VISIBILITY_GAP_MM. The root's lumen, sinus lobes included, is
+ * star-shaped about its axis; a neighbour that touches it through a wall thinner than the blur
+ * (right atrium, RVOT, pulmonary trunk on a 1.5 mm CT) joins the pool somewhere, but is seen
+ * from the axis only through that wall. The gap lets a ray pass a closed leaflet or a fleck. */
+static gboolean
+visible_from_axis (const CuspGrid *g, const guint8 *blood, const double c[3], const double p[3])
+{
+  double d[3] = { p[0] - c[0], p[1] - c[1], p[2] - c[2] };
+  double length = sqrt (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]), run = 0;
+  int steps = (int) ceil (length / VISIBILITY_STEP_MM);
+
+  for (int s = 1; s < steps; s++)
+    {
+      double q[3];
+      for (int a = 0; a < 3; a++)
+        q[a] = c[a] + d[a] * s / steps;
+      if (blood[lps_to_voxel (g, q)])
+        run = 0;
+      else if ((run += length / steps) > VISIBILITY_GAP_MM)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Lumen on the fine grid: the blood pool grown from the centerline inside the clip, then opened
@@ -942,8 +971,24 @@ fine_lumen (const CuspGrid *g, const guint8 *blood, const CuspLandmarkResult *lm
     if (blood[v])
       {
         double p[3];
+        int m;
         voxel_to_lps (g, v, p);
-        allowed[v] = inside_clip (lm, clip, p);
+        if (!inside_clip (lm, clip, p, &m))
+          continue;
+        /* Seen from the nearest path point; at or below the annulus, or where that point is,
+         * from the annulus axis at the voxel's height instead: the path from the LV can enter
+         * the LVOT from the side (through a chamber that only touches it) and would see that
+         * chamber. */
+        const double *c = lm->landmarks.centerline_mm[m];
+        double axis_point[3];
+        double h = height_above (lm, p);
+        if (h < 0 || height_above (lm, c) < 0)
+          {
+            for (int a = 0; a < 3; a++)
+              axis_point[a] = lm->annulus_center_mm[a] + h * lm->annulus_normal[a];
+            c = axis_point;
+          }
+        allowed[v] = visible_from_axis (g, blood, c, p);
       }
   gsize seed = G_MAXSIZE;
   for (int m = 0; m < lm->landmarks.centerline_count && seed == G_MAXSIZE; m++)

@@ -20,7 +20,11 @@
  *      the levels searched within 6 mm of the coarse ones (cusp-landmark-detect.h).
  *   5. Lumen: the full-resolution pool grown from the centerline, 15 mm below the annulus to
  *      45 mm above the STJ, within 1.25 x the local median section radius + 2 mm of the
- *      centerline; coronary stubs removed by an opening (two distance maps).
+ *      centerline, and seen from the axis: the straight line from the nearest path point (from
+ *      the annulus axis at the voxel's height at and below the annulus) crosses at most 1.5 mm
+ *      outside the pool (a closed leaflet), so a chamber touching the root through a wall thinner
+ *      than the blur (right atrium, RVOT) is not labelled; coronary stubs removed by an opening
+ *      (two distance maps).
  *   6. Calcium (HU only): image voxels above the calcium threshold within 4 mm of the lumen, in
  *      bright components up to 3 mL (larger ones are dense contrast or bone); LVOT below the
  *      annulus plane, leaflet up to the STJ, wall above.

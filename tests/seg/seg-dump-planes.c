@@ -3,11 +3,12 @@
  * PPM pictures of planes parallel to the annulus, so a person can look at what was detected.
  *
  *   seg-dump-planes IMAGE OUTDIR [SEED_L SEED_P SEED_S]
+ *   seg-dump-planes --axial IMAGE OUTDIR      (slices of the image itself, to read a seed off)
  *
  * Writes OUTDIR/plane-<height>.ppm for heights -4 .. 24 mm above the hinge plane (60 x 60 mm,
  * 0.25 mm pixels, grey window by the lumen threshold). Overlays: lumen label edge (yellow), the
  * measured annulus / LVOT / STJ contours (cyan), landmarks within 1.5 mm of the plane (hinges red,
- * commissures blue, ostia green, STJ magenta). Also long-1/long-2.ppm, two long-axis views through
+ * commissures blue, ostia green, STJ magenta, centerline orange). Also long-1/long-2.ppm, two long-axis views through
  * the annulus centre, and 12 intensity profiles of the annulus plane on stdout. With
  * DUMP_BINARY=1 the grey is the lumen threshold mask instead. Convert with ImageMagick. */
 #include "cusp-image-io.h"
@@ -131,6 +132,8 @@ dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *se
       mark (rgb, c, u, v, n, lm->hinge_mm[k], 255, 0, 0);
       mark (rgb, c, u, v, n, lm->commissure_mm[k], 60, 60, 255);
     }
+  for (int i = 0; i < lm->centerline_count; i++)
+    mark (rgb, c, u, v, n, lm->centerline_mm[i], 255, 140, 0);
   mark (rgb, c, u, v, n, lm->left_ostium_mm, 0, 255, 0);
   mark (rgb, c, u, v, n, lm->right_ostium_mm, 0, 160, 0);
   mark (rgb, c, u, v, n, lm->stj_center_mm, 255, 0, 255);
@@ -140,6 +143,44 @@ dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *se
   fprintf (f, "P6\n%d %d\n255\n", SIDE, SIDE);
   fwrite (rgb, 3, SIDE * SIDE, f);
   fclose (f);
+}
+
+/* --axial mode: every 2nd slice of the image's own grid, window 1-99 % of the range, with the
+ * LPS position of each slice's first voxel and the spacing printed (to read a seed off). */
+static int
+dump_axial (const char *path, const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) image = cusp_image_read_in_process (path, NULL, &error);
+  double lo, hi;
+
+  if (image == NULL)
+    {
+      fprintf (stderr, "seg-dump-planes: %s\n", error->message);
+      return 1;
+    }
+  cusp_volume_get_range (image, &lo, &hi);
+  hi = lo + 0.6 * (hi - lo);
+  for (int k = 0; k < image->dims[2]; k += 2)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/axial-%03d.pgm", dir, k);
+      double ijk[3] = { 0, 0, k }, lps[3];
+      FILE *f = fopen (name, "wb");
+      if (f == NULL)
+        return 1;
+      cusp_volume_index_to_lps (image, ijk, lps);
+      printf ("slice %d: voxel (0,0) at LPS (%.1f %.1f %.1f)\n", k, lps[0], lps[1], lps[2]);
+      fprintf (f, "P5\n%d %d\n255\n", image->dims[0], image->dims[1]);
+      for (int j = 0; j < image->dims[1]; j++)
+        for (int i = 0; i < image->dims[0]; i++)
+          fputc ((int) CLAMP ((cusp_volume_get_value (image, i, j, k) - lo) / (hi - lo) * 255.0, 0, 255), f);
+      fclose (f);
+    }
+  printf ("spacing %.3f %.3f %.3f, direction %.2f %.2f %.2f / %.2f %.2f %.2f / %.2f %.2f %.2f\n",
+          image->spacing_mm[0], image->spacing_mm[1], image->spacing_mm[2], image->direction[0],
+          image->direction[1], image->direction[2], image->direction[3], image->direction[4],
+          image->direction[5], image->direction[6], image->direction[7], image->direction[8]);
+  return 0;
 }
 
 int
@@ -153,6 +194,8 @@ main (int argc, char **argv)
   CuspMeasureParams params = cusp_measure_default_params ();
   CuspMeasurements m;
 
+  if (argc == 4 && strcmp (argv[1], "--axial") == 0)
+    return dump_axial (argv[2], argv[3]);
   if (argc != 3 && argc != 6)
     {
       fprintf (stderr, "usage: seg-dump-planes IMAGE OUTDIR [SEED_L SEED_P SEED_S]\n");
