@@ -8,6 +8,7 @@ struct _CuspPreferencesDialog {
 
   AdwComboRow *window_preset_row;
   GtkSwitch *demo_switch;
+  GtkSwitch *segment_switch;
 
   GSettings *settings;
 };
@@ -66,6 +67,7 @@ cusp_preferences_dialog_class_init (CuspPreferencesDialogClass *klass)
                                                "/io/github/cusp/Cusp/ui/cusp-preferences-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CuspPreferencesDialog, window_preset_row);
   gtk_widget_class_bind_template_child (widget_class, CuspPreferencesDialog, demo_switch);
+  gtk_widget_class_bind_template_child (widget_class, CuspPreferencesDialog, segment_switch);
 }
 
 static void
@@ -96,5 +98,6 @@ cusp_preferences_dialog_new (GSettings *settings)
                                 cusp_preferences_enum_to_selected, cusp_preferences_selected_to_enum,
                                 (gpointer) preset_nicks, NULL);
   g_settings_bind (settings, "open-demo-on-start", self->demo_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "segment-on-open", self->segment_switch, "active", G_SETTINGS_BIND_DEFAULT);
   return self;
 }

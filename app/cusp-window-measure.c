@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 
 #define UNDO_DEPTH 200
 
@@ -68,6 +69,50 @@ static void measure_actions_update (CuspWindow *self);
 static void measure_report (CuspWindow *self, const char *state);
 
 /* ---- the worker ---------------------------------------------------------------------------- */
+
+/* Workers still running when the process exits would run ITK and VTK code while their static
+ * objects are destroyed (a crash in itk::TimeStamp seen on SIGTERM mid-segmentation). An atexit
+ * handler, registered after those libraries loaded and so run before their destructors, cancels
+ * every worker in flight and waits for them. */
+static GMutex workers_lock;
+static GCond workers_done;
+static GPtrArray *workers_in_flight;   /* (element-type GCancellable) */
+
+static void
+workers_wait_at_exit (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&workers_lock);
+  for (guint i = 0; i < workers_in_flight->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (workers_in_flight, i));
+  while (workers_in_flight->len > 0)
+    if (!g_cond_wait_until (&workers_done, &workers_lock, deadline))
+      break;
+  g_mutex_unlock (&workers_lock);
+}
+
+static void
+worker_started (GCancellable *cancellable)
+{
+  g_mutex_lock (&workers_lock);
+  if (workers_in_flight == NULL)
+    {
+      workers_in_flight = g_ptr_array_new_with_free_func (g_object_unref);
+      atexit (workers_wait_at_exit);
+    }
+  g_ptr_array_add (workers_in_flight, g_object_ref (cancellable));
+  g_mutex_unlock (&workers_lock);
+}
+
+static void
+worker_finished (GCancellable *cancellable)
+{
+  g_mutex_lock (&workers_lock);
+  g_ptr_array_remove (workers_in_flight, cancellable);
+  g_cond_broadcast (&workers_done);
+  g_mutex_unlock (&workers_lock);
+}
 
 typedef struct {
   CuspVolume *volume;
@@ -194,11 +239,13 @@ segment_thread (GTask        *task,
   cusp_load_progress_update (job->progress, 1.0, _("Done"));
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   g_task_return_pointer (task, result, segment_result_free);
+  worker_finished (cancellable);
   return;
 
 fail:
   segment_result_free (result);
   g_task_return_error (task, error);
+  worker_finished (cancellable);
 }
 
 /* ---- showing a result ---------------------------------------------------------------------- */
@@ -434,6 +481,7 @@ segment_start (CuspWindow *self)
   cusp_measure_panel_set_status (m->panel, NULL, FALSE);
   cusp_measure_panel_set_progress (m->panel, TRUE, 0.0, _("Segmenting the aortic root"));
 
+  worker_started (m->cancellable);
   task = g_task_new (self, m->cancellable, segment_done, NULL);
   g_task_set_source_tag (task, segment_start);
   g_task_set_task_data (task, job, segment_job_free);

@@ -449,6 +449,9 @@ add_label (CuspAnnulusView *self, GtkAlign halign, GtkAlign valign)
 
   /* Light text over the (dark) image, whatever the theme's label colour is. */
   pango_attr_list_insert (attributes, pango_attr_foreground_new (0xf0f0, 0xf0f0, 0xf0f0));
+  /* A dark backing keeps it legible over bright contrast. */
+  pango_attr_list_insert (attributes, pango_attr_background_new (0, 0, 0));
+  pango_attr_list_insert (attributes, pango_attr_background_alpha_new (0xa000));
   gtk_label_set_attributes (GTK_LABEL (label), attributes);
   pango_attr_list_unref (attributes);
   gtk_widget_set_halign (label, halign);

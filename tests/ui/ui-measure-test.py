@@ -145,6 +145,10 @@ def check_adult(report):
     }
     for key, (lo, hi) in ranges.items():
         check(key in v and lo <= v[key] <= hi, f"{key} = {v.get(key)} is plausible for an adult ({lo}-{hi})")
+    # A convex-ish annulus cannot be longer around than a circle of its largest width: a longer
+    # perimeter means a jagged contour, whatever the range says.
+    check(v["annulus.perimeter_mm"] <= 1.05 * 3.14159265 * v["annulus.dmax_mm"],
+          f"the annulus perimeter {v['annulus.perimeter_mm']:.1f} mm fits its Dmax {v['annulus.dmax_mm']:.1f} mm")
 
 
 class XTest:
