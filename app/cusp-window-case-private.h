@@ -52,6 +52,9 @@ GtkFileChooser *_cusp_window_case_chooser (CuspWindow           *self,
                                            GtkFileFilter        *filter,
                                            const char           *name,
                                            CuspChosenFunc        chosen);
+/* The first widget of `type` below `widget` (itself included), NULL when there is none. */
+GtkWidget      *_cusp_window_case_find_widget (GtkWidget *widget,
+                                               GType      type);
 
 /* cusp-window-plans.c */
 void _cusp_window_plans_add_actions  (CuspWindow *self);

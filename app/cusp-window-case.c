@@ -641,6 +641,59 @@ _cusp_window_case_actions_update (CuspWindow *self)
   _cusp_window_plans_update (self, has_case);
 }
 
+/* The first widget of `type` below `widget`: the annulus view and the measurement panel belong
+ * to cusp-window-measure.c, which keeps them private. */
+GtkWidget *
+_cusp_window_case_find_widget (GtkWidget *widget,
+                               GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = _cusp_window_case_find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A "Case" menu at the end of the header bar: the case's actions without knowing the shortcuts.
+ * Built here so the window's template stays the window's. */
+static void
+cusp_window_case_add_menu (CuspWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) file = g_menu_new ();
+  g_autoptr(GMenu) plans = g_menu_new ();
+  g_autoptr(GMenu) export = g_menu_new ();
+  GtkWidget *header = _cusp_window_case_find_widget (GTK_WIDGET (self), ADW_TYPE_HEADER_BAR);
+  GtkWidget *button;
+
+  if (header == NULL)
+    return;
+  g_menu_append (file, _("_Open Case…"), "win.open-case");
+  g_menu_append (file, _("_Save Case"), "win.save-case");
+  g_menu_append (file, _("Save Case _As…"), "win.save-case-as");
+  g_menu_append (plans, _("_Add Plan"), "win.add-plan");
+  g_menu_append (plans, _("_Compare Plans"), "win.compare-plans");
+  g_menu_append (plans, _("_Undo Plan Change"), "win.undo-plan");
+  g_menu_append (plans, _("_Redo Plan Change"), "win.redo-plan");
+  g_menu_append (export, _("Export _Report…"), "win.export-report");
+  g_menu_append (export, _("Export 3D View as PNG…"), "win.export-view-png::3d");
+  g_menu_append (export, _("Export Annulus View as PNG…"), "win.export-view-png::annulus");
+  g_menu_append (export, _("Export Axial View as PNG…"), "win.export-view-png::axial");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (plans));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (export));
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Case"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (button, _("Plans, saving and the report"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+}
+
 void
 _cusp_window_case_init (CuspWindow *self)
 {
@@ -666,6 +719,7 @@ _cusp_window_case_init (CuspWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), case_actions, G_N_ELEMENTS (case_actions), self);
   _cusp_window_plans_add_actions (self);
   _cusp_window_report_add_actions (self);
+  cusp_window_case_add_menu (self);
   /* Window-scoped, so the shortcuts work without touching the application's accelerator table. */
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
   for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)

@@ -251,7 +251,6 @@ cusp_window_compare_plans_action (GSimpleAction *action,
           GtkWidget *cell = gtk_label_new (value);
 
           gtk_label_set_xalign (GTK_LABEL (cell), 0);
-          gtk_label_set_selectable (GTK_LABEL (cell), TRUE);
           if ((int) p == worst)
             {
               g_autofree char *tip = g_strdup_printf (_("The worst of the compared plans for %s"), keys[k].label);
@@ -262,6 +261,16 @@ cusp_window_compare_plans_action (GSimpleAction *action,
           gtk_grid_attach (GTK_GRID (grid), cell, 1 + p, 1 + k, 1, 1);
         }
     }
+  {
+    GtkWidget *note = gtk_label_new (_("Model estimates for research, teaching and rehearsal, not a "
+                                       "diagnosis. Hover a row's name for its threshold and source."));
+
+    gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (note), 0);
+    gtk_widget_add_css_class (note, "dim-label");
+    gtk_widget_set_margin_top (note, 12);
+    gtk_grid_attach (GTK_GRID (grid), note, 0, 1 + n_keys, 1 + MAX (n, 1), 1);
+  }
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), grid);
   gtk_window_set_child (GTK_WINDOW (window), scrolled);
   gtk_window_present (GTK_WINDOW (window));

@@ -50,24 +50,6 @@ cusp_window_case_snapshot_view (GtkWidget *view)
   return surface;
 }
 
-/* The first widget of `type` below `widget`: the annulus view and the measurement panel belong
- * to cusp-window-measure.c, which keeps them private. */
-static GtkWidget *
-cusp_window_case_find_widget (GtkWidget *widget,
-                              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = cusp_window_case_find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* "axial", "coronal", "sagittal", "3d" or "annulus"; NULL when not in this window. */
 static GtkWidget *
 cusp_window_case_view (CuspWindow *self,
@@ -77,7 +59,7 @@ cusp_window_case_view (CuspWindow *self,
     if (g_str_equal (view_names[i], name))
       return self->views[i];
   if (g_str_equal (name, "annulus"))
-    return cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_ANNULUS_VIEW);
+    return _cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_ANNULUS_VIEW);
   return NULL;
 }
 
@@ -160,7 +142,7 @@ static void
 cusp_window_case_add_measurements (CuspWindow *self,
                                    GPtrArray  *rows)
 {
-  GtkWidget *found = cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_MEASURE_PANEL);
+  GtkWidget *found = _cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_MEASURE_PANEL);
   CuspMeasurePanel *panel = found ? CUSP_MEASURE_PANEL (found) : NULL;
   guint n_keys;
   const CuspMeasureKey *keys = cusp_measure_keys (&n_keys);
