@@ -13,7 +13,8 @@
  *   interpolated intensity first falls below the lumen threshold (sub-voxel, refined by
  *   bisection). Rays that escape (a coronary or branch) or jump more than 2.5 mm above their
  *   neighbourhood's median are bridged from their neighbours; the radius function is low-passed
- *   (Fourier, 24 harmonics) to remove noise before perimeter and area are taken from the polygon.
+ *   (Fourier, 24 harmonics; 12 for the annulus) to remove noise before perimeter and area are
+ *   taken from the polygon.
  * - Annulus only: the SCCT annulus is the lumen's outer boundary through the hinges, and closed
  *   (diastolic) leaflets draw thin dark lines inside it. Its rays start on lumen (moved off a
  *   leaflet at the centre), cross dark gaps up to 4.5 mm while inside 0.85 x the circle through

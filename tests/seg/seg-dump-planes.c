@@ -246,8 +246,12 @@ main (int argc, char **argv)
         printf ("\n");
       }
   }
-  for (int h = -4; h <= 24; h += 4)
-    dump_plane (argv[2], image, seg, &m, &seg->landmarks, h, 0);
+  /* DUMP_STEP_MM=2 writes more planes (default every 4 mm). */
+  {
+    int step = g_getenv ("DUMP_STEP_MM") != NULL ? CLAMP (atoi (g_getenv ("DUMP_STEP_MM")), 1, 10) : 4;
+    for (int h = -4; h <= 24; h += step)
+      dump_plane (argv[2], image, seg, &m, &seg->landmarks, h, 0);
+  }
   dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 1);
   dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 2);
   cusp_measurements_clear (&m);
