@@ -71,9 +71,10 @@ static void measure_report (CuspWindow *self, const char *state);
 /* ---- the worker ---------------------------------------------------------------------------- */
 
 /* Workers still running when the process exits would run ITK and VTK code while their static
- * objects are destroyed (a crash in itk::TimeStamp seen on SIGTERM mid-segmentation). An atexit
- * handler, registered after those libraries loaded and so run before their destructors, cancels
- * every worker in flight and waits for them. */
+ * objects are destroyed (crashes in itk::TimeStamp and in VTK's flying edges were seen on
+ * SIGTERM mid-segmentation). The application's "shutdown" (main thread, before main returns and
+ * any destructor runs) cancels every worker in flight and waits for it; an atexit handler does
+ * the same for exits that skip shutdown. */
 static GMutex workers_lock;
 static GCond workers_done;
 static GPtrArray *workers_in_flight;   /* (element-type GCancellable) */
@@ -93,13 +94,23 @@ workers_wait_at_exit (void)
 }
 
 static void
+workers_wait_at_shutdown (GApplication *application)
+{
+  workers_wait_at_exit ();
+}
+
+static void
 worker_started (GCancellable *cancellable)
 {
   g_mutex_lock (&workers_lock);
   if (workers_in_flight == NULL)
     {
+      GApplication *application = g_application_get_default ();
+
       workers_in_flight = g_ptr_array_new_with_free_func (g_object_unref);
       atexit (workers_wait_at_exit);
+      if (application != NULL)
+        g_signal_connect (application, "shutdown", G_CALLBACK (workers_wait_at_shutdown), NULL);
     }
   g_ptr_array_add (workers_in_flight, g_object_ref (cancellable));
   g_mutex_unlock (&workers_lock);
