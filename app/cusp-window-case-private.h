@@ -18,6 +18,8 @@ struct _CuspWindowCase {
   CuspAutosave *autosave;
   char *path;                   /* where it was last saved or opened from; NULL: never saved */
   CuspCase *pending;            /* an opened case waiting for its study to load */
+  char *pending_path;           /* its file (NULL for a recovered autosave) */
+  char *pending_study;          /* the study it waits for (canonical path; NULL: the demo) */
   char *pending_autosave;       /* the recovered autosave file, removed once adopted */
   GCancellable *cancellable;    /* hash and plan runs of this document */
   guint n_running;              /* plan simulations in flight */

@@ -148,6 +148,15 @@ cusp_window_case_apply_settings (CuspWindow *self, CuspCase *document)
     cusp_view_link_set_window (CUSP_VIEW_LINK (self->view_link), center, width);
 }
 
+static void
+cusp_window_case_clear_pending (CuspWindowCase *cs)
+{
+  g_clear_object (&cs->pending);
+  g_clear_pointer (&cs->pending_path, g_free);
+  g_clear_pointer (&cs->pending_study, g_free);
+  g_clear_pointer (&cs->pending_autosave, g_free);
+}
+
 void
 _cusp_window_case_study_changed (CuspWindow *self,
                                  CuspStudy  *study)
@@ -157,11 +166,17 @@ _cusp_window_case_study_changed (CuspWindow *self,
   GFile *file = cusp_study_get_file (study);
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
+  /* A study other than the one the opened case waits for (its load failed and the user opened
+   * something else): the case is dropped rather than pinned on the wrong study. */
+  if (cs->pending != NULL && g_strcmp0 (path, cs->pending_study) != 0)
+    cusp_window_case_clear_pending (cs);
   if (cs->pending != NULL)
     {
       gboolean recovered = cs->pending_autosave != NULL;
 
       document = g_steal_pointer (&cs->pending);
+      g_free (cs->path);
+      cs->path = g_steal_pointer (&cs->pending_path);
       /* A relocated study: the case now refers to where it is. */
       if (g_strcmp0 (path, cusp_case_get_study_path (document)) != 0)
         cusp_case_set_study (document, path, cusp_case_get_study_sha256 (document));
@@ -336,7 +351,11 @@ static void cusp_window_case_open_case (CuspWindow *self, CuspCase *document, co
 static void
 cusp_window_case_locate_chosen (CuspWindow *self, GFile *file, GtkFileChooser *chooser)
 {
+  CuspWindowCase *cs = case_state (self);
+
   /* The pending case is adopted when this study has loaded (_cusp_window_case_study_changed). */
+  g_free (cs->pending_study);
+  cs->pending_study = g_file_get_path (file);
   cusp_window_open_file (self, file);
 }
 
@@ -351,7 +370,7 @@ cusp_window_case_moved_response (AdwMessageDialog *dialog,
 
   if (!g_str_equal (response, "locate") || cs->pending == NULL)
     {
-      g_clear_object (&cs->pending);
+      cusp_window_case_clear_pending (cs);
       return;
     }
   old_path = cusp_case_get_study_path (cs->pending);
@@ -372,10 +391,15 @@ cusp_window_case_open_case (CuspWindow *self,
   const char *study_path = cusp_case_get_study_path (document);
 
   g_set_object (&cs->pending, document);
-  if (path != NULL)
+  g_free (cs->pending_path);
+  cs->pending_path = g_strdup (path);
+  g_clear_pointer (&cs->pending_study, g_free);
+  g_clear_pointer (&cs->pending_autosave, g_free);
+  if (!cusp_case_is_demo (document))
     {
-      g_free (cs->path);
-      cs->path = g_strdup (path);
+      /* The name the study will come back under: GFile paths are canonical. */
+      g_autoptr(GFile) study = g_file_new_for_path (study_path);
+      cs->pending_study = g_file_get_path (study);
     }
   if (cusp_case_is_demo (document))
     cusp_window_open_demo (self);
@@ -471,10 +495,9 @@ cusp_window_restore_autosave (CuspWindow *self,
       _cusp_window_case_fail (self, _("Cannot recover the unsaved case"), error);
       return;
     }
-  g_free (cs->pending_autosave);
-  cs->pending_autosave = g_strdup (path);
-  g_clear_pointer (&cs->path, g_free);
   cusp_window_case_open_case (self, document, NULL);
+  /* After open_case: it resets the pending state of an earlier open. */
+  cs->pending_autosave = g_strdup (path);
 }
 
 static void
@@ -764,8 +787,7 @@ _cusp_window_case_dispose (CuspWindow *self)
   g_signal_handlers_disconnect_by_data (cs->undo, self);
   g_clear_object (&cs->undo);
   g_clear_object (&cs->document);
-  g_clear_object (&cs->pending);
-  g_free (cs->pending_autosave);
+  cusp_window_case_clear_pending (cs);
   g_free (cs->path);
   g_clear_pointer (&self->case_state, g_free);
 }
