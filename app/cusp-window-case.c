@@ -116,7 +116,7 @@ cusp_window_case_hashed (GObject      *source,
         g_warning ("Cannot hash the study: %s", error->message);
       return;
     }
-  if (cs->document == NULL)
+  if (cs == NULL || cs->document == NULL)
     return;
   expected = cusp_case_get_study_sha256 (cs->document);
   if (expected != NULL && !g_str_equal (expected, hash))
@@ -559,7 +559,9 @@ cusp_window_case_offer_recovery (CuspWindow *self)
 static gboolean
 cusp_window_case_offer_recovery_idle (gpointer user_data)
 {
-  cusp_window_case_offer_recovery (user_data);
+  /* The window may have been closed while this waited. */
+  if (case_state (user_data) != NULL)
+    cusp_window_case_offer_recovery (user_data);
   return G_SOURCE_REMOVE;
 }
 

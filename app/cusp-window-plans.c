@@ -32,7 +32,9 @@ cusp_window_case_plan_ran (GObject      *source,
   g_autoptr(CuspPlan) plan = cusp_plan_run_finish (result, &error);
   g_autofree char *detail = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || run->document != cs->document)
+  /* Cancelled, or for a case (or a window) that is gone: nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || cs == NULL
+      || run->document != cs->document)
     goto out;
   cs->n_running--;
   cs->n_finished++;
