@@ -8,7 +8,8 @@
  * Writes OUTDIR/plane-<height>.ppm for heights -4 .. 24 mm above the hinge plane (60 x 60 mm,
  * 0.25 mm pixels, grey window by the lumen threshold). Overlays: lumen label edge (yellow), the
  * measured annulus / LVOT / STJ contours (cyan), landmarks within 1.5 mm of the plane (hinges red,
- * commissures blue, ostia green, STJ magenta, centerline orange). Also long-1/long-2.ppm, two long-axis views through
+ * commissures blue, ostia green, STJ magenta, centerline orange;
+ * calcium label voxels red). Also long-1/long-2.ppm, two long-axis views through
  * the annulus centre, and 12 intensity profiles of the annulus plane on stdout. With
  * DUMP_BINARY=1 the grey is the lumen threshold mask instead. Convert with ImageMagick. */
 #include "cusp-image-io.h"
@@ -105,7 +106,12 @@ dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *se
           int i = (int) lround (ijk[0]), j = (int) lround (ijk[1]), kk = (int) lround (ijk[2]);
           if (i >= 0 && j >= 0 && kk >= 0 && i < seg->labels->dims[0] && j < seg->labels->dims[1] &&
               kk < seg->labels->dims[2])
-            lumen[y * SIDE + x] = cusp_volume_get_value (seg->labels, i, j, kk) == CUSP_LABEL_LUMEN;
+            {
+              double label = cusp_volume_get_value (seg->labels, i, j, kk);
+              lumen[y * SIDE + x] = label == CUSP_LABEL_LUMEN;
+              if (label >= CUSP_LABEL_CALCIUM_LEAFLET)
+                put (rgb, x, y, 255, 60, 60);
+            }
         }
       }
   for (int y = 1; y + 1 < SIDE; y++)
