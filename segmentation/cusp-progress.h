@@ -6,7 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* Called from the worker thread; `fraction` in [0, 1], `message` a short phrase for the UI. */
+/* `fraction` in [0, 1], `message` a short phrase for the UI. Which thread it runs on is said by
+ * the function that takes it: the study loader calls it on the caller's main context, coalesced;
+ * cusp_segment_root calls it from the worker thread. */
 typedef void (*CuspProgressFunc) (double fraction, const char *message, gpointer user_data);
 
 G_END_DECLS

@@ -22,11 +22,10 @@
 #include <gio/gio.h>
 
 #include "cusp-image-io.h"
+#include "cusp-progress.h"
 #include "cusp-volume.h"
 
 G_BEGIN_DECLS
-
-typedef void (*CuspProgressFunc) (double fraction, const char *message, gpointer user_data);
 
 /* Lists the series in `path`: one entry for a plain file, every series of a DICOM folder
  * (scanned recursively), most voxels first. (element-type CuspSeriesInfo) */
