@@ -116,6 +116,8 @@ snapshot (const CuspSimWorld *world, CuspSimStatus status, const CuspSimPose *po
       s->gap_angle_count = r->gap.angle_count;
       s->gap_height_count = r->gap.height_count;
       s->gap_mm = g_memdup2 (r->gap.gap_mm, sizeof (double) * r->gap.angle_count * r->gap.height_count);
+      s->gap = r->gap;
+      s->gap.gap_mm = s->gap_mm;
     }
   s->ready_us = g_get_monotonic_time ();
   return s;

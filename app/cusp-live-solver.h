@@ -49,6 +49,7 @@ typedef struct {
   double *node_position_mm;          /* [node_count][3], root frame */
   int gap_angle_count, gap_height_count;
   double *gap_mm;                    /* [gap_height_count][gap_angle_count] */
+  CuspSimGapMap gap;                 /* the map's geometry; gap.gap_mm points at gap_mm */
 } CuspLiveResult;
 
 CuspLiveResult *cusp_live_result_ref   (CuspLiveResult *result);

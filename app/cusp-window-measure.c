@@ -19,6 +19,7 @@
 #include "cusp-mesh.h"
 #include "cusp-segment.h"
 #include "cusp-undo-stack.h"
+#include "cusp-valve-panel.h"
 #include "cusp-view-link.h"
 #include "cusp-volume-view.h"
 
@@ -36,6 +37,7 @@ struct _CuspWindowMeasure {
   CuspWindow *window;               /* owner; this struct dies in its dispose */
   CuspAnnulusView *annulus_view;
   CuspMeasurePanel *panel;
+  CuspValvePanel *valve_panel;      /* the rehearsal: device, pose, live solver */
 
   guint generation;
   GCancellable *cancellable;        /* the segmentation in flight, or NULL */
@@ -312,6 +314,9 @@ show_measurements (CuspWindowMeasure *m)
   const CuspMeasurements *meas = m->editor ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
 
   cusp_measure_panel_set_measurements (m->panel, meas);
+  cusp_valve_panel_set_root (m->valve_panel, meas != NULL ? m->segmentation : NULL,
+                             m->window->study != NULL ? cusp_study_get_volume (m->window->study) : NULL,
+                             meas, m->editor != NULL ? cusp_landmark_editor_get_landmarks (m->editor) : NULL);
   if (meas != NULL && meas->annulus.valid)
     {
       cusp_annulus_view_set_plane (m->annulus_view, meas->annulus_center_mm, meas->annulus_normal);
@@ -924,6 +929,14 @@ _cusp_window_measure_init (CuspWindow *self)
   m->panel = cusp_measure_panel_new ();
   gtk_widget_set_vexpand (GTK_WIDGET (m->panel), TRUE);
   gtk_box_append (self->measure_sidebar, GTK_WIDGET (m->panel));
+
+  /* Scrolled, so the sidebar's minimum height stays that of the annulus view. */
+  m->valve_panel = cusp_valve_panel_new ();
+  frame = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (frame), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (frame), GTK_WIDGET (m->valve_panel));
+  gtk_widget_set_vexpand (frame, TRUE);
+  gtk_box_append (self->measure_sidebar, frame);
 
   g_signal_connect (self->view_link, "notify", G_CALLBACK (on_cursor_changed), self);
   measure_actions_update (self);

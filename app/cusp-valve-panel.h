@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-valve-panel.h: the rehearsal side panel: device picker with the sizing chart for this
+ * annulus, numeric and keyboard pose entry, and the live solver's results with traffic lights.
+ *
+ * The panel owns the CuspLiveSolver of the window's segmented root: cusp_valve_panel_set_root
+ * hands it the segmentation and measurements; the wall and the solver are rebuilt after a short
+ * pause (a landmark drag re-measures every frame), and every pose change only posts the newest
+ * pose to the solver thread: the UI never waits on a solve. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cusp-landmarks.h"
+#include "cusp-live-solver.h"
+#include "cusp-measure.h"
+#include "cusp-segment.h"
+#include "cusp-volume.h"
+
+G_BEGIN_DECLS
+
+#define CUSP_TYPE_VALVE_PANEL (cusp_valve_panel_get_type ())
+G_DECLARE_FINAL_TYPE (CuspValvePanel, cusp_valve_panel, CUSP, VALVE_PANEL, GtkBox)
+
+CuspValvePanel *cusp_valve_panel_new      (void);
+/* All NULL: no root (the panel says why it waits). `labels`/`image` are referenced, the rest is
+ * copied: the caller may free them after the call. */
+void            cusp_valve_panel_set_root (CuspValvePanel         *self,
+                                           const CuspSegmentation *segmentation,
+                                           CuspVolume             *image,
+                                           const CuspMeasurements *measurements,
+                                           const CuspLandmarks    *landmarks);
+/* The newest displayed result (borrowed; NULL before the first). */
+CuspLiveResult *cusp_valve_panel_get_result (CuspValvePanel *self);
+
+G_END_DECLS
