@@ -10,6 +10,7 @@
  * Test hook: CUSP_TEST_VALVE_FILE gets the displayed values as JSON after each snapshot. */
 #include "cusp-config.h"
 #include "cusp-valve-panel.h"
+#include "cusp-valve-mesh.h"
 #include "cusp-patient-root.h"
 #include "cusp-sim-device.h"
 #include "cusp-sim-pvl.h"
@@ -25,6 +26,9 @@
 #define DEPTH_NUDGE_MM 0.5
 #define ROTATION_NUDGE_DEG 5.0
 #define TILT_NUDGE_DEG 1.0
+/* Tubes thicker than the struts (0.3-0.45 mm) so the frame reads at the 3D view's scale. */
+#define FRAME_TUBE_RADIUS_MM 0.45
+#define FRAME_TUBE_SIDES 6
 
 enum { ROW_PVL, ROW_APPOSITION, ROW_LEFT, ROW_RIGHT, ROW_CONDUCTION, ROW_RUPTURE, N_ROWS };
 
@@ -65,6 +69,8 @@ struct _CuspValvePanel {
 
   CuspLiveSolver *solver;
   CuspLiveResult *result;
+  CuspVolumeView *volume_view;       /* weak: draws the deployed frame */
+  guint frame_triangles;             /* of the frame last drawn, for the test hook */
   gint64 root_ready_us;              /* when the solver got its first pose */
   double first_result_ms;            /* from the solver's start to its first snapshot */
   double first_final_ms;
@@ -79,6 +85,7 @@ G_DEFINE_FINAL_TYPE (CuspValvePanel, cusp_valve_panel, GTK_TYPE_BOX)
 
 static void start_solver (CuspValvePanel *self);
 static void show_status_age (CuspValvePanel *self);
+static void show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDeviceDef *device);
 static void on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValvePanel *self);
 
 /* ---- devices and the sizing chart --------------------------------------------------------- */
@@ -400,6 +407,8 @@ write_test_file (CuspValvePanel *self, const CuspLiveResult *r, const CuspDevice
   json_builder_add_double_value (b, r->pose.tilt_deg);
   json_builder_set_member_name (b, "pose.rotation_deg");
   json_builder_add_double_value (b, r->pose.rotation_deg);
+  json_builder_set_member_name (b, "frame_triangles");
+  json_builder_add_int_value (b, self->frame_triangles);
   json_builder_set_member_name (b, "iterations");
   json_builder_add_int_value (b, r->iterations);
   json_builder_set_member_name (b, "answer_ms");
@@ -483,6 +492,7 @@ on_result (CuspLiveSolver *solver, CuspLiveResult *result, gpointer user_data)
       gtk_label_set_text (self->status_label, status);
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
       clear_rows (self);
+      show_frame (self, NULL, NULL);
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
@@ -501,8 +511,22 @@ on_result (CuspLiveSolver *solver, CuspLiveResult *result, gpointer user_data)
 
   evaluate (self, result, device, &shown);
   show_rows (self, result, &shown);
+  show_frame (self, result, device);
   if (self->test_file != NULL)
     write_test_file (self, result, device, &shown);
+}
+
+static void
+show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDeviceDef *device)
+{
+  CuspMesh *mesh = NULL;
+
+  if (result != NULL && device != NULL)
+    mesh = cusp_valve_mesh_new (result, device, &self->frame, FRAME_TUBE_RADIUS_MM, FRAME_TUBE_SIDES);
+  self->frame_triangles = mesh != NULL ? mesh->triangle_count : 0;
+  if (self->volume_view != NULL)
+    cusp_volume_view_set_valve (self->volume_view, mesh);
+  cusp_mesh_free (mesh);
 }
 
 /* The indicator says how old the shown answer is, once a second: a stalled solver shows. */
@@ -548,6 +572,7 @@ static void
 stop_solver (CuspValvePanel *self)
 {
   g_clear_pointer (&self->status_base, g_free);
+  show_frame (self, NULL, NULL);
   g_clear_pointer (&self->solver, cusp_live_solver_free);
   g_clear_pointer (&self->result, cusp_live_result_unref);
 }
@@ -687,6 +712,19 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
   self->rebuild_id = g_timeout_add (REBUILD_DELAY_MS, rebuild_root, self);
 }
 
+void
+cusp_valve_panel_set_volume_view (CuspValvePanel *self,
+                                  CuspVolumeView *view)
+{
+  g_return_if_fail (CUSP_IS_VALVE_PANEL (self));
+
+  if (self->volume_view != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->volume_view), (gpointer *) &self->volume_view);
+  self->volume_view = view;
+  if (view != NULL)
+    g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &self->volume_view);
+}
+
 CuspLiveResult *
 cusp_valve_panel_get_result (CuspValvePanel *self)
 {
@@ -808,6 +846,7 @@ cusp_valve_panel_dispose (GObject *object)
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   g_clear_handle_id (&self->age_id, g_source_remove);
   stop_solver (self);
+  cusp_valve_panel_set_volume_view (self, NULL);
   g_clear_pointer (&self->wall, cusp_patient_wall_free);
   g_clear_pointer (&self->labels, cusp_volume_unref);
   g_clear_pointer (&self->image, cusp_volume_unref);

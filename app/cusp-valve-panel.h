@@ -15,6 +15,7 @@
 #include "cusp-measure.h"
 #include "cusp-segment.h"
 #include "cusp-volume.h"
+#include "cusp-volume-view.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ void            cusp_valve_panel_set_root (CuspValvePanel         *self,
                                            CuspVolume             *image,
                                            const CuspMeasurements *measurements,
                                            const CuspLandmarks    *landmarks);
+/* Where the deployed frame of each answer is drawn (weak; NULL: nowhere). */
+void            cusp_valve_panel_set_volume_view (CuspValvePanel *self,
+                                                  CuspVolumeView *view);
 /* The newest displayed result (borrowed; NULL before the first). */
 CuspLiveResult *cusp_valve_panel_get_result (CuspValvePanel *self);
 

@@ -932,6 +932,7 @@ _cusp_window_measure_init (CuspWindow *self)
 
   /* Scrolled, so the sidebar's minimum height stays that of the annulus view. */
   m->valve_panel = cusp_valve_panel_new ();
+  cusp_valve_panel_set_volume_view (m->valve_panel, CUSP_VOLUME_VIEW (self->views[CUSP_WINDOW_VIEW_3D]));
   frame = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (frame), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (frame), GTK_WIDGET (m->valve_panel));

@@ -14,11 +14,13 @@
 #define DEFAULT_PITCH_DEG 20.0
 #define FIELD_OF_VIEW_DEG 30.0
 
-enum { SLOT_CALCIUM, SLOT_LUMEN };
+enum { SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE, N_SLOTS };
 
 /* Lumen: translucent blood red; calcium: opaque bone white-yellow, which stands out against it. */
 static const float lumen_rgba[4] = { 0.86f, 0.22f, 0.20f, 0.55f };
 static const float calcium_rgba[4] = { 1.00f, 0.93f, 0.55f, 1.00f };
+/* the deployed valve frame: a metallic cyan-blue, apart from the red lumen and yellow calcium */
+static const float valve_rgba[4] = { 0.35f, 0.75f, 1.00f, 1.00f };
 
 struct _CuspVolumeView {
   GtkGLArea parent_instance;
@@ -31,7 +33,7 @@ struct _CuspVolumeView {
 
   /* Surfaces: copies waiting to be uploaded at the next draw (GL needs the context current). */
   CuspMeshRenderer *mesh_renderer;
-  CuspMesh *meshes[2];          /* SLOT_CALCIUM, SLOT_LUMEN */
+  CuspMesh *meshes[N_SLOTS];    /* SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE */
   gboolean meshes_dirty;
 
   /* Orbit camera around `target_mm` (LPS); `radius_mm` frames the surfaces. */
@@ -223,6 +225,7 @@ cusp_volume_view_render (GtkGLArea    *area,
     {
       cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_CALCIUM, self->meshes[SLOT_CALCIUM], calcium_rgba);
       cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_LUMEN, self->meshes[SLOT_LUMEN], lumen_rgba);
+      cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_VALVE, self->meshes[SLOT_VALVE], valve_rgba);
       self->meshes_dirty = FALSE;
     }
   if (cusp_mesh_renderer_get_triangle_count (self->mesh_renderer) > 0)
@@ -339,6 +342,7 @@ cusp_volume_view_dispose (GObject *object)
   cusp_volume_view_set_link (self, NULL);
   g_clear_pointer (&self->meshes[SLOT_CALCIUM], cusp_mesh_free);
   g_clear_pointer (&self->meshes[SLOT_LUMEN], cusp_mesh_free);
+  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
   G_OBJECT_CLASS (cusp_volume_view_parent_class)->dispose (object);
 }
 
@@ -501,10 +505,29 @@ cusp_volume_view_set_meshes (CuspVolumeView *self,
 
   g_clear_pointer (&self->meshes[SLOT_LUMEN], cusp_mesh_free);
   g_clear_pointer (&self->meshes[SLOT_CALCIUM], cusp_mesh_free);
+  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
   self->meshes[SLOT_LUMEN] = mesh_copy (lumen);
   self->meshes[SLOT_CALCIUM] = mesh_copy (calcium);
   self->meshes_dirty = TRUE;
   cusp_volume_view_reset_camera (self);
+}
+
+void
+cusp_volume_view_set_valve (CuspVolumeView *self,
+                            const CuspMesh *frame)
+{
+  g_return_if_fail (CUSP_IS_VOLUME_VIEW (self));
+
+  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
+  self->meshes[SLOT_VALVE] = mesh_copy (frame);
+  self->meshes_dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cusp_volume_view_get_valve_color (float rgb[3])
+{
+  memcpy (rgb, valve_rgba, 3 * sizeof (float));
 }
 
 void

@@ -6,8 +6,10 @@
 # each solver snapshot; this script waits for the first final answer and checks the shown numbers
 # are finite, the leak grade is a VARC-2 word and every light is one of the panel's colours; then
 # it presses Alt+Down (a real key through XTEST: depth + 0.5 mm) and checks the next final answer
-# is for the new depth and its implant depth followed it. Prints the times to the first and the
-# first final answer, and leaves a screenshot (ui-rehearse.png) for people to look at.
+# is for the new depth and its implant depth followed it. Both times the 3D view must show the
+# deployed frame: pixels of the valve's blue (seen through the translucent red lumen, so a blend)
+# in the view's box. Prints the times to the first and the first final answer, and leaves
+# screenshots (ui-rehearse*.png) to look at.
 import importlib.util
 import json
 import math
@@ -47,6 +49,24 @@ def alt(xtest, keysym):
     xtest._sync()
 
 
+def valve_like(rgb):
+    """The frame's blue (0.35, 0.75, 1.0), alone or behind the red lumen (alpha 0.55): blue
+    far above what the lumen alone has (b < 0.6 r), on more than the dark background."""
+    r, g, b = rgb
+    return b > 90 and b > 0.8 * r and g > 0.35 * b
+
+
+def check_valve_pixels(shot, measured, name):
+    scale = measured.get("scale", 1)
+    view3d = measure.box(measured, "view_3d", scale, 0.05)
+    n = measure.count_pixels(shot, view3d, valve_like, step=1)
+    log(f"{name}: {n} valve-coloured pixels in the 3D view")
+    # without a frame the orientation axes and edges give about 500 such pixels (measured on the
+    # measure test's 3D view of the same phantom); with it about 6000
+    check(n > 2000, f"{name}: the 3D view draws the deployed frame")
+    return n
+
+
 def final(report):
     return report["state"] in ("converged", "final")
 
@@ -77,8 +97,12 @@ def run(binary, shot_dir, workdir):
             f"answer {first['first_final_ms']:.0f} ms ({first['iterations']} iterations, {first['state']})")
         check_shown(first)
         depth0 = first["pose.depth_mm"]
+        check(first["frame_triangles"] > 0, f"the frame was built ({first['frame_triangles']} triangles)")
         shot = screenshot(workdir, shot_dir, "ui-rehearse")
-        check(shot is not None, "a screenshot was taken")
+        png = os.path.join(shot_dir, "ui-rehearse.png")
+        measure.crop(png, measure.box(report, "view_3d", report.get("scale", 1)),
+                     os.path.join(shot_dir, "ui-rehearse-3d.png"))
+        check_valve_pixels(shot, report, "first answer")
 
         xtest = measure.XTest()
         pressed = time.monotonic()
@@ -92,7 +116,8 @@ def run(binary, shot_dir, workdir):
         check(moved["serial"] > first["serial"], "the answer is for a newer request")
         delta = moved["implant_depth_mm"] - first["implant_depth_mm"]
         check(0.2 < delta < 0.8, f"the implant depth followed the pose (+{delta:.2f} mm for +0.5 mm)")
-        screenshot(workdir, shot_dir, "ui-rehearse-deeper")
+        shot = screenshot(workdir, shot_dir, "ui-rehearse-deeper")
+        check_valve_pixels(shot, report, "deeper")
     finally:
         app.quit()
     return 0
