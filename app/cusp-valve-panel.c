@@ -342,8 +342,9 @@ show_rows (CuspValvePanel *self, const CuspLiveResult *r, const Shown *s)
       set_row (self, side == 0 ? ROW_LEFT : ROW_RIGHT, s->risk_ok ? (int) c->level : LIGHT_NONE, value, tip);
     }
   {
-    g_autofree char *value = g_strdup_printf (_("septum %.3f MPa, depth %.1f mm"),
-                                              r->septum_mean_pressure_pa * 1e-6, r->implant_depth_mm);
+    /* kPa: the septal pressures seen are 0-500 kPa against a 100 kPa (0.1 MPa) threshold */
+    g_autofree char *value = g_strdup_printf (_("septum %.1f kPa, depth %.1f mm"),
+                                              r->septum_mean_pressure_pa * 1e-3, r->implant_depth_mm);
     g_autofree char *t1 = rule_text (&s->conduction.depth_beyond_septum);
     g_autofree char *t2 = rule_text (&s->conduction.short_septum);
     g_autofree char *t3 = rule_text (&s->conduction.septal_pressure);
@@ -785,8 +786,9 @@ add_nudge (GtkShortcutController *controller, guint key, const char *which, doub
 
 /* ---- construction --------------------------------------------------------------------------- */
 
-/* The popup shows each size's whole line; the button the same line ellipsized, so the long
- * sizing words do not widen the sidebar. */
+/* The popup shows each size's whole line; the button only the name up to its first " (" or
+ * ":" (family and size, e.g. "Evolut-class 29 mm"), so the long sizing words do not widen the
+ * sidebar (the line below the picker repeats them for the chosen size). */
 static void
 item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer ellipsize)
 {
@@ -796,7 +798,7 @@ item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer ellip
   if (GPOINTER_TO_INT (ellipsize))
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      gtk_label_set_width_chars (GTK_LABEL (label), 18);
     }
   gtk_list_item_set_child (item, label);
 }
@@ -804,10 +806,12 @@ item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer ellip
 static void
 item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer ellipsize)
 {
-  GtkStringObject *string = gtk_list_item_get_item (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  g_autofree char *shown = g_strdup (text);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
+  if (GPOINTER_TO_INT (ellipsize))
+    shown[strcspn (shown, "(:")] = '\0';
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), g_strstrip (shown));
 }
 
 static GtkListItemFactory *
@@ -902,6 +906,32 @@ cusp_valve_panel_init (CuspValvePanel *self)
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (self), title);
 
+  /* The answers first: they stay in sight while the keys move the valve. */
+  self->status_label = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_xalign (self->status_label, 0.0f);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
+
+  gtk_grid_set_row_spacing (results, 2);
+  gtk_grid_set_column_spacing (results, 6);
+  for (int row = 0; row < N_ROWS; row++)
+    {
+      self->dots[row] = GTK_LABEL (gtk_label_new (NULL));
+      self->names[row] = gtk_label_new (_(row_names[row]));
+      self->values[row] = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (GTK_LABEL (self->names[row]), 0.0f);
+      gtk_label_set_xalign (self->values[row], 0.0f);
+      gtk_label_set_wrap (self->values[row], TRUE);
+      gtk_widget_set_hexpand (GTK_WIDGET (self->values[row]), TRUE);
+      gtk_label_set_selectable (self->values[row], FALSE);
+      gtk_grid_attach (results, GTK_WIDGET (self->dots[row]), 0, row, 1, 1);
+      gtk_grid_attach (results, self->names[row], 1, row, 1, 1);
+      gtk_grid_attach (results, GTK_WIDGET (self->values[row]), 2, row, 1, 1);
+    }
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (results));
+  clear_rows (self);
+
+
   load_library (self);
   self->device_names = gtk_string_list_new (NULL);
   self->device_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->device_names), NULL));
@@ -951,29 +981,6 @@ cusp_valve_panel_init (CuspValvePanel *self)
   add_nudge (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Down, "tilt", -TILT_NUDGE_DEG);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  self->status_label = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_wrap (self->status_label, TRUE);
-  gtk_label_set_xalign (self->status_label, 0.0f);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
-
-  gtk_grid_set_row_spacing (results, 2);
-  gtk_grid_set_column_spacing (results, 6);
-  for (int row = 0; row < N_ROWS; row++)
-    {
-      self->dots[row] = GTK_LABEL (gtk_label_new (NULL));
-      self->names[row] = gtk_label_new (_(row_names[row]));
-      self->values[row] = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_xalign (GTK_LABEL (self->names[row]), 0.0f);
-      gtk_label_set_xalign (self->values[row], 0.0f);
-      gtk_label_set_wrap (self->values[row], TRUE);
-      gtk_widget_set_hexpand (GTK_WIDGET (self->values[row]), TRUE);
-      gtk_label_set_selectable (self->values[row], FALSE);
-      gtk_grid_attach (results, GTK_WIDGET (self->dots[row]), 0, row, 1, 1);
-      gtk_grid_attach (results, self->names[row], 1, row, 1, 1);
-      gtk_grid_attach (results, GTK_WIDGET (self->values[row]), 2, row, 1, 1);
-    }
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (results));
-  clear_rows (self);
 
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
   gtk_label_set_xalign (GTK_LABEL (note), 0.0f);
