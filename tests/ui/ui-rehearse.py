@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-# ui-rehearse.py APP [SHOT_DIR]: the rehearsal's valve panel in the real app on the built-in demo
-# phantom. The app segments on its own; the panel picks the recommended size and posts the
+# ui-rehearse.py CASE APP [SHOT_DIR]: the rehearsal's valve panel in the real app, CASE 'demo' (the
+# built-in phantom) or 'ct' ($CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz; skipped
+# without it). The app segments on its own; the panel picks the recommended size and posts the
 # default pose to the live solver. The panel writes what it shows to CUSP_TEST_VALVE_FILE after
 # each solver snapshot; this script waits for the first final answer and checks the shown numbers
 # are finite, the leak grade is a VARC-2 word and every light is one of the panel's colours; then
@@ -82,12 +83,21 @@ def check_shown(report):
     check(report["device"] != "", f"a device is picked ({report['device']})")
 
 
-def run(binary, shot_dir, workdir):
+def run(case, binary, shot_dir, workdir):
+    args, name = [], "ui-rehearse"
+    if case == "ct":
+        path = os.path.join(os.environ.get("CUSP_SHARED_DATA", ""), "ct-aortic-root", "ct-aortic-root.nii.gz")
+        if not os.path.exists(path):
+            log(f"skip: {path} is absent (CUSP_SHARED_DATA holds the real images)")
+            return SKIP
+        args, name = [path], "ui-rehearse-ct"
+    elif case != "demo":
+        raise SystemExit(f"unknown case {case}")
     measure_file = os.path.join(workdir, "measure.json")
     valve_file = os.path.join(workdir, "valve.json")
     os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
     os.environ["CUSP_TEST_VALVE_FILE"] = valve_file
-    app = App(binary, workdir, [])
+    app = App(binary, workdir, args)
     try:
         report = measure.wait_measured(measure_file, app, 240)
         check(report["state"] == "measured", f"segmented and measured ({report['state']})")
@@ -98,10 +108,10 @@ def run(binary, shot_dir, workdir):
         check_shown(first)
         depth0 = first["pose.depth_mm"]
         check(first["frame_triangles"] > 0, f"the frame was built ({first['frame_triangles']} triangles)")
-        shot = screenshot(workdir, shot_dir, "ui-rehearse")
-        png = os.path.join(shot_dir, "ui-rehearse.png")
+        shot = screenshot(workdir, shot_dir, name)
+        png = os.path.join(shot_dir, name + ".png")
         measure.crop(png, measure.box(report, "view_3d", report.get("scale", 1)),
-                     os.path.join(shot_dir, "ui-rehearse-3d.png"))
+                     os.path.join(shot_dir, name + "-3d.png"))
         check_valve_pixels(shot, report, "first answer")
 
         xtest = measure.XTest()
@@ -116,7 +126,7 @@ def run(binary, shot_dir, workdir):
         check(moved["serial"] > first["serial"], "the answer is for a newer request")
         delta = moved["implant_depth_mm"] - first["implant_depth_mm"]
         check(0.2 < delta < 0.8, f"the implant depth followed the pose (+{delta:.2f} mm for +0.5 mm)")
-        shot = screenshot(workdir, shot_dir, "ui-rehearse-deeper")
+        shot = screenshot(workdir, shot_dir, name + "-deeper")
         check_valve_pixels(shot, report, "deeper")
     finally:
         app.quit()
@@ -124,10 +134,10 @@ def run(binary, shot_dir, workdir):
 
 
 def main():
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: ui-rehearse.py APP [SHOT_DIR]")
-    binary = sys.argv[1]
-    shot_dir = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
+    if len(sys.argv) < 3:
+        raise SystemExit("usage: ui-rehearse.py CASE APP [SHOT_DIR]")
+    case, binary = sys.argv[1], sys.argv[2]
+    shot_dir = sys.argv[3] if len(sys.argv) > 3 else os.getcwd()
     if not os.environ.get("DISPLAY"):
         log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
         return SKIP
@@ -137,7 +147,7 @@ def main():
     os.makedirs(shot_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cusp-ui-rehearse-") as workdir:
         try:
-            return run(binary, shot_dir, workdir)
+            return run(case, binary, shot_dir, workdir)
         except (AssertionError, RuntimeError, FileNotFoundError, subprocess.CalledProcessError) as e:
             log("FAIL:", e)
             return 1
