@@ -318,6 +318,7 @@ evaluate (CuspValvePanel *self, const CuspLiveResult *r, const CuspDeviceDef *de
   rin.has_peak_areal_stretch = 1;
   rin.peak_areal_stretch = r->annulus_peak_areal_stretch;
   rin.lvot_calcium_mm3 = self->calcium_measured ? self->calcium_mm3[CUSP_CALCIUM_LVOT] : 0.0;
+  rin.self_expanding = device->family != CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE;
   ok &= cusp_risk_annular_rupture (&rin, &s->rupture, &risk_error) == CUSP_RISK_OK;
   cin.implant_depth_mm = r->implant_depth_mm;
   cin.membranous_septum_length_mm = self->root.membranous_septum_length_mm;

@@ -175,12 +175,19 @@ cusp_risk_annular_rupture (const CuspRuptureInput *in, CuspRuptureRisk *out, Cus
   memset (&r, 0, sizeof r);
   valve_area_mm2 = M_PI * in->valve_diameter_mm * in->valve_diameter_mm / 4.0;
   r.area_oversizing_pct = (valve_area_mm2 / in->annulus_area_mm2 - 1.0) * 100.0;
-  rule_set (&r.oversizing, at_least (r.area_oversizing_pct, RUPTURE_OVERSIZING_MIN_PCT),
-            "Barbanti et al., Circulation 2013: area oversizing >= 20 % (sensitivity 100 %, specificity 56 %), "
-            "worse with LVOT calcium",
-            "area oversizing %.1f %% (valve %.0f mm = %.0f mm2 on annulus %.0f mm2) %s 20 %%",
-            r.area_oversizing_pct, in->valve_diameter_mm, valve_area_mm2, in->annulus_area_mm2,
-            at_least (r.area_oversizing_pct, RUPTURE_OVERSIZING_MIN_PCT) ? ">=" : "<");
+  if (in->self_expanding)
+    rule_set (&r.oversizing, 0,
+              "Barbanti et al., Circulation 2013: area oversizing >= 20 %, derived for balloon-expandable valves; "
+              "not applied to self-expanding frames (sized by perimeter, bounded radial force)",
+              "not applied: self-expanding valve (area oversizing %.1f %% shown for reference only)",
+              r.area_oversizing_pct);
+  else
+    rule_set (&r.oversizing, at_least (r.area_oversizing_pct, RUPTURE_OVERSIZING_MIN_PCT),
+              "Barbanti et al., Circulation 2013: area oversizing >= 20 % (sensitivity 100 %, specificity 56 %), "
+              "worse with LVOT calcium",
+              "area oversizing %.1f %% (valve %.0f mm = %.0f mm2 on annulus %.0f mm2) %s 20 %%",
+              r.area_oversizing_pct, in->valve_diameter_mm, valve_area_mm2, in->annulus_area_mm2,
+              at_least (r.area_oversizing_pct, RUPTURE_OVERSIZING_MIN_PCT) ? ">=" : "<");
 
   r.stretch_threshold = in->female ? RUPTURE_STRETCH_WOMEN : RUPTURE_STRETCH_MEN;
   if (in->has_peak_areal_stretch)

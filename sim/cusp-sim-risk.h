@@ -84,6 +84,8 @@ typedef struct {
   double peak_areal_stretch;         /* deformed / undeformed wall area, >= ~1 */
   int female;                        /* stretch threshold 1.7 instead of 1.8 */
   double lvot_calcium_mm3;           /* > 0 = LVOT calcium present */
+  int self_expanding;                /* 1 for self-expanding frames (Evolut, Navitor class): the area-
+                                      * oversizing rule is not applied to them (see below) */
 } CuspRuptureInput;
 
 typedef struct {
@@ -97,7 +99,10 @@ typedef struct {
 
 /* Level: RED if the simulated peak areal stretch passes its threshold, or oversizing >= 20 % with
  * LVOT calcium; AMBER if oversizing >= 20 % alone (a screening criterion: sensitivity 100 %,
- * specificity 56 %); GREEN otherwise. */
+ * specificity 56 %); GREEN otherwise. The oversizing criterion was derived for balloon-expandable
+ * valves, which are forced open to their nominal size; self-expanding frames are sized by
+ * perimeter and stop where their bounded radial force meets the wall, so for them the rule is
+ * reported as not applied and only the simulated stretch can raise the level. */
 CuspRiskStatus cusp_risk_annular_rupture (const CuspRuptureInput *input, CuspRuptureRisk *out, CuspRiskError *error);
 
 typedef struct {

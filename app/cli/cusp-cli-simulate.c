@@ -272,6 +272,7 @@ cusp_cli_simulate (int argc, char **argv)
     in.has_peak_areal_stretch = 1;
     in.peak_areal_stretch = r->annulus_peak_areal_stretch;
     in.lvot_calcium_mm3 = m.calcium_measured ? m.calcium_mm3[CUSP_CALCIUM_LVOT] : 0.0;
+    in.self_expanding = def->device.family != CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE;
     memset (&rupture, 0, sizeof rupture);
     cusp_risk_annular_rupture (&in, &rupture, &risk_error);
     cin.implant_depth_mm = r->implant_depth_mm;

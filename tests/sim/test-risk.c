@@ -188,6 +188,33 @@ test_annular_rupture (void)
     }
 }
 
+/* The area-oversizing rule is a balloon-expandable criterion: a self-expanding 34 mm frame on a
+ * 465 mm2 annulus is 95 % "oversized" by area, which means nothing for a perimeter-sized frame. */
+static void
+test_annular_rupture_self_expanding (void)
+{
+  CuspRuptureInput in = { 465.0, 34.0, 1, 1.30, 0, 50.0, 1 };
+  CuspRuptureRisk r;
+  CuspRiskError err;
+
+  g_assert_cmpint (cusp_risk_annular_rupture (&in, &r, &err), ==, CUSP_RISK_OK);
+  g_assert_cmpfloat (r.area_oversizing_pct, >, 90.0);        /* still computed, for reference */
+  g_assert_false (r.oversizing.flag);
+  g_assert_nonnull (strstr (r.oversizing.detail, "not applied"));
+  g_assert_cmpint (r.level, ==, CUSP_RISK_GREEN);             /* LVOT calcium alone does not raise it */
+
+  in.peak_areal_stretch = 1.85;                               /* the simulated stretch still counts */
+  g_assert_cmpint (cusp_risk_annular_rupture (&in, &r, &err), ==, CUSP_RISK_OK);
+  g_assert_true (r.stretch.flag);
+  g_assert_cmpint (r.level, ==, CUSP_RISK_RED);
+
+  in.self_expanding = 0;                                      /* same numbers, balloon-expandable */
+  in.peak_areal_stretch = 1.30;
+  g_assert_cmpint (cusp_risk_annular_rupture (&in, &r, &err), ==, CUSP_RISK_OK);
+  g_assert_true (r.oversizing.flag);
+  g_assert_cmpint (r.level, ==, CUSP_RISK_RED);               /* oversized + LVOT calcium */
+}
+
 /* Hokken: septum < 3 / 3-6 / > 6 mm bands; depth beyond the septum; septal pressure >= 0.1 MPa. */
 static void
 test_conduction (void)
@@ -328,6 +355,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/risk/coronary/dlc-ratio", test_dlc_ratio);
   g_test_add_func ("/sim/risk/coronary/single-cutoffs", test_single_cutoffs);
   g_test_add_func ("/sim/risk/annular-rupture", test_annular_rupture);
+  g_test_add_func ("/sim/risk/annular-rupture-self-expanding", test_annular_rupture_self_expanding);
   g_test_add_func ("/sim/risk/conduction", test_conduction);
   g_test_add_func ("/sim/risk/bad-input", test_bad_input);
   g_test_add_func ("/sim/risk/fuzz", test_fuzz);
