@@ -3,6 +3,7 @@
  * The method is described in cusp-landmark-detect.h. */
 #include "cusp-landmark-detect.h"
 #include "cusp-error.h"
+#include "cusp-vec3.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,29 +24,6 @@ v_sub (const double a[3], const double b[3], double out[3])
 {
   for (int c = 0; c < 3; c++)
     out[c] = a[c] - b[c];
-}
-
-static inline double
-v_dot (const double a[3], const double b[3])
-{
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-static inline void
-v_cross (const double a[3], const double b[3], double out[3])
-{
-  double r[3] = { a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0] };
-  memcpy (out, r, sizeof r);
-}
-
-static inline double
-v_normalize (double a[3])
-{
-  double n = sqrt (v_dot (a, a));
-  if (n > 0)
-    for (int c = 0; c < 3; c++)
-      a[c] /= n;
-  return n;
 }
 
 static inline void
@@ -205,12 +183,12 @@ static void
 plane_basis (const double n[3], double e1[3], double e2[3])
 {
   const double anterior[3] = { 0, -1, 0 }, left[3] = { 1, 0, 0 };
-  const double *ref = fabs (v_dot (anterior, n)) < 0.9 ? anterior : left;
-  double d = v_dot (ref, n);
+  const double *ref = fabs (cusp_vec3_dot (anterior, n)) < 0.9 ? anterior : left;
+  double d = cusp_vec3_dot (ref, n);
   for (int c = 0; c < 3; c++)
     e1[c] = ref[c] - d * n[c];
-  v_normalize (e1);
-  v_cross (n, e1, e2);
+  cusp_vec3_normalize (e1);
+  cusp_vec3_cross (n, e1, e2);
 }
 
 static void
@@ -326,7 +304,7 @@ resample_polyline (const double *points, int count, double step_mm, GArray *out)
     {
       double d[3];
       v_sub (points + 3 * m, points + 3 * (m - 1), d);
-      double len = sqrt (v_dot (d, d));
+      double len = sqrt (cusp_vec3_dot (d, d));
       double t = step_mm - carry;
       while (t <= len)
         {
@@ -370,7 +348,7 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
       double d0[3], d1[3];
       v_sub (pts[m].p, base, d0);
       v_sub (pts[m + 1].p, base, d1);
-      double h0 = v_dot (d0, a), h1 = v_dot (d1, a);
+      double h0 = cusp_vec3_dot (d0, a), h1 = cusp_vec3_dot (d1, a);
       if ((h0 - h) * (h1 - h) <= 0 && h1 != h0
           && (crossing < 0 || abs ((int) m - prefer) < abs (crossing - prefer)))
         crossing = (int) m;
@@ -380,7 +358,7 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
       double d0[3], d1[3];
       v_sub (pts[m].p, base, d0);
       v_sub (pts[m + 1].p, base, d1);
-      double h0 = v_dot (d0, a), h1 = v_dot (d1, a);
+      double h0 = cusp_vec3_dot (d0, a), h1 = cusp_vec3_dot (d1, a);
       if ((int) m == crossing)
         {
           double t = (h - h0) / (h1 - h0);
@@ -389,7 +367,7 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
           /* move onto the exact plane */
           double d[3];
           v_sub (out, base, d);
-          double err = v_dot (d, a) - h;
+          double err = cusp_vec3_dot (d, a) - h;
           for (int c = 0; c < 3; c++)
             out[c] -= err * a[c];
           return;
@@ -402,7 +380,7 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
     }
   double d[3];
   v_sub (pts[best].p, base, d);
-  double err = v_dot (d, a) - h;
+  double err = cusp_vec3_dot (d, a) - h;
   for (int c = 0; c < 3; c++)
     out[c] = pts[best].p[c] - err * a[c];
 }
@@ -560,7 +538,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     {
       double t[3];
       v_sub (pts[MIN (count - 1, m + 3)].p, pts[MAX (0, m - 3)].p, t);
-      v_normalize (t);
+      cusp_vec3_normalize (t);
       radius[m] = section_radius (in, pts[m].p, t, TRUE, &open[m]);
     }
   smooth_profile (radius, count, 2, smooth);
@@ -651,9 +629,9 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
             {
               double d[3];
               v_sub (pts[m].p, in->level_hint_mm[q], d);
-              if (v_dot (d, d) < best)
+              if (cusp_vec3_dot (d, d) < best)
                 {
-                  best = v_dot (d, d);
+                  best = cusp_vec3_dot (d, d);
                   level[q] = m;
                 }
             }
@@ -681,7 +659,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   /* 4. Root axis from the annulus-level centre to the STJ centre. */
   double axis[3];
   v_sub (pts[m_stj].p, pts[m_ann].p, axis);
-  if (v_normalize (axis) < 5)
+  if (cusp_vec3_normalize (axis) < 5)
     {
       g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
                            "The aortic root found is implausibly short; click inside the aortic root");
@@ -709,7 +687,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double d_sin[3], d_stj[3];
   v_sub (pts[m_sin].p, base, d_sin);
   v_sub (pts[m_stj].p, base, d_stj);
-  const double h_sin = v_dot (d_sin, axis), h_stj0 = v_dot (d_stj, axis);
+  const double h_sin = cusp_vec3_dot (d_sin, axis), h_stj0 = cusp_vec3_dot (d_stj, axis);
 
   /* Re-centre the root part in sections normal to the root axis (the path's own sections are
    * oblique where it bends into the LV); the path above the STJ is kept as it is. */
@@ -728,11 +706,11 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       {
         double d[3];
         v_sub (pts[m].p, base, d);
-        if (v_dot (d, axis) > h_stj0 + 5.5)
+        if (cusp_vec3_dot (d, axis) > h_stj0 + 5.5)
           {
             double t[3], c[3];
             v_sub (pts[MIN (line->len - 1, m + 3)].p, pts[m >= 3 ? m - 3 : 0].p, t);
-            v_normalize (t);
+            cusp_vec3_normalize (t);
             memcpy (c, pts[m].p, sizeof c);
             double r = section_radius (in, c, t, FALSE, NULL);
             g_array_append_val (axis_line, pts[m]);
@@ -866,13 +844,13 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double u[3], v[3], normal[3], center[3];
   v_sub (hinge[1], hinge[0], u);
   v_sub (hinge[2], hinge[0], v);
-  v_cross (u, v, normal);
-  if (v_normalize (normal) < 1e-6)
+  cusp_vec3_cross (u, v, normal);
+  if (cusp_vec3_normalize (normal) < 1e-6)
     memcpy (normal, axis, sizeof normal);
-  if (v_dot (normal, axis) < 0)
+  if (cusp_vec3_dot (normal, axis) < 0)
     for (int c = 0; c < 3; c++)
       normal[c] = -normal[c];
-  if (v_dot (normal, axis) < cos (G_PI / 4))
+  if (cusp_vec3_dot (normal, axis) < cos (G_PI / 4))
     {
       g_ptr_array_add (warnings, g_strdup ("The hinge plane is tilted more than 45 degrees from the "
                                            "root axis; the root axis was used instead"));
@@ -885,7 +863,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double stj_center[3], to_stj[3];
   axis_center_at (line, base, axis, h_stj0, stj_center);
   v_sub (stj_center, center, to_stj);
-  const double h_stj = v_dot (to_stj, normal);
+  const double h_stj = cusp_vec3_dot (to_stj, normal);
 
   /* 8. Commissures: on the wall in the commissure directions, 1 mm below the STJ. */
   double comm_pt[3][3];
@@ -922,7 +900,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
             direction_at (n_e1, n_e2, cj->theta, dj);
             if (angle_distance (ci->theta, cj->theta) < G_PI / 4)
               continue;
-            double score = v_dot (di, left_dir) + v_dot (dj, right_dir);
+            double score = cusp_vec3_dot (di, left_dir) + cusp_vec3_dot (dj, right_dir);
             if (score > best_score)
               {
                 best_score = score;
@@ -936,7 +914,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
           const OstiumCandidate *c0 = &g_array_index (cand, OstiumCandidate, 0);
           double d0[3];
           direction_at (n_e1, n_e2, c0->theta, d0);
-          if (v_dot (d0, left_dir) > v_dot (d0, right_dir))
+          if (cusp_vec3_dot (d0, left_dir) > cusp_vec3_dot (d0, right_dir))
             best_l = 0;
           else
             best_r = 0;
@@ -970,9 +948,9 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
         double to[3], best = -G_MAXDOUBLE;
         v_sub (ostium[side], center, to);
         for (int c = 0; c < 3; c++)
-          if (v_dot (to, lobe_dir[c]) > best)
+          if (cusp_vec3_dot (to, lobe_dir[c]) > best)
             {
-              best = v_dot (to, lobe_dir[c]);
+              best = cusp_vec3_dot (to, lobe_dir[c]);
               nearest_lobe[side] = c;
             }
       }
@@ -1003,10 +981,10 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
         double ctr[3], dir[3], h_mid = 0.55 * h_stj;
         const double *lobe_d = lobe_dir[lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT]];
         axis_center_at (line, center, normal, h_mid, ctr);
-        double along = v_dot (lobe_d, normal);
+        double along = cusp_vec3_dot (lobe_d, normal);
         for (int a = 0; a < 3; a++)
           dir[a] = lobe_d[a] - along * normal[a];
-        v_normalize (dir);
+        cusp_vec3_normalize (dir);
         v_axpy (ctr, ray_radius (in, ctr, dir, TRUE), dir, ostium[side]);
         if (in->find_ostia)
           g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was not found: it is proposed "
