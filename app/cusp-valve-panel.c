@@ -70,6 +70,8 @@ struct _CuspValvePanel {
   CuspLiveSolver *solver;
   CuspLiveResult *result;
   CuspVolumeView *volume_view;       /* weak: draws the deployed frame */
+  CuspValveScene *scene;             /* the views' copy of root, pose and frame (the link's) */
+  gboolean applying_pose;            /* set_pose moves three spins: post once */
   guint frame_triangles;             /* of the frame last drawn, for the test hook */
   gint64 root_ready_us;              /* when the solver got its first pose */
   double first_result_ms;            /* from the solver's start to its first snapshot */
@@ -82,6 +84,9 @@ struct _CuspValvePanel {
 };
 
 G_DEFINE_FINAL_TYPE (CuspValvePanel, cusp_valve_panel, GTK_TYPE_BOX)
+
+enum { SIGNAL_POSE_CHANGED, SIGNAL_DEVICE_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void start_solver (CuspValvePanel *self);
 static void show_status_age (CuspValvePanel *self);
@@ -528,6 +533,8 @@ show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDevice
   self->frame_triangles = mesh != NULL ? mesh->triangle_count : 0;
   if (self->volume_view != NULL)
     cusp_volume_view_set_valve (self->volume_view, mesh);
+  if (self->scene != NULL)
+    cusp_valve_scene_set_frame_mesh (self->scene, mesh, result != NULL && result->converged);
   cusp_mesh_free (mesh);
 }
 
@@ -554,16 +561,50 @@ age_tick (gpointer data)
 
 /* ---- the solver ----------------------------------------------------------------------------- */
 
+static const CuspDeviceDef *
+selected_device (CuspValvePanel *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->device_drop);
+
+  return selected < (guint) self->library.device_count ? &self->library.devices[selected] : NULL;
+}
+
+static void
+show_root_in_scene (CuspValvePanel *self)
+{
+  CuspSceneFrame frame;
+
+  memcpy (frame.origin_mm, self->frame.origin_mm, sizeof frame.origin_mm);
+  memcpy (frame.axis_x, self->frame.axis_x, sizeof frame.axis_x);
+  memcpy (frame.axis_y, self->frame.axis_y, sizeof frame.axis_y);
+  memcpy (frame.axis_z, self->frame.axis_z, sizeof frame.axis_z);
+  cusp_valve_scene_set_root (self->scene, &frame);
+}
+
+/* The views draw the valve where the spins say, at once: the solver's frame follows. */
+static void
+show_pose_in_scene (CuspValvePanel *self)
+{
+  const CuspDeviceDef *device = selected_device (self);
+  CuspSimPose pose;
+
+  if (self->scene == NULL)
+    return;
+  cusp_valve_panel_get_pose (self, &pose);
+  cusp_valve_scene_set_valve (self->scene, self->has_root && device != NULL, &pose,
+                              device != NULL ? device->nominal_diameter_mm : 0.0,
+                              device != NULL ? device->height_mm : 0.0);
+}
+
 static void
 post_pose (CuspValvePanel *self)
 {
   CuspSimPose pose;
 
+  show_pose_in_scene (self);
   if (self->solver == NULL)
     return;
-  pose.depth_mm = gtk_spin_button_get_value (self->depth_spin);
-  pose.tilt_deg = gtk_spin_button_get_value (self->tilt_spin);
-  pose.rotation_deg = gtk_spin_button_get_value (self->rotation_spin);
+  cusp_valve_panel_get_pose (self, &pose);
   cusp_live_solver_set_pose (self->solver, &pose);
   g_clear_pointer (&self->status_base, g_free);
   /* the shown answer stays until the new one arrives: only the indicator changes */
@@ -669,6 +710,8 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
   g_clear_pointer (&self->labels, cusp_volume_unref);
   g_clear_pointer (&self->image, cusp_volume_unref);
   self->has_root = FALSE;
+  if (self->scene != NULL)
+    cusp_valve_scene_set_root (self->scene, NULL);
   if (measurements == NULL || landmarks == NULL || !measurements->annulus.valid)
     {
       gtk_label_set_text (self->status_label, _("Segment and measure the root (Ctrl+G) to rehearse a valve."));
@@ -686,6 +729,8 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
       return;
     }
   self->has_root = TRUE;
+  if (self->scene != NULL)
+    show_root_in_scene (self);
   self->annulus_area_mm2 = measurements->annulus.area_mm2;
   self->annulus_perimeter_mm = measurements->annulus.perimeter_mm;
   self->calcium_measured = measurements->calcium_measured;
@@ -710,8 +755,32 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
       self->device_chosen = TRUE;
     }
   show_sizing (self);
+  show_pose_in_scene (self);
   gtk_label_set_text (self->status_label, _("Preparing the solver…"));
   self->rebuild_id = g_timeout_add (REBUILD_DELAY_MS, rebuild_root, self);
+}
+
+static void
+on_pose_requested (CuspValveScene *scene, const CuspSimPose *pose, CuspValvePanel *self)
+{
+  cusp_valve_panel_set_pose (self, pose);
+}
+
+static void
+set_scene (CuspValvePanel *self, CuspValveScene *scene)
+{
+  if (self->scene != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->scene, self);
+      cusp_valve_scene_set_root (self->scene, NULL);
+    }
+  g_set_object (&self->scene, scene);
+  if (scene == NULL)
+    return;
+  g_signal_connect (scene, "pose-requested", G_CALLBACK (on_pose_requested), self);
+  if (self->has_root)
+    show_root_in_scene (self);
+  show_pose_in_scene (self);
 }
 
 void
@@ -725,6 +794,7 @@ cusp_valve_panel_set_volume_view (CuspValvePanel *self,
   self->volume_view = view;
   if (view != NULL)
     g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &self->volume_view);
+  set_scene (self, view != NULL ? cusp_view_link_get_valve_scene (cusp_volume_view_get_link (view)) : NULL);
 }
 
 CuspLiveResult *
@@ -734,14 +804,78 @@ cusp_valve_panel_get_result (CuspValvePanel *self)
   return self->result;
 }
 
+void
+cusp_valve_panel_get_pose (CuspValvePanel *self, CuspSimPose *pose)
+{
+  g_return_if_fail (CUSP_IS_VALVE_PANEL (self));
+  g_return_if_fail (pose != NULL);
+
+  pose->depth_mm = gtk_spin_button_get_value (self->depth_spin);
+  pose->tilt_deg = gtk_spin_button_get_value (self->tilt_spin);
+  pose->rotation_deg = gtk_spin_button_get_value (self->rotation_spin);
+}
+
+/* The spins clamp to their ranges (depth -10..15 mm, tilt +-20 deg, rotation +-180 deg). */
+void
+cusp_valve_panel_set_pose (CuspValvePanel *self, const CuspSimPose *pose)
+{
+  g_return_if_fail (CUSP_IS_VALVE_PANEL (self));
+  g_return_if_fail (pose != NULL);
+
+  if (!isfinite (pose->depth_mm) || !isfinite (pose->tilt_deg) || !isfinite (pose->rotation_deg))
+    return;
+  self->applying_pose = TRUE;
+  gtk_spin_button_set_value (self->depth_spin, pose->depth_mm);
+  gtk_spin_button_set_value (self->tilt_spin, pose->tilt_deg);
+  gtk_spin_button_set_value (self->rotation_spin, pose->rotation_deg);
+  self->applying_pose = FALSE;
+  post_pose (self);
+  g_signal_emit (self, signals[SIGNAL_POSE_CHANGED], 0);
+}
+
+const char *
+cusp_valve_panel_get_device_id (CuspValvePanel *self)
+{
+  const CuspDeviceDef *device;
+
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self), NULL);
+  device = selected_device (self);
+  return device != NULL ? device->id : NULL;
+}
+
+gboolean
+cusp_valve_panel_set_device_id (CuspValvePanel *self, const char *device_id)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  for (int i = 0; i < self->library.device_count; i++)
+    if (g_str_equal (self->library.devices[i].id, device_id))
+      {
+        self->device_chosen = TRUE;
+        gtk_drop_down_set_selected (self->device_drop, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const CuspDeviceDef *
+cusp_valve_panel_get_device (CuspValvePanel *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self), NULL);
+  return selected_device (self);
+}
+
 /* ---- input ---------------------------------------------------------------------------------- */
 
 static void
 on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValvePanel *self)
 {
   show_sizing (self);
+  show_pose_in_scene (self);
   if (self->has_root && self->rebuild_id == 0)
     start_solver (self);
+  g_signal_emit (self, signals[SIGNAL_DEVICE_CHANGED], 0);
 }
 
 static void
@@ -758,7 +892,10 @@ on_recommended (GtkButton *button, CuspValvePanel *self)
 static void
 on_pose_changed (GtkSpinButton *spin, CuspValvePanel *self)
 {
+  if (self->applying_pose)
+    return;
   post_pose (self);
+  g_signal_emit (self, signals[SIGNAL_POSE_CHANGED], 0);
 }
 
 static gboolean
@@ -852,6 +989,7 @@ cusp_valve_panel_dispose (GObject *object)
   g_clear_handle_id (&self->age_id, g_source_remove);
   stop_solver (self);
   cusp_valve_panel_set_volume_view (self, NULL);
+  set_scene (self, NULL);
   g_clear_pointer (&self->wall, cusp_patient_wall_free);
   g_clear_pointer (&self->labels, cusp_volume_unref);
   g_clear_pointer (&self->image, cusp_volume_unref);
@@ -875,6 +1013,15 @@ cusp_valve_panel_class_init (CuspValvePanelClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = cusp_valve_panel_dispose;
   G_OBJECT_CLASS (klass)->finalize = cusp_valve_panel_finalize;
+
+  /* Any change of depth, tilt or rotation, from any source (spins, keys, views, set_pose). */
+  signals[SIGNAL_POSE_CHANGED] = g_signal_new ("pose-changed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 0);
+  /* The chosen device (family and size) changed, by the user or set_device_id. */
+  signals[SIGNAL_DEVICE_CHANGED] = g_signal_new ("device-changed", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 0);
 }
 
 static void

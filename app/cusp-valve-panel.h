@@ -5,7 +5,10 @@
  * The panel owns the CuspLiveSolver of the window's segmented root: cusp_valve_panel_set_root
  * hands it the segmentation and measurements; the wall and the solver are rebuilt after a short
  * pause (a landmark drag re-measures every frame), and every pose change only posts the newest
- * pose to the solver thread: the UI never waits on a solve. */
+ * pose to the solver thread: the UI never waits on a solve.
+ *
+ * The panel writes the window's CuspValveScene (the volume view's link's): root frame, pose and
+ * deployed frame, and applies the poses the views request by dragging (::pose-requested). */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,6 +17,7 @@
 #include "cusp-live-solver.h"
 #include "cusp-measure.h"
 #include "cusp-segment.h"
+#include "cusp-sim-device.h"
 #include "cusp-volume.h"
 #include "cusp-volume-view.h"
 
@@ -35,5 +39,16 @@ void            cusp_valve_panel_set_volume_view (CuspValvePanel *self,
                                                   CuspVolumeView *view);
 /* The newest displayed result (borrowed; NULL before the first). */
 CuspLiveResult *cusp_valve_panel_get_result (CuspValvePanel *self);
+
+/* The pose the spins show (what the solver was last asked for). set_pose moves the valve as the
+ * user would (clamped to the spins' ranges; non-finite values are ignored); both it and every
+ * user change emit ::pose-changed. */
+void            cusp_valve_panel_get_pose   (CuspValvePanel *self, CuspSimPose *pose);
+void            cusp_valve_panel_set_pose   (CuspValvePanel *self, const CuspSimPose *pose);
+/* The chosen device (NULL: none); set_device_id picks one from the library (FALSE: unknown id).
+ * A device change restarts the solver and emits ::device-changed. */
+const char          *cusp_valve_panel_get_device_id (CuspValvePanel *self);
+gboolean             cusp_valve_panel_set_device_id (CuspValvePanel *self, const char *device_id);
+const CuspDeviceDef *cusp_valve_panel_get_device    (CuspValvePanel *self);
 
 G_END_DECLS

@@ -903,6 +903,21 @@ _cusp_window_class_measure_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
 }
 
+/* The window's edit history (Ctrl+Z): landmark drags, and the valve's device and pose changes
+ * pushed by the rehearsal. Plans keep their own (Ctrl+Alt+Z). */
+CuspUndoStack *
+_cusp_window_measure_get_undo (CuspWindow *self)
+{
+  return self->measure != NULL ? self->measure->undo : NULL;
+}
+
+/* The valve panel (rehearsal: device, pose, live solver). */
+CuspValvePanel *
+_cusp_window_measure_get_valve_panel (CuspWindow *self)
+{
+  return self->measure != NULL ? self->measure->valve_panel : NULL;
+}
+
 void
 _cusp_window_measure_init (CuspWindow *self)
 {

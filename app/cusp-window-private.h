@@ -10,6 +10,8 @@
 
 #include "cusp-window.h"
 #include "cusp-load-progress.h"
+#include "cusp-undo-stack.h"
+#include "cusp-valve-panel.h"
 
 G_BEGIN_DECLS
 
@@ -118,6 +120,8 @@ gboolean _cusp_window_views_apply_preset (CuspWindow *self,
 /* cusp-window-measure.c */
 void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);
 void _cusp_window_measure_init       (CuspWindow *self);
+CuspUndoStack  *_cusp_window_measure_get_undo        (CuspWindow *self);
+CuspValvePanel *_cusp_window_measure_get_valve_panel (CuspWindow *self);
 void _cusp_window_measure_dispose    (CuspWindow *self);
 void _cusp_window_measure_set_study  (CuspWindow *self,
                                       CuspStudy  *study);

@@ -26,6 +26,7 @@ struct _CuspViewLink {
   double hover_mm[3];
   double hover_value;
   char *hover_text;
+  CuspValveScene *valve_scene;
 };
 
 G_DEFINE_FINAL_TYPE (CuspViewLink, cusp_view_link, G_TYPE_OBJECT)
@@ -183,6 +184,7 @@ cusp_view_link_finalize (GObject *object)
 
   g_clear_pointer (&self->volume, cusp_volume_unref);
   g_clear_pointer (&self->hover_text, g_free);
+  g_clear_object (&self->valve_scene);
   G_OBJECT_CLASS (cusp_view_link_parent_class)->finalize (object);
 }
 
@@ -278,6 +280,7 @@ cusp_view_link_init (CuspViewLink *self)
   self->window_center = 40.0;
   self->window_width = 400.0;
   self->hover_text = g_strdup ("");
+  self->valve_scene = cusp_valve_scene_new ();
 }
 
 CuspViewLink *
@@ -457,4 +460,11 @@ cusp_view_link_get_hover_text (CuspViewLink *self)
 {
   g_return_val_if_fail (CUSP_IS_VIEW_LINK (self), "");
   return self->hover_text;
+}
+
+CuspValveScene *
+cusp_view_link_get_valve_scene (CuspViewLink *self)
+{
+  g_return_val_if_fail (CUSP_IS_VIEW_LINK (self), NULL);
+  return self->valve_scene;
 }

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "cusp-valve-scene.h"
 #include "cusp-volume.h"
 
 #include <glib-object.h>
@@ -34,6 +35,8 @@ CuspViewLink *cusp_view_link_new            (void);
 void          cusp_view_link_set_volume     (CuspViewLink     *self,
                                              CuspVolume       *volume);
 CuspVolume   *cusp_view_link_get_volume     (CuspViewLink     *self);
+/* The rehearsed valve the linked views draw (owned by the link; one per window). */
+CuspValveScene *cusp_view_link_get_valve_scene (CuspViewLink *self);
 
 /* The crosshair point in LPS mm. It is clamped into the volume, and on volumes whose axes are
  * aligned with the patient axes moved to the nearest voxel centre, so that every view shows

@@ -442,20 +442,13 @@ cusp_volume_view_get_link (CuspVolumeView *self)
   return self->link;
 }
 
+/* An empty surface draws nothing: kept as none. */
 static CuspMesh *
 mesh_copy (const CuspMesh *mesh)
 {
-  CuspMesh *copy;
-
   if (mesh == NULL || mesh->triangle_count == 0)
     return NULL;
-  copy = g_new0 (CuspMesh, 1);
-  copy->vertex_count = mesh->vertex_count;
-  copy->triangle_count = mesh->triangle_count;
-  copy->positions_mm = g_memdup2 (mesh->positions_mm, 3 * sizeof (float) * (gsize) mesh->vertex_count);
-  copy->normals = g_memdup2 (mesh->normals, 3 * sizeof (float) * (gsize) mesh->vertex_count);
-  copy->indices = g_memdup2 (mesh->indices, 3 * sizeof (uint32_t) * (gsize) mesh->triangle_count);
-  return copy;
+  return cusp_mesh_copy (mesh);
 }
 
 void

@@ -41,6 +41,8 @@ double    cusp_mesh_enclosed_volume (const CuspMesh *mesh);
 gboolean  cusp_mesh_export          (const CuspMesh *mesh,
                                      const char     *path,
                                      GError        **error);
+/* A deep copy (NULL for NULL). */
+CuspMesh *cusp_mesh_copy            (const CuspMesh *mesh);
 void      cusp_mesh_free            (CuspMesh *mesh);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspMesh, cusp_mesh_free)

@@ -372,7 +372,21 @@ cusp_mesh_export (const CuspMesh *mesh, const char *path, GError **error)
     }
 }
 
-extern "C" void
+extern "C" CuspMesh *
+cusp_mesh_copy (const CuspMesh *mesh)
+{
+  if (mesh == nullptr)
+    return nullptr;
+  CuspMesh *copy = g_new0 (CuspMesh, 1);
+  copy->vertex_count = mesh->vertex_count;
+  copy->triangle_count = mesh->triangle_count;
+  copy->positions_mm = (float *) g_memdup2 (mesh->positions_mm, 3 * sizeof (float) * (gsize) mesh->vertex_count);
+  copy->normals = (float *) g_memdup2 (mesh->normals, 3 * sizeof (float) * (gsize) mesh->vertex_count);
+  copy->indices = (uint32_t *) g_memdup2 (mesh->indices, 3 * sizeof (uint32_t) * (gsize) mesh->triangle_count);
+  return copy;
+}
+
+void
 cusp_mesh_free (CuspMesh *mesh)
 {
   if (mesh == nullptr)
