@@ -174,30 +174,6 @@ segment_progress (double fraction, const char *message, gpointer data)
   cusp_load_progress_update (data, 0.75 * fraction, message);
 }
 
-/* Calcium labels as the measurement's calcium mask: they exclude bone and calcium away from
- * the root (the same choice as `cusp-cli measure`). NULL when no calcium was labelled. */
-static CuspVolume *
-calcium_mask_from_labels (const CuspSegmentation *seg, GError **error)
-{
-  g_autoptr(CuspVolume) mask = NULL;
-  const gint16 *labels;
-  gint16 *out;
-  gsize n;
-
-  if (seg->calcium_threshold <= 0.0)
-    return NULL;
-  mask = cusp_volume_new (CUSP_VOXEL_INT16, seg->labels->dims, error);
-  if (mask == NULL)
-    return NULL;
-  cusp_volume_copy_geometry (mask, seg->labels);
-  labels = seg->labels->voxels;
-  out = mask->voxels;
-  n = cusp_volume_voxel_count (mask);
-  for (gsize i = 0; i < n; i++)
-    out[i] = labels[i] >= CUSP_LABEL_CALCIUM_LEAFLET;
-  return g_steal_pointer (&mask);
-}
-
 static void
 segment_thread (GTask        *task,
                 gpointer      source_object,
@@ -217,7 +193,7 @@ segment_thread (GTask        *task,
   if (result->segmentation == NULL)
     goto fail;
 
-  result->calcium_mask = calcium_mask_from_labels (result->segmentation, &error);
+  result->calcium_mask = cusp_segmentation_calcium_mask (result->segmentation, &error);
   if (error != NULL || g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto fail;
 
@@ -410,6 +386,7 @@ segment_done (GObject      *source,
   m->calcium_mask = g_steal_pointer (&result->calcium_mask);
   if (result->context != NULL)
     {
+      _cusp_window_case_take_landmarks (self, &m->segmentation->landmarks);
       m->editor = cusp_landmark_editor_new (g_steal_pointer (&result->context),
                                             &m->segmentation->landmarks, m->undo);
       if (cusp_landmark_editor_get_error (m->editor) != NULL)
@@ -1023,4 +1000,19 @@ _cusp_window_measure_set_study (CuspWindow *self,
       cusp_measure_panel_set_status (m->panel, _("Press Segment (Ctrl+G) to segment and measure the aortic root."), FALSE);
       measure_actions_update (self);
     }
+}
+
+/* The case saves these (the user's corrections) and compares plans on these measurements. */
+const CuspLandmarks *
+_cusp_window_measure_get_landmarks (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  return m != NULL && m->editor != NULL ? cusp_landmark_editor_get_landmarks (m->editor) : NULL;
+}
+
+const CuspMeasurements *
+_cusp_window_measure_get_measurements (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  return m != NULL && m->editor != NULL ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-segment.h: automatic segmentation of the aortic root lumen and its calcium, with landmarks.
  *
- * Pipeline (cusp-segment.c, cusp-landmark-detect.c):
+ * Pipeline (cusp-segment*.c, one stage per file as cusp-segment-private.h lists; cusp-landmark-detect.c):
  *   1. Intensity model. HU images: the contrast blood pool is the brightest large histogram mode
  *      (120-900 HU); the lumen threshold is half-way between it and the soft-tissue mode (the 50 %
  *      crossing of a blurred edge). Non-HU images (MR, rescaled CT): the same from two nested Otsu
@@ -87,6 +87,11 @@ CuspSegmentation *cusp_segment_root                  (const CuspVolume         *
 /* Calcium volume (mm3) carrying `label` in the label volume. */
 double            cusp_segmentation_label_volume_mm3 (const CuspSegmentation *segmentation,
                                                       CuspLabel               label);
+/* The calcium labels as a 0/1 int16 mask on the label grid (the measurement's calcium mask: it
+ * holds only calcium of the root, no bone or neighbouring contrast). NULL without an error when
+ * no calcium was labelled (non-HU image); NULL with `error` set when out of memory. */
+CuspVolume       *cusp_segmentation_calcium_mask     (const CuspSegmentation *segmentation,
+                                                      GError                **error);
 void              cusp_segmentation_free             (CuspSegmentation *segmentation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspSegmentation, cusp_segmentation_free)

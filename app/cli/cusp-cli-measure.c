@@ -28,27 +28,18 @@ detect_landmarks (CuspVolume         *volume,
 {
   CuspSegmentOptions options = cusp_segment_options_default ();
   g_autoptr(CuspSegmentation) seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, error);
-  g_autoptr(CuspVolume) mask = NULL;
-  const gint16 *labels;
-  gint16 *out;
-  gsize n;
+  g_autoptr(GError) mask_error = NULL;
 
   if (seg == NULL)
     return FALSE;
   *landmarks = seg->landmarks;
   *lumen_threshold = seg->lumen_threshold;
-  if (seg->calcium_threshold <= 0.0)
-    return TRUE;                       /* no calcium labelled (non-HU image) */
-  mask = cusp_volume_new (CUSP_VOXEL_INT16, seg->labels->dims, error);
-  if (mask == NULL)
-    return FALSE;
-  cusp_volume_copy_geometry (mask, seg->labels);
-  labels = seg->labels->voxels;
-  out = mask->voxels;
-  n = cusp_volume_voxel_count (mask);
-  for (gsize i = 0; i < n; i++)
-    out[i] = labels[i] >= CUSP_LABEL_CALCIUM_LEAFLET;
-  *calcium_mask = g_steal_pointer (&mask);
+  *calcium_mask = cusp_segmentation_calcium_mask (seg, &mask_error);   /* NULL on non-HU images */
+  if (mask_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&mask_error));
+      return FALSE;
+    }
   return TRUE;
 }
 
