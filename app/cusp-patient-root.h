@@ -13,20 +13,31 @@
  * "label is lumen or calcium") falls below one half and stays below it for
  * CUSP_PATIENT_WALL_MIN_WALL_MM (specks of noise and leaflets seen across the lumen, thinner than
  * that with lumen behind them, are crossed; the label holds the aortic component only, so
- * nothing beyond the wall is lumen); that edge is
- * then moved to the image's own crossing of the lumen threshold within 2 mm, because the label
- * edge sits about a voxel inside the true lumen (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped field of any lumen: a coronary ostium
- * or a fold ends the ray where the lumen first narrows, so the wall there is the inner envelope
- * (the coronary's opening is bridged). A hit nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION
- * of the measured analytic root's radius is taken for a leaflet or fold across the lumen (a
- * diastolic CT: on the real CT the first hits near the annulus were 2-5 mm from the axis in a
- * 10-12 mm annulus) and filled like a miss. Calcium counts as lumen for the ray because leaflet
- * calcium stands free in the systolic lumen and the frame presses it, with its leaflet, against
- * the wall: it enters as nodules (below), not as the wall's shape. Rays that find no wall within
- * the search radius (the lumen runs off, e.g. into the LV) and rows whose axis point is not in
- * the lumen are filled from their neighbours and counted; if too little of the region a valve
- * touches was hit the wall is refused (GError) and the caller falls back to the analytic root
- * with a warning. The field is smoothed once with a 3 x 3 binomial kernel (about 1 mm) so the
+ * nothing beyond the wall is lumen); that edge is then moved to the image's own crossing of the
+ * lumen threshold within 2 mm, because the label edge sits about a voxel inside the true lumen
+ * (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped
+ * field of any lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
+ * the wall there is the inner envelope (the coronary's opening is bridged). A ray whose axis
+ * point is not lumen, or whose hit is nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION of the
+ * measured analytic root's radius, is cast again from that inner limit (first walking out to the
+ * lumen): on the real CT, a diastolic scan, the closed leaflets meet on the axis from 1 mm below
+ * the annulus to 2 mm above it, and the first hits near the annulus were 2-5 mm from the axis in
+ * a 10-12 mm annulus. A hit still inside that limit, beyond CUSP_PATIENT_WALL_MAX_FRACTION of the
+ * measured radius (the ray left the root), or more than CUSP_PATIENT_WALL_OUTLIER_MM off the
+ * median of the hits around it (specks, leaflet edges) is dropped. Calcium counts as lumen for
+ * the ray because leaflet calcium stands free in the systolic lumen and the frame presses it,
+ * with its leaflet, against the wall: it enters as nodules (below), not as the wall's shape.
+ *
+ * Cells without a hit are filled: the difference between the wall and the measured analytic
+ * root is stretched over them as a membrane (Laplace's equation, in angle and height alike), so
+ * a hole takes the measured root's shape offset to meet its rim; on the real CT the band of the
+ * annulus itself, hidden from every ray by the closed leaflets, is the measured annulus blended
+ * into the segmented wall above and below. Rows beyond the first and last row with hits continue
+ * as a tube. Coverage is reported as it is (hit_fraction_valve_region: rays that found the wall,
+ * largest_gap_mm2: the largest patch without one, hit_mask: where); the wall is refused (GError)
+ * and the caller falls back to the analytic root with a warning when less than
+ * required_fraction of the region a valve touches was hit or a hole there is larger than
+ * max_gap_mm2. The field is smoothed once with a 3 x 3 binomial kernel (about 1 mm) so the
  * voxel staircase does not reach the solver's contact normals.
  *
  * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
@@ -51,6 +62,11 @@ G_BEGIN_DECLS
                                               * crossed: noise, leaflets (1-2 mm) */
 #define CUSP_PATIENT_WALL_MIN_FRACTION 0.6   /* hits nearer than this x the measured root's radius
                                               * are leaflets or folds: filled from neighbours */
+#define CUSP_PATIENT_WALL_MAX_FRACTION 1.6   /* hits beyond this x the measured root's radius ran
+                                              * out of the root (LV, atrium): filled */
+#define CUSP_PATIENT_WALL_OUTLIER_MM 2.0     /* hits this far off the median around them: filled */
+#define CUSP_PATIENT_WALL_MAX_GAP_MM2 1000.0 /* a larger hole in the valve region (about a third
+                                              * of it) is refused */
 
 typedef struct {
   double origin_mm[3];               /* LPS: annulus centroid */
@@ -81,9 +97,11 @@ typedef struct {
   double height_step_mm;             /* 0.5 */
   int angle_count;                   /* 180 (2 deg) */
   double max_radius_mm;              /* rays give up beyond: 40 */
-  double required_from_mm;           /* the valve region that must be hit: -10 .. 25 */
+  double required_from_mm;           /* the valve region that must be covered: -10 .. 25 */
   double required_to_mm;
-  double required_fraction;          /* of the cells in that region: 0.9 */
+  double required_fraction;          /* of the cells in that region: 0.6 */
+  double max_gap_mm2;                /* largest patch of it without a hit that is filled in:
+                                      * CUSP_PATIENT_WALL_MAX_GAP_MM2 */
 } CuspPatientWallParams;
 
 typedef struct {
@@ -91,8 +109,8 @@ typedef struct {
   CuspPatientWallParams params;
   int height_count;
   double *radius_mm;                 /* [height_count][angle_count], root frame, smoothed */
-  int hit_cells;                     /* cells whose ray found the wall */
-  int filled_cells;                  /* cells filled from neighbours */
+  int hit_cells;                     /* cells whose ray found the wall (and kept) */
+  int filled_cells;                  /* cells filled from neighbours: the others */
   double hit_fraction_valve_region;  /* over required_from_mm .. required_to_mm */
   int calcium_count;
   CuspSimCalcium calcium[CUSP_SIM_MAX_CALCIUM];
@@ -102,6 +120,9 @@ typedef struct {
   double *vertices_mm;
   int *triangles;
   GPtrArray *warnings;               /* (element-type utf8) readable, non-fatal */
+  guint8 *hit_mask;                  /* [height_count][angle_count] 1: the ray's wall, 0: filled */
+  int rejected_cells;                /* hits dropped as outliers (CUSP_PATIENT_WALL_OUTLIER_MM) */
+  double largest_gap_mm2;            /* largest patch of the valve region without a hit */
 } CuspPatientWall;
 
 CuspPatientWallParams cusp_patient_wall_default_params (void);

@@ -48,8 +48,10 @@ run_case (const char *name, CuspVolume *volume, const CuspLandmarks *given)
       cusp_measurements_clear (&m);
       return;
     }
-  wp.required_fraction = 0.0;           /* time the segmented wall even where simulate would
-                                         * fall back to the analytic root (printed below) */
+  /* time the segmented wall even where simulate would fall back to the analytic root (printed
+   * below) */
+  wp.required_fraction = 0.0;
+  wp.max_gap_mm2 = G_MAXDOUBLE;
   wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp,
                                 &def.root, &error);
   if (wall == NULL)
@@ -59,12 +61,15 @@ run_case (const char *name, CuspVolume *volume, const CuspLandmarks *given)
       return;
     }
   printf ("%s: segmentation %.2f s, measurement + wall %.2f s; annulus %.1f x %.1f mm, "
-          "%d calcium nodules (%.0f mm3), %d of %d wall cells filled, %.0f %% of the valve "
-          "region hit (simulate needs %.0f %%, else the analytic root)\n", name,
+          "%d calcium nodules (%.0f mm3), %d of %d wall cells filled (%d hits dropped as "
+          "outliers), %.0f %% of the valve region hit, largest hole %.0f mm2 (simulate needs "
+          "%.0f %% and no hole over %.0f mm2, else the analytic root)\n", name,
           (t1 - t0) / 1e6, (g_get_monotonic_time () - t1) / 1e6, m.annulus.dmin_mm,
           m.annulus.dmax_mm, wall->calcium_count, wall->calcium_mm3, wall->filled_cells,
-          wall->params.angle_count * wall->height_count, 100.0 * wall->hit_fraction_valve_region,
-          100.0 * cusp_patient_wall_default_params ().required_fraction);
+          wall->params.angle_count * wall->height_count, wall->rejected_cells,
+          100.0 * wall->hit_fraction_valve_region, wall->largest_gap_mm2,
+          100.0 * cusp_patient_wall_default_params ().required_fraction,
+          cusp_patient_wall_default_params ().max_gap_mm2);
   def.use_lumen_mesh = 1;
   cusp_patient_wall_lumen_mesh (wall, &def.lumen);
   def.root.calcium_count = wall->calcium_count;

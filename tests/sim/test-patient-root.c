@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-patient-root.c: the segmented lumen of a phantom ray-cast into the solver's root frame
  * matches the phantom's true annulus and STJ, its calcium lands as nodules, and the wall feeds a
- * converged deployment; an empty label volume is refused in words. */
+ * converged deployment; a valve closed on the axis and a band no ray sees still give the
+ * annulus (the hole reported as such); an empty label volume is refused in words. */
 #include "cusp-error.h"
 #include "cusp-measure.h"
 #include "cusp-patient-root.h"
@@ -175,6 +176,118 @@ test_wall_geometry (Case *c)
   }
 }
 
+/* A copy of the labels with every voxel whose root-frame point is within radius_mm of the axis
+ * and between z0_mm and z1_mm made background. */
+static CuspVolume *
+labels_blanked (Case *c, double radius_mm, double z0_mm, double z1_mm)
+{
+  const CuspVolume *src = c->seg->labels;
+  g_autoptr(GError) error = NULL;
+  CuspVolume *copy = cusp_volume_new (CUSP_VOXEL_INT16, src->dims, &error);
+  gint16 *vox;
+
+  g_assert_no_error (error);
+  cusp_volume_copy_geometry (copy, src);
+  vox = copy->voxels;
+  memcpy (vox, src->voxels, cusp_volume_byte_count (src));
+  for (int k = 0; k < src->dims[2]; k++)
+    for (int j = 0; j < src->dims[1]; j++)
+      for (int i = 0; i < src->dims[0]; i++)
+        {
+          double ijk[3] = { i, j, k }, p[3], q[3];
+          cusp_volume_index_to_lps (src, ijk, p);
+          cusp_root_frame_from_lps (&c->frame, p, q);
+          if (q[2] >= z0_mm && q[2] <= z1_mm && hypot (q[0], q[1]) <= radius_mm)
+            vox[((gsize) k * src->dims[1] + j) * src->dims[0] + i] = CUSP_LABEL_BACKGROUND;
+        }
+  return copy;
+}
+
+/* The wall of `labels` with the measured analytic root as the expected shape. */
+static CuspPatientWall *
+wall_of (Case *c, const CuspVolume *labels, const CuspPatientWallParams *p, GError **error)
+{
+  CuspSimRootDef expected;
+
+  g_assert_true (cusp_patient_root_def (&c->m, &c->landmarks, &c->frame, &expected, NULL));
+  return cusp_patient_wall_new (labels, c->volume, c->seg->lumen_threshold, &c->frame, p,
+                                &expected, error);
+}
+
+/* Mean |error| of the wall against the phantom's true annulus ellipse at height z_mm. */
+static double
+annulus_error_mm (Case *c, const CuspPatientWall *w, double z_mm)
+{
+  double a = c->truth->annulus.semi_major_mm, b = c->truth->annulus.semi_minor_mm, tip[3], sum = 0.0;
+  double major_deg;
+
+  for (int k = 0; k < 3; k++)
+    tip[k] = c->truth->annulus.center_mm[k] + c->truth->major_axis[k];
+  major_deg = cusp_root_frame_angle_deg (&c->frame, tip);
+  for (int i = 0; i < 72; i++)
+    {
+      double th = 5.0 * i, phi = (th - major_deg) * G_PI / 180.0;
+      double truth = a * b / sqrt (pow (b * cos (phi), 2) + pow (a * sin (phi), 2));
+      sum += fabs (cusp_patient_wall_radius (w, th, z_mm) - truth) / 72;
+    }
+  return sum;
+}
+
+/* A closed valve, as on the real (diastolic) CT: the leaflets meet on the axis around the
+ * annulus, so the axis point is not lumen there. The rays walk out to the lumen first and still
+ * find the annulus (without that, 92 % of the valve region was hit). */
+static void
+test_closed_valve (Case *c)
+{
+  CuspPatientWallParams p = cusp_patient_wall_default_params ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) labels = labels_blanked (c, 4.0, -1.0, 2.0);
+  g_autoptr(CuspPatientWall) w = wall_of (c, labels, &p, &error);
+  double e;
+
+  g_assert_no_error (error);
+  e = annulus_error_mm (c, w, 0.5);
+  g_test_message ("closed valve: %.1f %% of the valve region hit, annulus mean |error| %.3f mm",
+                  100.0 * w->hit_fraction_valve_region, e);
+  g_assert_cmpfloat (w->hit_fraction_valve_region, >, 0.95);
+  g_assert_cmpfloat (e, <, 0.25);
+}
+
+/* A band no ray can see (no lumen at all between -1 and 2.5 mm): it is reported as a hole, not
+ * hit, and filled with the measured annulus' shape blended into the wall around it; a stricter
+ * hole limit refuses the same wall in words. */
+static void
+test_hidden_band (Case *c)
+{
+  CuspPatientWallParams p = cusp_patient_wall_default_params ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolume) labels = labels_blanked (c, 40.0, -1.0, 2.5);
+  g_autoptr(CuspPatientWall) w = wall_of (c, labels, &p, &error);
+  int na = p.angle_count, row = (int) lround ((0.5 - p.height0_mm) / p.height_step_mm), band_hits = 0;
+  double e, band_mm2 = 3.5 * G_PI * 0.5 * (c->m.annulus.dmin_mm + c->m.annulus.dmax_mm);
+
+  g_assert_no_error (error);
+  for (int a = 0; a < na; a++)
+    band_hits += w->hit_mask[row * na + a];
+  e = annulus_error_mm (c, w, 0.5);
+  g_test_message ("hidden band: %.1f %% hit, largest hole %.0f mm2 (band about %.0f mm2), "
+                  "annulus mean |error| %.3f mm", 100.0 * w->hit_fraction_valve_region,
+                  w->largest_gap_mm2, band_mm2, e);
+  g_assert_cmpint (band_hits, ==, 0);
+  g_assert_cmpfloat (w->hit_fraction_valve_region, <, 0.95);
+  g_assert_cmpfloat (w->largest_gap_mm2, >, 0.7 * band_mm2);
+  g_assert_cmpfloat (w->largest_gap_mm2, <, 1.5 * band_mm2);
+  g_assert_cmpuint (w->warnings->len, >=, 1);
+  g_assert_cmpfloat (e, <, 0.5);
+  g_clear_pointer (&w, cusp_patient_wall_free);
+
+  p.max_gap_mm2 = 0.5 * band_mm2;
+  w = wall_of (c, labels, &p, &error);
+  g_assert_null (w);
+  g_assert_error (error, CUSP_ERROR, CUSP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "without a wall"));
+}
+
 /* An empty label volume gives no wall and says why. */
 static void
 test_empty_labels (Case *c)
@@ -201,6 +314,8 @@ test_all (void)
   case_init (&c);
   test_frame (&c);
   test_wall_geometry (&c);
+  test_closed_valve (&c);
+  test_hidden_band (&c);
   test_empty_labels (&c);
   case_clear (&c);
 }
