@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cusp-raycast-renderer.c: the ray-cast program, its transfer-function table and the scene
+ * depth copy (see the header). */
+#include "cusp-raycast-renderer.h"
+#include "cusp-gl-program.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A ray never takes more steps than this, whatever the volume: bounds a frame's cost on a
+ * pathological geometry (a huge, thin box) rather than hanging the driver. */
+#define MAX_STEPS 16384
+
+struct _CuspRaycastRenderer {
+  GLuint program;
+  GLuint vertex_array;     /* core profile needs one bound even for buffer-less draws */
+  GLuint table;            /* GL_TEXTURE_1D, the baked transfer function */
+  GLuint depth;            /* GL_TEXTURE_2D, copy of the scene's depth inside the viewport */
+  int depth_width, depth_height;
+
+  /* What the table was baked for: a new preset or a new volume rebakes it. The volume
+   * reference keeps a freed volume's address from being mistaken for the new one's. */
+  CuspVolume *table_volume;
+  CuspRaycastPreset table_preset;
+  CuspTransferFunction tf;
+
+  GLint u_volume, u_table, u_depth, u_has_depth, u_viewport, u_inverse_view_projection;
+  GLint u_lps_to_texture, u_index_gradient_to_lps, u_texel, u_table_map, u_step_mm;
+  GLint u_max_steps, u_shaded;
+};
+
+CuspRaycastRenderer *
+cusp_raycast_renderer_new (GError **error)
+{
+  CuspRaycastRenderer *renderer;
+  GLuint program;
+
+  program = cusp_gl_program_new ("cusp-fullscreen.vert.glsl", "cusp-raycast.frag.glsl", error);
+  if (program == 0)
+    return NULL;
+
+  renderer = g_new0 (CuspRaycastRenderer, 1);
+  renderer->program = program;
+  glGenVertexArrays (1, &renderer->vertex_array);
+#define LOCATE(name) renderer->name = glGetUniformLocation (program, #name)
+  LOCATE (u_volume);
+  LOCATE (u_table);
+  LOCATE (u_depth);
+  LOCATE (u_has_depth);
+  LOCATE (u_viewport);
+  LOCATE (u_inverse_view_projection);
+  LOCATE (u_lps_to_texture);
+  LOCATE (u_index_gradient_to_lps);
+  LOCATE (u_texel);
+  LOCATE (u_table_map);
+  LOCATE (u_step_mm);
+  LOCATE (u_max_steps);
+  LOCATE (u_shaded);
+#undef LOCATE
+
+  glGenTextures (1, &renderer->table);
+  glBindTexture (GL_TEXTURE_1D, renderer->table);
+  glTexParameteri (GL_TEXTURE_1D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri (GL_TEXTURE_1D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri (GL_TEXTURE_1D, GL_TEXTURE_MAX_LEVEL, 0);
+  glTexParameteri (GL_TEXTURE_1D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexImage1D (GL_TEXTURE_1D, 0, GL_RGBA16F, CUSP_TRANSFER_FUNCTION_TABLE_SIZE, 0, GL_RGBA, GL_FLOAT, NULL);
+  glBindTexture (GL_TEXTURE_1D, 0);
+
+  glGenTextures (1, &renderer->depth);
+  glBindTexture (GL_TEXTURE_2D, renderer->depth);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_NONE);
+  glBindTexture (GL_TEXTURE_2D, 0);
+  return renderer;
+}
+
+void
+cusp_raycast_renderer_free (CuspRaycastRenderer *renderer)
+{
+  if (renderer == NULL)
+    return;
+  glDeleteTextures (1, &renderer->table);
+  glDeleteTextures (1, &renderer->depth);
+  glDeleteVertexArrays (1, &renderer->vertex_array);
+  glDeleteProgram (renderer->program);
+  g_clear_pointer (&renderer->table_volume, cusp_volume_unref);
+  g_free (renderer);
+}
+
+static void
+update_table (CuspRaycastRenderer *renderer, CuspVolume *volume, CuspRaycastPreset preset)
+{
+  float table[CUSP_TRANSFER_FUNCTION_TABLE_SIZE * 4];
+
+  if (renderer->table_volume == volume && renderer->table_preset == preset)
+    return;
+  cusp_transfer_function_init (&renderer->tf, preset, volume);
+  cusp_transfer_function_bake (&renderer->tf, table);
+  glBindTexture (GL_TEXTURE_1D, renderer->table);
+  glTexSubImage1D (GL_TEXTURE_1D, 0, 0, CUSP_TRANSFER_FUNCTION_TABLE_SIZE, GL_RGBA, GL_FLOAT, table);
+  glBindTexture (GL_TEXTURE_1D, 0);
+  g_clear_pointer (&renderer->table_volume, cusp_volume_unref);
+  renderer->table_volume = cusp_volume_ref (volume);
+  renderer->table_preset = preset;
+}
+
+/* Copies the bound draw framebuffer's depth inside the viewport into renderer->depth; FALSE
+ * when that framebuffer has no depth buffer (or the driver refuses the copy). */
+static gboolean
+copy_scene_depth (CuspRaycastRenderer *renderer, const int viewport[4])
+{
+  GLint draw_fb = 0, read_fb = 0, depth_bits = 0, attachment = GL_NONE;
+  gboolean ok;
+
+  glGetIntegerv (GL_DRAW_FRAMEBUFFER_BINDING, &draw_fb);
+  if (draw_fb != 0)
+    {
+      glGetFramebufferAttachmentParameteriv (GL_DRAW_FRAMEBUFFER, GL_DEPTH_ATTACHMENT,
+                                             GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE, &attachment);
+      if (attachment == GL_NONE)
+        return FALSE;
+    }
+  else
+    {
+      glGetFramebufferAttachmentParameteriv (GL_DRAW_FRAMEBUFFER, GL_DEPTH,
+                                             GL_FRAMEBUFFER_ATTACHMENT_DEPTH_SIZE, &depth_bits);
+      if (depth_bits == 0)
+        return FALSE;
+    }
+
+  while (glGetError () != GL_NO_ERROR)   /* others' leftovers would read as our failure */
+    ;
+  glGetIntegerv (GL_READ_FRAMEBUFFER_BINDING, &read_fb);
+  glBindFramebuffer (GL_READ_FRAMEBUFFER, draw_fb);
+  glActiveTexture (GL_TEXTURE2);
+  glBindTexture (GL_TEXTURE_2D, renderer->depth);
+  if (renderer->depth_width != viewport[2] || renderer->depth_height != viewport[3])
+    {
+      glTexImage2D (GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, viewport[2], viewport[3], 0,
+                    GL_DEPTH_COMPONENT, GL_UNSIGNED_INT, NULL);
+      renderer->depth_width = viewport[2];
+      renderer->depth_height = viewport[3];
+    }
+  glCopyTexSubImage2D (GL_TEXTURE_2D, 0, 0, 0, viewport[0], viewport[1], viewport[2], viewport[3]);
+  ok = glGetError () == GL_NO_ERROR;
+  if (!ok)
+    renderer->depth_width = renderer->depth_height = 0;   /* reallocate next time */
+  glBindFramebuffer (GL_READ_FRAMEBUFFER, read_fb);
+  glActiveTexture (GL_TEXTURE0);
+  return ok;
+}
+
+/* Inverse of a column-major 4x4 by cofactors; FALSE when singular or not finite. */
+static gboolean
+invert_4x4 (const double m[16], double out[16])
+{
+  double inv[16], det;
+
+  inv[0] = m[5] * m[10] * m[15] - m[5] * m[11] * m[14] - m[9] * m[6] * m[15] + m[9] * m[7] * m[14] + m[13] * m[6] * m[11] - m[13] * m[7] * m[10];
+  inv[4] = -m[4] * m[10] * m[15] + m[4] * m[11] * m[14] + m[8] * m[6] * m[15] - m[8] * m[7] * m[14] - m[12] * m[6] * m[11] + m[12] * m[7] * m[10];
+  inv[8] = m[4] * m[9] * m[15] - m[4] * m[11] * m[13] - m[8] * m[5] * m[15] + m[8] * m[7] * m[13] + m[12] * m[5] * m[11] - m[12] * m[7] * m[9];
+  inv[12] = -m[4] * m[9] * m[14] + m[4] * m[10] * m[13] + m[8] * m[5] * m[14] - m[8] * m[6] * m[13] - m[12] * m[5] * m[10] + m[12] * m[6] * m[9];
+  inv[1] = -m[1] * m[10] * m[15] + m[1] * m[11] * m[14] + m[9] * m[2] * m[15] - m[9] * m[3] * m[14] - m[13] * m[2] * m[11] + m[13] * m[3] * m[10];
+  inv[5] = m[0] * m[10] * m[15] - m[0] * m[11] * m[14] - m[8] * m[2] * m[15] + m[8] * m[3] * m[14] + m[12] * m[2] * m[11] - m[12] * m[3] * m[10];
+  inv[9] = -m[0] * m[9] * m[15] + m[0] * m[11] * m[13] + m[8] * m[1] * m[15] - m[8] * m[3] * m[13] - m[12] * m[1] * m[11] + m[12] * m[3] * m[9];
+  inv[13] = m[0] * m[9] * m[14] - m[0] * m[10] * m[13] - m[8] * m[1] * m[14] + m[8] * m[2] * m[13] + m[12] * m[1] * m[10] - m[12] * m[2] * m[9];
+  inv[2] = m[1] * m[6] * m[15] - m[1] * m[7] * m[14] - m[5] * m[2] * m[15] + m[5] * m[3] * m[14] + m[13] * m[2] * m[7] - m[13] * m[3] * m[6];
+  inv[6] = -m[0] * m[6] * m[15] + m[0] * m[7] * m[14] + m[4] * m[2] * m[15] - m[4] * m[3] * m[14] - m[12] * m[2] * m[7] + m[12] * m[3] * m[6];
+  inv[10] = m[0] * m[5] * m[15] - m[0] * m[7] * m[13] - m[4] * m[1] * m[15] + m[4] * m[3] * m[13] + m[12] * m[1] * m[7] - m[12] * m[3] * m[5];
+  inv[14] = -m[0] * m[5] * m[14] + m[0] * m[6] * m[13] + m[4] * m[1] * m[14] - m[4] * m[2] * m[13] - m[12] * m[1] * m[6] + m[12] * m[2] * m[5];
+  inv[3] = -m[1] * m[6] * m[11] + m[1] * m[7] * m[10] + m[5] * m[2] * m[11] - m[5] * m[3] * m[10] - m[9] * m[2] * m[7] + m[9] * m[3] * m[6];
+  inv[7] = m[0] * m[6] * m[11] - m[0] * m[7] * m[10] - m[4] * m[2] * m[11] + m[4] * m[3] * m[10] + m[8] * m[2] * m[7] - m[8] * m[3] * m[6];
+  inv[11] = -m[0] * m[5] * m[11] + m[0] * m[7] * m[9] + m[4] * m[1] * m[11] - m[4] * m[3] * m[9] - m[8] * m[1] * m[7] + m[8] * m[3] * m[5];
+  inv[15] = m[0] * m[5] * m[10] - m[0] * m[6] * m[9] - m[4] * m[1] * m[10] + m[4] * m[2] * m[9] + m[8] * m[1] * m[6] - m[8] * m[2] * m[5];
+
+  det = m[0] * inv[0] + m[1] * inv[4] + m[2] * inv[8] + m[3] * inv[12];
+  if (!isfinite (det) || det == 0.0)
+    return FALSE;
+  for (int i = 0; i < 16; i++)
+    {
+      out[i] = inv[i] / det;
+      if (!isfinite (out[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+lps_to_texture (const CuspVolume *volume, const double lps_mm[3], double tex[3])
+{
+  double ijk[3];
+
+  cusp_volume_lps_to_index (volume, lps_mm, ijk);
+  for (int a = 0; a < 3; a++)
+    tex[a] = (ijk[a] + 0.5) / volume->dims[a];   /* texel a's centre sits at (a + 0.5) / n */
+}
+
+/* The volume's geometry as the shader needs it; FALSE when it is broken (zero or non-finite
+ * spacing, singular direction), which draws nothing rather than a made-up picture. */
+static gboolean
+volume_geometry (const CuspVolume *volume,
+                 float             lps_to_texture_4x4[16],
+                 float             index_gradient_to_lps[9],
+                 double           *step_mm,
+                 double           *diagonal_mm)
+{
+  static const double zero[3] = { 0.0, 0.0, 0.0 };
+  double t0[3], min_spacing = G_MAXDOUBLE, diagonal2 = 0.0;
+
+  for (int a = 0; a < 3; a++)
+    {
+      if (!isfinite (volume->spacing_mm[a]) || volume->spacing_mm[a] <= 0.0)
+        return FALSE;
+      min_spacing = MIN (min_spacing, volume->spacing_mm[a]);
+      diagonal2 += (volume->dims[a] * volume->spacing_mm[a]) * (volume->dims[a] * volume->spacing_mm[a]);
+    }
+
+  /* LPS -> texture is affine: its value at the origin and its change per mm along each axis. */
+  lps_to_texture (volume, zero, t0);
+  memset (lps_to_texture_4x4, 0, 16 * sizeof (float));
+  for (int a = 0; a < 3; a++)
+    {
+      double axis[3] = { 0.0, 0.0, 0.0 }, t[3];
+
+      axis[a] = 1.0;
+      lps_to_texture (volume, axis, t);
+      for (int r = 0; r < 3; r++)
+        {
+          double per_mm = t[r] - t0[r];
+
+          /* J^T, with J = d index / d LPS = (d tex / d LPS) * dims. */
+          index_gradient_to_lps[r * 3 + a] = (float) (per_mm * volume->dims[r]);
+          lps_to_texture_4x4[a * 4 + r] = (float) per_mm;
+        }
+    }
+  for (int r = 0; r < 3; r++)
+    lps_to_texture_4x4[12 + r] = (float) t0[r];
+  lps_to_texture_4x4[15] = 1.0f;
+  for (int i = 0; i < 16; i++)
+    if (!isfinite (lps_to_texture_4x4[i]) || (i < 9 && !isfinite (index_gradient_to_lps[i])))
+      return FALSE;
+
+  /* Half the finest spacing: trilinear data changes at most once per voxel along each axis,
+   * so two samples per voxel catch thin bright structures such as a calcium fleck. */
+  *step_mm = 0.5 * min_spacing;
+  *diagonal_mm = sqrt (diagonal2);
+  return TRUE;
+}
+
+/* Pixels of the viewport the volume's box can cover, from its corners' projections; the whole
+ * viewport when a corner is behind the eye. FALSE when the box is entirely off screen. */
+static gboolean
+box_scissor (const CuspVolume *volume, const double view_projection[16], const int viewport[4],
+             int scissor[4])
+{
+  double lo[2] = { G_MAXDOUBLE, G_MAXDOUBLE }, hi[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE };
+
+  for (int corner = 0; corner < 8; corner++)
+    {
+      double ijk[3], lps[3], clip[4];
+
+      for (int a = 0; a < 3; a++)
+        ijk[a] = (corner >> a) & 1 ? volume->dims[a] - 0.5 : -0.5;
+      cusp_volume_index_to_lps (volume, ijk, lps);
+      for (int r = 0; r < 4; r++)
+        clip[r] = view_projection[r] * lps[0] + view_projection[4 + r] * lps[1]
+                  + view_projection[8 + r] * lps[2] + view_projection[12 + r];
+      if (!(clip[3] > 1e-9))
+        {
+          memcpy (scissor, viewport, 4 * sizeof (int));
+          return TRUE;
+        }
+      for (int a = 0; a < 2; a++)
+        {
+          lo[a] = MIN (lo[a], clip[a] / clip[3]);
+          hi[a] = MAX (hi[a], clip[a] / clip[3]);
+        }
+    }
+  if (lo[0] > 1.0 || lo[1] > 1.0 || hi[0] < -1.0 || hi[1] < -1.0)
+    return FALSE;
+  for (int a = 0; a < 2; a++)
+    {
+      double first = floor (viewport[a] + 0.5 * (MAX (lo[a], -1.0) + 1.0) * viewport[2 + a]);
+      double last = ceil (viewport[a] + 0.5 * (MIN (hi[a], 1.0) + 1.0) * viewport[2 + a]);
+
+      scissor[a] = (int) first;
+      scissor[2 + a] = (int) MAX (last - first, 1.0);
+    }
+  return TRUE;
+}
+
+void
+cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
+                            CuspVolumeTexture   *texture,
+                            const float          view_projection[16],
+                            const int            viewport[4],
+                            CuspRaycastPreset    preset)
+{
+  double vp[16], inverse[16], step_mm, diagonal_mm, lo, hi, per_value;
+  float inverse_f[16], lps_to_tex[16], gradient_to_lps[9];
+  int scissor[4];
+  CuspVolume *volume;
+  gboolean has_depth;
+
+  g_return_if_fail (renderer != NULL && view_projection != NULL && viewport != NULL);
+  g_return_if_fail (preset < CUSP_RAYCAST_PRESET_COUNT);
+
+  if (texture == NULL || viewport[2] <= 0 || viewport[3] <= 0)
+    return;
+  volume = texture->volume;
+  for (int i = 0; i < 16; i++)
+    vp[i] = view_projection[i];
+  if (!invert_4x4 (vp, inverse))
+    return;
+  if (!volume_geometry (volume, lps_to_tex, gradient_to_lps, &step_mm, &diagonal_mm))
+    return;
+  if (!box_scissor (volume, vp, viewport, scissor))
+    return;
+  for (int i = 0; i < 16; i++)
+    inverse_f[i] = (float) inverse[i];
+
+  update_table (renderer, volume, preset);
+  cusp_transfer_function_get_range (&renderer->tf, &lo, &hi);
+  /* Entry e of the table sits at texel centre (e + 0.5) / N and holds value lo + e (hi - lo) / (N - 1). */
+  per_value = (CUSP_TRANSFER_FUNCTION_TABLE_SIZE - 1.0) / CUSP_TRANSFER_FUNCTION_TABLE_SIZE / (hi - lo);
+  has_depth = copy_scene_depth (renderer, viewport);
+
+  glViewport (viewport[0], viewport[1], viewport[2], viewport[3]);
+  glEnable (GL_SCISSOR_TEST);
+  glScissor (scissor[0], scissor[1], scissor[2], scissor[3]);
+  glDisable (GL_DEPTH_TEST);   /* the shader stops rays at the scene depth itself */
+  glDisable (GL_CULL_FACE);
+  glEnable (GL_BLEND);
+  glBlendFunc (GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+
+  glUseProgram (renderer->program);
+  glActiveTexture (GL_TEXTURE0);
+  glBindTexture (GL_TEXTURE_3D, texture->id);
+  glActiveTexture (GL_TEXTURE1);
+  glBindTexture (GL_TEXTURE_1D, renderer->table);
+  glActiveTexture (GL_TEXTURE2);
+  glBindTexture (GL_TEXTURE_2D, renderer->depth);
+  glUniform1i (renderer->u_volume, 0);
+  glUniform1i (renderer->u_table, 1);
+  glUniform1i (renderer->u_depth, 2);
+  glUniform1i (renderer->u_has_depth, has_depth);
+  glUniform4f (renderer->u_viewport, viewport[0], viewport[1], viewport[2], viewport[3]);
+  glUniformMatrix4fv (renderer->u_inverse_view_projection, 1, GL_FALSE, inverse_f);
+  glUniformMatrix4fv (renderer->u_lps_to_texture, 1, GL_FALSE, lps_to_tex);
+  glUniformMatrix3fv (renderer->u_index_gradient_to_lps, 1, GL_FALSE, gradient_to_lps);
+  glUniform3f (renderer->u_texel, 1.0f / volume->dims[0], 1.0f / volume->dims[1], 1.0f / volume->dims[2]);
+  glUniform2f (renderer->u_table_map, (float) (texture->value_scale * per_value),
+               (float) (0.5 / CUSP_TRANSFER_FUNCTION_TABLE_SIZE - lo * per_value));
+  glUniform1f (renderer->u_step_mm, (float) step_mm);
+  glUniform1i (renderer->u_max_steps, (int) MIN (ceil (diagonal_mm / step_mm) + 2.0, MAX_STEPS));
+  glUniform1i (renderer->u_shaded, renderer->tf.shaded);
+
+  glBindVertexArray (renderer->vertex_array);
+  glDrawArrays (GL_TRIANGLES, 0, 3);
+  glBindVertexArray (0);
+
+  glBindTexture (GL_TEXTURE_2D, 0);
+  glActiveTexture (GL_TEXTURE1);
+  glBindTexture (GL_TEXTURE_1D, 0);
+  glActiveTexture (GL_TEXTURE0);
+  glBindTexture (GL_TEXTURE_3D, 0);
+  glUseProgram (0);
+  glDisable (GL_BLEND);
+  glDisable (GL_SCISSOR_TEST);
+}

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-raycast-render.c: the ray caster's pixels, read back from an offscreen EGL framebuffer.
+ *
+ * A synthetic CT holds bright balls at known LPS positions off the volume's centre. Whatever the
+ * direction matrix, a ball must cover the pixels where the test's own camera matrix projects its
+ * centre, everything else must stay transparent, presets must change what is shown, and a
+ * surface already in the depth buffer must hide the volume behind it but not in front of it. */
+#include "cusp-raycast-renderer.h"
+#include "cusp-test-egl.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FB_SIZE 192
+
+static CuspTestEgl *egl;
+static CuspRaycastRenderer *renderer;
+static char *why_no_gl;
+
+/* An offscreen target like GtkGLArea's: RGBA8 colour and, optionally, a depth buffer. */
+typedef struct {
+  GLuint framebuffer, color, depth;
+} Target;
+
+static gboolean
+need_gl (void)
+{
+  if (renderer != NULL)
+    return TRUE;
+  g_test_skip (why_no_gl);
+  return FALSE;
+}
+
+static void
+target_init (Target *target, GLenum depth_format)
+{
+  memset (target, 0, sizeof *target);
+  glGenFramebuffers (1, &target->framebuffer);
+  glBindFramebuffer (GL_FRAMEBUFFER, target->framebuffer);
+  glGenRenderbuffers (1, &target->color);
+  glBindRenderbuffer (GL_RENDERBUFFER, target->color);
+  glRenderbufferStorage (GL_RENDERBUFFER, GL_RGBA8, FB_SIZE, FB_SIZE);
+  glFramebufferRenderbuffer (GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, target->color);
+  if (depth_format != 0)
+    {
+      glGenRenderbuffers (1, &target->depth);
+      glBindRenderbuffer (GL_RENDERBUFFER, target->depth);
+      glRenderbufferStorage (GL_RENDERBUFFER, depth_format, FB_SIZE, FB_SIZE);
+      glFramebufferRenderbuffer (GL_FRAMEBUFFER,
+                                 depth_format == GL_DEPTH24_STENCIL8 ? GL_DEPTH_STENCIL_ATTACHMENT : GL_DEPTH_ATTACHMENT,
+                                 GL_RENDERBUFFER, target->depth);
+    }
+  g_assert_cmpint (glCheckFramebufferStatus (GL_FRAMEBUFFER), ==, GL_FRAMEBUFFER_COMPLETE);
+  glClearColor (0, 0, 0, 0);
+  glClearDepth (1.0);
+  glClear (GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+}
+
+static void
+target_clear (Target *target)
+{
+  glDeleteFramebuffers (1, &target->framebuffer);
+  glDeleteRenderbuffers (1, &target->color);
+  if (target->depth)
+    glDeleteRenderbuffers (1, &target->depth);
+  glBindFramebuffer (GL_FRAMEBUFFER, 0);
+}
+
+/* RGBA rows of the bound framebuffer, top row first. */
+static guint8 *
+read_rgba (void)
+{
+  gsize stride = FB_SIZE * 4;
+  g_autofree guint8 *bottom_up = g_malloc (stride * FB_SIZE);
+  guint8 *top_down = g_malloc (stride * FB_SIZE);
+
+  glPixelStorei (GL_PACK_ALIGNMENT, 1);
+  glReadPixels (0, 0, FB_SIZE, FB_SIZE, GL_RGBA, GL_UNSIGNED_BYTE, bottom_up);
+  for (int row = 0; row < FB_SIZE; row++)
+    memcpy (top_down + row * stride, bottom_up + (gsize) (FB_SIZE - 1 - row) * stride, stride);
+  return top_down;
+}
+
+/* Column-major perspective camera looking from `eye` at `target`, +z (Superior) up. */
+static void
+camera (const double eye[3], const double target[3], float view_projection[16])
+{
+  const double near_mm = 100.0, far_mm = 500.0, f = 1.0 / tan (0.5 * 30.0 * G_PI / 180.0);
+  double forward[3], side[3], up[3] = { 0, 0, 1 }, n;
+  double view[16] = { 0 }, projection[16] = { 0 };
+
+  for (int a = 0; a < 3; a++)
+    forward[a] = target[a] - eye[a];
+  n = sqrt (forward[0] * forward[0] + forward[1] * forward[1] + forward[2] * forward[2]);
+  for (int a = 0; a < 3; a++)
+    forward[a] /= n;
+  side[0] = forward[1] * up[2] - forward[2] * up[1];
+  side[1] = forward[2] * up[0] - forward[0] * up[2];
+  side[2] = forward[0] * up[1] - forward[1] * up[0];
+  n = sqrt (side[0] * side[0] + side[1] * side[1] + side[2] * side[2]);
+  for (int a = 0; a < 3; a++)
+    side[a] /= n;
+  up[0] = side[1] * forward[2] - side[2] * forward[1];
+  up[1] = side[2] * forward[0] - side[0] * forward[2];
+  up[2] = side[0] * forward[1] - side[1] * forward[0];
+  for (int a = 0; a < 3; a++)
+    {
+      view[a * 4 + 0] = side[a];
+      view[a * 4 + 1] = up[a];
+      view[a * 4 + 2] = -forward[a];
+    }
+  view[12] = -(side[0] * eye[0] + side[1] * eye[1] + side[2] * eye[2]);
+  view[13] = -(up[0] * eye[0] + up[1] * eye[1] + up[2] * eye[2]);
+  view[14] = forward[0] * eye[0] + forward[1] * eye[1] + forward[2] * eye[2];
+  view[15] = 1.0;
+  projection[0] = f;
+  projection[5] = f;
+  projection[10] = (far_mm + near_mm) / (near_mm - far_mm);
+  projection[11] = -1.0;
+  projection[14] = 2.0 * far_mm * near_mm / (near_mm - far_mm);
+  for (int c = 0; c < 4; c++)
+    for (int r = 0; r < 4; r++)
+      {
+        double s = 0.0;
+        for (int m = 0; m < 4; m++)
+          s += projection[m * 4 + r] * view[c * 4 + m];
+        view_projection[c * 4 + r] = (float) s;
+      }
+}
+
+/* Pixel (x right, y down, pixel centres at +0.5) and window depth of an LPS point. */
+static void
+project (const float view_projection[16], const double lps[3], double *x, double *y, double *depth)
+{
+  double clip[4];
+
+  for (int r = 0; r < 4; r++)
+    clip[r] = view_projection[r] * lps[0] + view_projection[4 + r] * lps[1]
+              + view_projection[8 + r] * lps[2] + view_projection[12 + r];
+  *x = 0.5 * (clip[0] / clip[3] + 1.0) * FB_SIZE;
+  *y = 0.5 * (1.0 - clip[1] / clip[3]) * FB_SIZE;
+  if (depth)
+    *depth = 0.5 * (clip[2] / clip[3] + 1.0);
+}
+
+/* An air-filled CT (-1000 HU) whose geometric centre sits at centre_mm. */
+static CuspVolume *
+new_volume (CuspVoxelType type, const double direction[9], const double centre_mm[3])
+{
+  const int dims[3] = { 64, 56, 48 };
+  const double spacing_mm[3] = { 1.0, 1.2, 1.5 };
+  g_autoptr(GError) error = NULL;
+  CuspVolume *volume = cusp_volume_new (type, dims, &error);
+  double half[3], offset[3];
+  gsize count;
+
+  g_assert_no_error (error);
+  memcpy (volume->spacing_mm, spacing_mm, sizeof volume->spacing_mm);
+  memcpy (volume->direction, direction, sizeof volume->direction);
+  volume->modality = CUSP_MODALITY_CT;
+  volume->hounsfield = TRUE;
+  for (int a = 0; a < 3; a++)
+    half[a] = 0.5 * (dims[a] - 1);
+  cusp_volume_index_to_lps (volume, half, offset);
+  for (int a = 0; a < 3; a++)
+    volume->origin_mm[a] = centre_mm[a] - offset[a];
+  count = cusp_volume_voxel_count (volume);
+  for (gsize i = 0; i < count; i++)
+    {
+      if (type == CUSP_VOXEL_INT16)
+        ((int16_t *) volume->voxels)[i] = -1000;
+      else
+        ((float *) volume->voxels)[i] = -1000.0f;
+    }
+  return volume;
+}
+
+static void
+paint_ball (CuspVolume *volume, const double centre_mm[3], double radius_mm, double value)
+{
+  for (int k = 0; k < volume->dims[2]; k++)
+    for (int j = 0; j < volume->dims[1]; j++)
+      for (int i = 0; i < volume->dims[0]; i++)
+        {
+          double lps[3], d2 = 0.0;
+          gsize at = ((gsize) k * volume->dims[1] + j) * volume->dims[0] + i;
+
+          cusp_volume_index_to_lps (volume, (double[3]) { i, j, k }, lps);
+          for (int a = 0; a < 3; a++)
+            d2 += (lps[a] - centre_mm[a]) * (lps[a] - centre_mm[a]);
+          if (d2 <= radius_mm * radius_mm)
+            {
+              if (volume->voxel_type == CUSP_VOXEL_INT16)
+                ((int16_t *) volume->voxels)[at] = (int16_t) value;
+              else
+                ((float *) volume->voxels)[at] = (float) value;
+            }
+        }
+}
+
+static guint8 *
+render (CuspVolume *volume, Target *target, const float view_projection[16], CuspRaycastPreset preset)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CuspVolumeTexture) texture = cusp_volume_texture_new (volume, &error);
+  const int viewport[4] = { 0, 0, FB_SIZE, FB_SIZE };
+
+  g_assert_no_error (error);
+  glBindFramebuffer (GL_FRAMEBUFFER, target->framebuffer);
+  cusp_raycast_renderer_draw (renderer, texture, view_projection, viewport, preset);
+  g_assert_cmpint (glGetError (), ==, GL_NO_ERROR);
+  return read_rgba ();
+}
+
+/* Count and centroid of the pixels with alpha above `min_alpha`. */
+static int
+opaque_centroid (const guint8 *rgba, int min_alpha, double *x, double *y)
+{
+  double sx = 0.0, sy = 0.0;
+  int count = 0;
+
+  for (int row = 0; row < FB_SIZE; row++)
+    for (int col = 0; col < FB_SIZE; col++)
+      if (rgba[(row * FB_SIZE + col) * 4 + 3] > min_alpha)
+        {
+          sx += col + 0.5;
+          sy += row + 0.5;
+          count++;
+        }
+  *x = count ? sx / count : NAN;
+  *y = count ? sy / count : NAN;
+  return count;
+}
+
+static void
+rotation (double angle_z, double angle_x, double out[9])
+{
+  double cz = cos (angle_z), sz = sin (angle_z), cx = cos (angle_x), sx = sin (angle_x);
+  double rz[9] = { cz, -sz, 0, sz, cz, 0, 0, 0, 1 };
+  double rx[9] = { 1, 0, 0, 0, cx, -sx, 0, sx, cx };
+
+  for (int r = 0; r < 3; r++)
+    for (int c = 0; c < 3; c++)
+      {
+        out[r * 3 + c] = 0.0;
+        for (int m = 0; m < 3; m++)
+          out[r * 3 + c] += rz[r * 3 + m] * rx[m * 3 + c];
+      }
+}
+
+static const double centre_mm[3] = { 10.0, -20.0, 30.0 };
+static const double ball_offset_mm[3] = { 14.0, -9.0, 8.0 };
+#define BALL_RADIUS_MM 6.0
+
+static void
+view_from (const double direction_to_eye[3], float view_projection[16])
+{
+  double eye[3];
+
+  for (int a = 0; a < 3; a++)
+    eye[a] = centre_mm[a] + 300.0 * direction_to_eye[a];
+  camera (eye, centre_mm, view_projection);
+}
+
+static void
+test_ball_lands_at_projection (void)
+{
+  struct { const char *name; double direction[9]; } cases[] = {
+    { "identity (LPS)", { 1, 0, 0, 0, 1, 0, 0, 0, 1 } },
+    { "RAS-flipped (NIfTI)", { -1, 0, 0, 0, -1, 0, 0, 0, 1 } },
+    { "LPI slice order", { 1, 0, 0, 0, 1, 0, 0, 0, -1 } },
+    { "permuted (sagittal acquisition)", { 0, 0, -1, 1, 0, 0, 0, -1, 0 } },
+    { "oblique", { 0 } },
+  };
+  /* Anterior, left-superior-oblique and from below-behind: each sees the ball elsewhere. */
+  const double eyes[3][3] = { { 0, -1, 0 }, { 0.6, -0.6, 0.53 }, { -0.3, 0.7, -0.65 } };
+
+  if (!need_gl ())
+    return;
+  rotation (0.45, 0.3, cases[4].direction);
+
+  for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+    for (int type = 0; type < 2; type++)
+      {
+        g_autoptr(CuspVolume) volume = new_volume (type ? CUSP_VOXEL_FLOAT32 : CUSP_VOXEL_INT16,
+                                                   cases[c].direction, centre_mm);
+        double ball[3];
+
+        for (int a = 0; a < 3; a++)
+          ball[a] = centre_mm[a] + ball_offset_mm[a];
+        paint_ball (volume, ball, BALL_RADIUS_MM, 1200.0);
+
+        for (int e = 0; e < 3; e++)
+          {
+            g_autofree guint8 *rgba = NULL;
+            float view_projection[16];
+            double expect_x, expect_y, x, y, radius_px, edge_px, probe[3], side_n;
+            Target target;
+            int count, stray = 0;
+
+            view_from (eyes[e], view_projection);
+            project (view_projection, ball, &expect_x, &expect_y, NULL);
+            /* The ball's apparent radius: project a point one radius off it across the view
+             * (along eye x Superior, never parallel to the view here). */
+            side_n = hypot (eyes[e][0], eyes[e][1]);
+            probe[0] = ball[0] + BALL_RADIUS_MM * eyes[e][1] / side_n;
+            probe[1] = ball[1] - BALL_RADIUS_MM * eyes[e][0] / side_n;
+            probe[2] = ball[2];
+            project (view_projection, probe, &edge_px, &radius_px, NULL);
+            radius_px = hypot (edge_px - expect_x, radius_px - expect_y);
+
+            target_init (&target, GL_DEPTH24_STENCIL8);
+            rgba = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_BONE);
+            target_clear (&target);
+
+            count = opaque_centroid (rgba, 127, &x, &y);
+            for (int row = 0; row < FB_SIZE; row++)
+              for (int col = 0; col < FB_SIZE; col++)
+                if (hypot (col + 0.5 - expect_x, row + 0.5 - expect_y) > radius_px + 3.0
+                    && rgba[(row * FB_SIZE + col) * 4 + 3] != 0)
+                  stray++;
+            g_test_message ("%s (%s), eye %d: %d px at (%.1f, %.1f), expected (%.1f, %.1f) r %.1f px, %d stray",
+                            cases[c].name, type ? "float32" : "int16", e, count, x, y,
+                            expect_x, expect_y, radius_px, stray);
+            g_assert_cmpfloat (count, >, 0.7 * G_PI * radius_px * radius_px);
+            g_assert_cmpfloat (count, <, 1.3 * G_PI * radius_px * radius_px);
+            g_assert_cmpfloat_with_epsilon (x, expect_x, 1.0);
+            g_assert_cmpfloat_with_epsilon (y, expect_y, 1.0);
+            g_assert_cmpint (stray, ==, 0);
+          }
+      }
+}
+
+/* A large contrast-blood ball (350 HU) and a small calcium ball (1000 HU) apart from it. */
+static CuspVolume *
+blood_and_calcium (double blood_mm[3], double calcium_mm[3])
+{
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  CuspVolume *volume = new_volume (CUSP_VOXEL_INT16, identity, centre_mm);
+
+  for (int a = 0; a < 3; a++)
+    {
+      blood_mm[a] = centre_mm[a] + ball_offset_mm[a];
+      calcium_mm[a] = centre_mm[a] - ball_offset_mm[a];
+    }
+  paint_ball (volume, blood_mm, 9.0, 350.0);
+  paint_ball (volume, calcium_mm, 4.0, 1000.0);
+  return volume;
+}
+
+static int
+alpha_at (const guint8 *rgba, double x, double y)
+{
+  return rgba[((int) y * FB_SIZE + (int) x) * 4 + 3];
+}
+
+static void
+test_presets_change_pixels (void)
+{
+  static const double anterior[3] = { 0, -1, 0 };
+  g_autoptr(CuspVolume) volume = NULL;
+  g_autofree guint8 *cardiac = NULL;
+  g_autofree guint8 *calcium = NULL;
+  double blood[3], calc[3], bx, by, cx, cy;
+  float view_projection[16];
+  Target target;
+  int differing = 0;
+
+  if (!need_gl ())
+    return;
+  volume = blood_and_calcium (blood, calc);
+  view_from (anterior, view_projection);
+  project (view_projection, blood, &bx, &by, NULL);
+  project (view_projection, calc, &cx, &cy, NULL);
+
+  target_init (&target, GL_DEPTH24_STENCIL8);
+  cardiac = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_CARDIAC);
+  glClear (GL_COLOR_BUFFER_BIT);
+  calcium = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_CALCIUM);
+  target_clear (&target);
+
+  g_test_message ("blood ball alpha: cardiac %d, calcium %d; calcium ball alpha: cardiac %d, calcium %d",
+                  alpha_at (cardiac, bx, by), alpha_at (calcium, bx, by),
+                  alpha_at (cardiac, cx, cy), alpha_at (calcium, cx, cy));
+  g_assert_cmpint (alpha_at (cardiac, bx, by), >, 200);   /* contrast blood shown... */
+  g_assert_cmpint (alpha_at (calcium, bx, by), ==, 0);    /* ...and hidden by the calcium preset */
+  g_assert_cmpint (alpha_at (cardiac, cx, cy), >, 200);
+  g_assert_cmpint (alpha_at (calcium, cx, cy), >, 200);
+  for (gsize i = 0; i < (gsize) FB_SIZE * FB_SIZE * 4; i++)
+    differing += cardiac[i] != calcium[i];
+  g_assert_cmpint (differing, >, 100);
+}
+
+/* Window depth of the point `fraction` of the way from the eye side of the ball (-1) through its
+ * centre (0) to its far side (+1). */
+static double
+depth_through_ball (const float view_projection[16], const double eye_direction[3],
+                    const double ball[3], double fraction)
+{
+  double point[3], x, y, depth;
+
+  for (int a = 0; a < 3; a++)
+    point[a] = ball[a] - fraction * BALL_RADIUS_MM * 1.5 * eye_direction[a];
+  project (view_projection, point, &x, &y, &depth);
+  return depth;
+}
+
+static void
+run_depth_case (GLenum depth_format)
+{
+  static const double anterior[3] = { 0, -1, 0 };
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  static const guint8 surface[4] = { 0, 0, 255, 255 };
+  g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, identity, centre_mm);
+  g_autofree guint8 *rgba = NULL;
+  g_autofree guint8 *plain = NULL;
+  float view_projection[16];
+  double ball[3], bx, by;
+  Target target;
+  int split, front_kept = 0, front_ball = 0, front_plain = 0, behind_ball = 0, behind_plain = 0;
+
+  for (int a = 0; a < 3; a++)
+    ball[a] = centre_mm[a] + ball_offset_mm[a];
+  paint_ball (volume, ball, BALL_RADIUS_MM, 1200.0);
+  view_from (anterior, view_projection);
+  project (view_projection, ball, &bx, &by, NULL);
+  split = (int) floor (bx);
+
+  /* Left of the ball's centre column a blue surface in front of the ball, right of it one
+   * behind the ball, both written straight into colour and depth with scissored clears. */
+  target_init (&target, depth_format);
+  glEnable (GL_SCISSOR_TEST);
+  glScissor (0, 0, split, FB_SIZE);
+  glClearColor (0.0f, 0.0f, 1.0f, 1.0f);
+  glClearDepth (depth_through_ball (view_projection, anterior, ball, -1.0));
+  glClear (GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  glScissor (split, 0, FB_SIZE - split, FB_SIZE);
+  glClearDepth (depth_through_ball (view_projection, anterior, ball, 1.0));
+  glClear (GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  glDisable (GL_SCISSOR_TEST);
+  glClearColor (0, 0, 0, 0);
+  glClearDepth (1.0);
+  rgba = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_BONE);
+  target_clear (&target);
+
+  /* The same view with nothing in the depth buffer: how much of the ball a surface behind it
+   * must leave visible. */
+  target_init (&target, depth_format);
+  plain = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_BONE);
+  target_clear (&target);
+
+  for (int row = 0; row < FB_SIZE; row++)
+    for (int col = 0; col < FB_SIZE; col++)
+      {
+        const guint8 *p = rgba + (row * FB_SIZE + col) * 4;
+        gboolean on_ball = hypot (col + 0.5 - bx, row + 0.5 - by) < 10.0;
+
+        if (!on_ball)
+          continue;
+        if (col < split - 1)
+          {
+            front_ball++;
+            front_kept += memcmp (p, surface, 4) == 0;
+            front_plain += plain[(row * FB_SIZE + col) * 4 + 3] > 127;
+          }
+        else if (col > split + 1)
+          {
+            behind_plain += plain[(row * FB_SIZE + col) * 4 + 3] > 127;
+            behind_ball += p[0] > 50;   /* bone colour over the blue surface */
+          }
+      }
+  g_test_message ("depth format 0x%x: surface kept on %d of %d px in front, ball over %d px behind (%d without surfaces)",
+                  depth_format, front_kept, front_ball, behind_ball, behind_plain);
+  g_assert_cmpint (front_ball, >, 50);
+  g_assert_cmpint (front_plain, >, 30);        /* the ball is there to be hidden */
+  g_assert_cmpint (front_kept, ==, front_ball);
+  g_assert_cmpint (behind_plain, >, 30);
+  g_assert_cmpint (behind_ball, >=, behind_plain);
+}
+
+static void
+test_depth (void)
+{
+  if (!need_gl ())
+    return;
+  run_depth_case (GL_DEPTH24_STENCIL8);   /* what GtkGLArea allocates */
+  run_depth_case (GL_DEPTH_COMPONENT24);
+}
+
+static void
+test_no_depth_buffer (void)
+{
+  static const double anterior[3] = { 0, -1, 0 };
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, identity, centre_mm);
+  g_autofree guint8 *rgba = NULL;
+  float view_projection[16];
+  double ball[3], bx, by, x, y;
+  Target target;
+
+  if (!need_gl ())
+    return;
+  for (int a = 0; a < 3; a++)
+    ball[a] = centre_mm[a] + ball_offset_mm[a];
+  paint_ball (volume, ball, BALL_RADIUS_MM, 1200.0);
+  view_from (anterior, view_projection);
+  project (view_projection, ball, &bx, &by, NULL);
+  target_init (&target, 0);
+  rgba = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_BONE);
+  target_clear (&target);
+  g_assert_cmpint (opaque_centroid (rgba, 127, &x, &y), >, 50);
+  g_assert_cmpfloat_with_epsilon (x, bx, 1.0);
+  g_assert_cmpfloat_with_epsilon (y, by, 1.0);
+}
+
+static void
+test_bad_input_draws_nothing (void)
+{
+  static const double anterior[3] = { 0, -1, 0 };
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  static const int viewport[4] = { 0, 0, FB_SIZE, FB_SIZE };
+  g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_INT16, identity, centre_mm);
+  g_autoptr(CuspVolume) broken = new_volume (CUSP_VOXEL_INT16, identity, centre_mm);
+  g_autoptr(CuspVolumeTexture) texture = NULL;
+  g_autoptr(CuspVolumeTexture) broken_texture = NULL;
+  g_autoptr(GError) error = NULL;
+  float view_projection[16], singular[16] = { 0 }, not_finite[16];
+  double ball[3];
+  Target target;
+
+  if (!need_gl ())
+    return;
+  for (int a = 0; a < 3; a++)
+    ball[a] = centre_mm[a] + ball_offset_mm[a];
+  paint_ball (volume, ball, BALL_RADIUS_MM, 1200.0);
+  paint_ball (broken, ball, BALL_RADIUS_MM, 1200.0);
+  broken->spacing_mm[1] = 0.0;
+  texture = cusp_volume_texture_new (volume, &error);
+  g_assert_no_error (error);
+  broken_texture = cusp_volume_texture_new (broken, &error);
+  g_assert_no_error (error);
+  view_from (anterior, view_projection);
+  memcpy (not_finite, view_projection, sizeof not_finite);
+  not_finite[5] = NAN;
+
+  target_init (&target, GL_DEPTH24_STENCIL8);
+  cusp_raycast_renderer_draw (renderer, NULL, view_projection, viewport, CUSP_RAYCAST_PRESET_CT_BONE);
+  cusp_raycast_renderer_draw (renderer, texture, singular, viewport, CUSP_RAYCAST_PRESET_CT_BONE);
+  cusp_raycast_renderer_draw (renderer, texture, not_finite, viewport, CUSP_RAYCAST_PRESET_CT_BONE);
+  cusp_raycast_renderer_draw (renderer, broken_texture, view_projection, viewport, CUSP_RAYCAST_PRESET_CT_BONE);
+  cusp_raycast_renderer_draw (renderer, texture, view_projection, (int[4]) { 0, 0, 0, 0 }, CUSP_RAYCAST_PRESET_CT_BONE);
+  g_assert_cmpint (glGetError (), ==, GL_NO_ERROR);
+  {
+    g_autofree guint8 *rgba = read_rgba ();
+    double x, y;
+
+    g_assert_cmpint (opaque_centroid (rgba, 0, &x, &y), ==, 0);
+  }
+  /* The same texture with a good matrix does draw: the checks above are not vacuous. */
+  cusp_raycast_renderer_draw (renderer, texture, view_projection, viewport, CUSP_RAYCAST_PRESET_CT_BONE);
+  {
+    g_autofree guint8 *rgba = read_rgba ();
+    double x, y;
+
+    g_assert_cmpint (opaque_centroid (rgba, 127, &x, &y), >, 50);
+  }
+  target_clear (&target);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  egl = cusp_test_egl_new (FB_SIZE, FB_SIZE, &why_no_gl);
+  if (egl != NULL)
+    {
+      renderer = cusp_raycast_renderer_new (&error);
+      g_assert_no_error (error);
+    }
+  g_test_add_func ("/render/raycast/ball-at-projection", test_ball_lands_at_projection);
+  g_test_add_func ("/render/raycast/presets-change-pixels", test_presets_change_pixels);
+  g_test_add_func ("/render/raycast/depth-against-scene", test_depth);
+  g_test_add_func ("/render/raycast/no-depth-buffer", test_no_depth_buffer);
+  g_test_add_func ("/render/raycast/bad-input-draws-nothing", test_bad_input_draws_nothing);
+  status = g_test_run ();
+  g_clear_pointer (&renderer, cusp_raycast_renderer_free);
+  g_clear_pointer (&egl, cusp_test_egl_free);
+  return status;
+}
