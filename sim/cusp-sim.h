@@ -78,9 +78,11 @@
  * level in fold order, gives a half-bandwidth of about 6 (cells_per_row + 2) dofs; a banded factor
  * in our own loop is also bit-deterministic, which a threaded BLAS under CHOLMOD is not). The
  * tangent of each beam is its consistent one, by central differences of its internal forces,
- * symmetrised; where the assembled matrix is not positive definite (stress terms in a frame held
- * only by weak supports) that iteration falls back to the analytic tangent (elastic + axial
- * tension). While full steps halve the residual, the next step reuses the factor
+ * symmetrised; so is each node's wall term (contact and sticking, by central differences: the
+ * turning of the contact normal over a curved wall, which on a segmented wall outweighs the
+ * Gauss-Newton term). Where the assembled matrix is not positive definite (stress terms in a
+ * frame held only by weak supports, the nitinol plateau, a concave wall) that iteration falls
+ * back to the analytic tangent (elastic + axial tension, Gauss-Newton wall). While full steps halve the residual, the next step reuses the factor
  * (Shamanskii's variant: it saves the assembly and factorisation that dominate a live update);
  * the factor is kept across calls, one per phase (balloon; recoil or release), so a warm update's
  * first step in each phase tries the last factor of that phase; one that does not even give a
