@@ -90,8 +90,8 @@ double   cusp_segment_lvot_enhancement  (const CuspGridImage *fine, const guint8
 
 /* Calcium candidates on the fine grid (see cusp-segment-calcium.c); NULL + error on failure. */
 guint8     *cusp_segment_calcium_candidates (const CuspGridImage *fine, const guint8 *lumen,
-                                             const float *lumen_distance, double calcium_threshold,
-                                             GPtrArray *warnings,
+                                             const float *lumen_distance, double lumen_threshold,
+                                             double calcium_threshold, GPtrArray *warnings,
                                              GError **error);
 /* The label volume on the image's own grid (CuspLabel values). `calcium` may be NULL. */
 CuspVolume *cusp_segment_label_volume       (const CuspVolume *image, const CuspGridImage *fine,

@@ -74,6 +74,39 @@ validate_image (const CuspVolume *image, GError **error)
   return TRUE;
 }
 
+/* A seeded run on a non-HU image that still finds no root: asking for a click again would send
+ * the user round in circles. Seen on the 3 T cardiac MR (0.625 x 0.625 x 2.5 mm): clicks in the
+ * ascending aorta and in the root, at any threshold from 30 to 80 % of the way from tissue to the
+ * clicked blood, leave the aorta joined to the pulmonary artery, the SVC and the atria through
+ * walls about a millimetre thick, so the path shows no annulus narrowing and no sinus bulge. The
+ * message says that, and what can be done instead. */
+static void
+explain_seeded_failure (const CuspVolume *image, const CuspSegmentOptions *options,
+                        const CuspIntensityModel *model, GError **error)
+{
+  if (error == NULL || *error == NULL || !options->has_seed || image->hounsfield
+      || !g_error_matches (*error, CUSP_ERROR, CUSP_ERROR_FAILED))
+    return;
+  g_autofree char *reason = g_strdup ((*error)->message);
+  char *cut = strstr (reason, "click inside");
+  if (cut != NULL)
+    {
+      while (cut > reason && (cut[-1] == ' ' || cut[-1] == ';' || cut[-1] == ':' || cut[-1] == ','))
+        cut--;
+      *cut = '\0';
+    }
+  const double slice_mm = MAX (image->spacing_mm[0], MAX (image->spacing_mm[1], image->spacing_mm[2]));
+  g_clear_error (error);
+  g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+               "The aortic root could not be separated from the chambers around it, even from the "
+               "clicked point: at the clicked blood intensity (%.0f; tissue %.0f) the aorta in this "
+               "non-HU image most likely joins its neighbours through walls thinner than its %.1f mm voxels "
+               "(%s). A click in the middle of the ascending aorta may still work; if it does not, "
+               "this image cannot be segmented: measure from landmarks placed by hand "
+               "(cusp-cli measure --landmarks FILE.json) or use a contrast CT",
+               model->lumen_mean, model->tissue_mean, slice_mm, reason);
+}
+
 CuspSegmentation *
 cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in, GCancellable *cancellable,
                    CuspProgressFunc progress, gpointer progress_data, GError **error)
@@ -141,7 +174,10 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
 
   /* 2-3. Aorta and centerline on the coarse grid; a first landmark pass to place the root. */
   if (!cusp_segment_coarse_centerline (&coarse, &model, &options, &path, warnings, error))
-    return NULL;
+    {
+      explain_seeded_failure (image, &options, &model, error);
+      return NULL;
+    }
   CuspLandmarkResult coarse_lm;
   {
     const gsize count = cusp_grid_voxel_count (&coarse.grid);
@@ -155,6 +191,7 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
     if (!ok)
       {
         g_array_unref (path.path);
+        explain_seeded_failure (image, &options, &model, error);
         return NULL;
       }
   }
@@ -251,8 +288,8 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   g_autofree guint8 *fine_calcium = NULL;
   if (hu)
     {
-      fine_calcium = cusp_segment_calcium_candidates (&fine, lumen, grown_distance, calcium_threshold,
-                                                      warnings, error);
+      fine_calcium = cusp_segment_calcium_candidates (&fine, lumen, grown_distance, model.threshold,
+                                                      calcium_threshold, warnings, error);
       if (fine_calcium == NULL)
         return NULL;
     }

@@ -143,6 +143,18 @@ run_case (const Case *cs, int index)
                   stj_h_err, stj_r_err);
   for (guint w = 0; w < seg->warnings->len; w++)
     g_test_message ("  warning: %s", (const char *) g_ptr_array_index (seg->warnings, w));
+  /* Calcium labels against the nodules' analytic volume: restricting calcium to the root's own
+   * wall, leaflets and LVOT (cusp-segment-calcium.c) must not lose the root's calcium. */
+  double ca_leaflet = cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_LEAFLET);
+  double ca_lvot = cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_LVOT);
+  double ca_wall = cusp_segmentation_label_volume_mm3 (seg, CUSP_LABEL_CALCIUM_WALL);
+  double ca_total = ca_leaflet + ca_lvot + ca_wall;
+  g_test_message ("  calcium labels %.1f mm3 (leaflet %.1f, LVOT %.1f, wall %.1f); truth %.1f mm3 (LVOT %.1f)",
+                  ca_total, ca_leaflet, ca_lvot, ca_wall, truth->calcium_total_mm3,
+                  truth->calcium_region_mm3[CUSP_PHANTOM_REGION_LVOT]);
+  g_assert_cmpfloat (truth->calcium_total_mm3, >, 0);
+  g_assert_cmpfloat (fabs (ca_total / truth->calcium_total_mm3 - 1), <, 0.10);
+  g_assert_cmpfloat (fabs (ca_lvot / truth->calcium_region_mm3[CUSP_PHANTOM_REGION_LVOT] - 1), <, 0.15);
 
   g_assert_cmpfloat (fabs (area_err), <, 3.0);
   g_assert_cmpfloat (angle, <, 4.0);
