@@ -58,11 +58,13 @@ struct _CuspWindowMeasure {
   double seed_mm[3];
   guint runs;                       /* segmentations started for this study */
 
-  /* CUSP_TEST_MEASURE_FILE: the measurements as shown, written two frames after they change. */
+  /* CUSP_TEST_MEASURE_FILE: the measurements as shown, written two frames after they change;
+   * with it, the text last copied to the clipboard (a test cannot read the X clipboard here). */
   char *test_file;
   guint test_tick;
   guint test_frames;
   char *test_state;
+  char *test_copied;
 };
 
 typedef struct _CuspWindowMeasure CuspWindowMeasure;
@@ -595,6 +597,12 @@ copy_measurements_action (GtkWidget *widget, const char *action_name, GVariant *
   text = cusp_measurements_format_text (meas, self->study ? cusp_study_get_title (self->study) : NULL);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Measurements copied as text")));
+  if (m->test_file != NULL)
+    {
+      g_free (m->test_copied);
+      m->test_copied = g_steal_pointer (&text);
+      measure_report (self, "copied");
+    }
 }
 
 static void
@@ -666,6 +674,21 @@ export_surface_action (GtkWidget *widget, const char *action_name, GVariant *par
       _cusp_window_show_error (self, _("No surface to export"), error);
       return;
     }
+  if (m->test_file != NULL && g_getenv ("CUSP_TEST_EXPORT_DIR") != NULL)
+    {
+      /* UI test: no file chooser; the surface in every format into that folder */
+      static const char *const extensions[] = { "stl", "obj", "vtp" };
+      for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s.%s", which, extensions[i]);
+          g_autofree char *path = g_build_filename (g_getenv ("CUSP_TEST_EXPORT_DIR"), name, NULL);
+          g_autoptr(GError) error = NULL;
+          if (!cusp_mesh_export (m->meshes[mesh], path, &error))
+            _cusp_window_show_error (self, _("Cannot export the surface"), error);
+        }
+      measure_report (self, "exported");
+      return;
+    }
   dialog = gtk_file_chooser_native_new (mesh == MESH_CALCIUM ? _("Export Calcium Surface") : _("Export Lumen Surface"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), mesh == MESH_CALCIUM ? "calcium.stl" : "lumen.stl");
@@ -723,6 +746,29 @@ add_bounds (JsonBuilder *builder, CuspWindow *self, const char *name, GtkWidget 
   json_builder_set_member_name (builder, "height");
   json_builder_add_int_value (builder, (gint64) bounds.size.height);
   json_builder_end_object (builder);
+}
+
+/* The panel's export menu button (a menu button whose menu exports surfaces), for a test to click. */
+static GtkWidget *
+find_export_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      GMenuModel *model = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
+      g_autofree char *action = NULL;
+      if (model != NULL && g_menu_model_get_n_items (model) > 0
+          && g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action)
+          && g_str_equal (action, "win.export-surface"))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_export_button (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -817,6 +863,13 @@ measure_write_report (CuspWindow *self)
   json_builder_add_boolean_value (builder, cusp_undo_stack_can_undo (m->undo));
   add_bounds (builder, self, "view_3d", self->views[CUSP_WINDOW_VIEW_3D]);
   add_bounds (builder, self, "annulus_view", GTK_WIDGET (m->annulus_view));
+  {
+    GtkWidget *button = find_export_button (GTK_WIDGET (m->panel));
+    if (button != NULL)
+      add_bounds (builder, self, "export_button", button);
+  }
+  json_builder_set_member_name (builder, "copied");
+  json_builder_add_string_value (builder, m->test_copied != NULL ? m->test_copied : "");
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -958,6 +1011,7 @@ _cusp_window_measure_dispose (CuspWindow *self)
   g_clear_object (&m->undo);
   g_free (m->test_file);
   g_free (m->test_state);
+  g_free (m->test_copied);
   g_free (m);
   self->measure = NULL;
 }
