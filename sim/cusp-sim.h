@@ -82,7 +82,10 @@
  * turning of the contact normal over a curved wall, which on a segmented wall outweighs the
  * Gauss-Newton term). Where the assembled matrix is not positive definite (stress terms in a
  * frame held only by weak supports, the nitinol plateau, a concave wall) that iteration falls
- * back to the analytic tangent (elastic + axial tension, Gauss-Newton wall). While full steps halve the residual, the next step reuses the factor
+ * back to the analytic tangent (elastic + axial tension, Gauss-Newton wall). Each call's first
+ * assembly uses that analytic tangent too (25 times cheaper): a structure near its linear
+ * response needs no more; the first step that does not halve the residual switches the call to
+ * the consistent one. While full steps halve the residual, the next step reuses the factor
  * (Shamanskii's variant: it saves the assembly and factorisation that dominate a live update);
  * the factor is kept across calls, one per phase (balloon; recoil or release), so a warm update's
  * first step in each phase tries the last factor of that phase; one that does not even give a
