@@ -16,6 +16,9 @@ uniform vec2 u_table_map;             // texel value -> table coordinate: value 
 uniform float u_step_mm;
 uniform int u_max_steps;
 uniform bool u_shaded;
+uniform sampler3D u_blocks;           // per block of voxels: the highest value its samples can take
+uniform vec3 u_block_scale;           // texture coordinate -> block coordinate
+uniform float u_skip_at_most;         // blocks whose highest value is this or less are transparent
 
 in vec2 v_ndc;
 out vec4 frag_color;
@@ -90,9 +93,27 @@ main ()
   int steps = int (min (ceil ((leave - t) / u_step_mm), float (u_max_steps)));
   vec4 sum = vec4 (0.0);
 
-  for (int i = 0; i < steps; i++, t += u_step_mm)
+  ivec3 last_block = textureSize (u_blocks, 0) - 1;
+  // Block jumps keep t on the same lattice of steps, so skipping changes no sample position.
+  for (int i = 0; i < steps && t < leave; i++, t += u_step_mm)
     {
       vec3 tex = origin + t * along;
+      vec3 block = tex * u_block_scale;
+      vec3 block_index = vec3 (clamp (ivec3 (floor (block)), ivec3 (0), last_block));
+
+      if (texelFetch (u_blocks, ivec3 (block_index), 0).r <= u_skip_at_most)
+        {
+          // The ray leaves this block where it crosses the first face it heads for.
+          vec3 exit_face = (block_index + step (vec3 (0.0), safe)) / u_block_scale;
+          vec3 t_face = (exit_face - origin) / safe;
+          float t_exit = min (min (t_face.x, t_face.y), t_face.z);
+          float skipped = max (ceil ((t_exit - t) / u_step_mm), 1.0);
+
+          i += int (skipped) - 1;
+          t += (skipped - 1.0) * u_step_mm;
+          continue;
+        }
+
       float value = sample_value (tex);
 
       if (isnan (value))
