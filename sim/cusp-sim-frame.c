@@ -17,6 +17,54 @@ fold (int j, int n)
 }
 
 void
+cusp_sim_frame_lattice (const CuspDeviceDef *device, int elements_per_strut, CuspSimLatticeDef *def)
+{
+  double t = device->strut_thickness_mm;
+
+  /* a closed-cell row is two strut rows: cell_rows rows need 2 cell_rows + 1 crown levels */
+  def->levels = 2 * device->cell_rows + 1;
+  def->crowns = device->cells_per_row;
+  def->elements_per_strut = elements_per_strut;
+  def->height_mm = device->height_mm;
+  def->inflow_diameter_mm = device->inflow_diameter_mm - t;       /* outer -> centroid */
+  def->waist_diameter_mm = device->waist_diameter_mm - t;
+  def->outflow_diameter_mm = device->outflow_diameter_mm - t;
+}
+
+int
+cusp_sim_frame_topology (const CuspDeviceDef *device, int elements_per_strut, int *node_count,
+                         int *beam_nodes)
+{
+  CuspSimLatticeDef def;
+  CuspSimStructure s;
+  int nodes, beams;
+
+  if (device == NULL || node_count == NULL || device->cell_rows < 1 || device->cell_rows > 12
+      || device->cells_per_row < 3 || device->cells_per_row > 48 || elements_per_strut < 1
+      || elements_per_strut > 4)
+    return -1;
+  cusp_sim_frame_lattice (device, elements_per_strut, &def);
+  cusp_sim_frame_counts (&def, &nodes, &beams);
+  *node_count = nodes;
+  if (beam_nodes == NULL)
+    return beams;
+  /* the builder itself, so the topology cannot drift from what the world solves */
+  if (!cusp_sim_structure_alloc (&s, nodes, beams))
+    {
+      cusp_sim_structure_free (&s);
+      return -1;
+    }
+  cusp_sim_frame_build (&s, &def, NULL, NULL, NULL, NULL);
+  for (int e = 0; e < beams; e++)
+    {
+      beam_nodes[2 * e] = s.beam[e].a;
+      beam_nodes[2 * e + 1] = s.beam[e].b;
+    }
+  cusp_sim_structure_free (&s);
+  return beams;
+}
+
+void
 cusp_sim_frame_counts (const CuspSimLatticeDef *def, int *node_count, int *beam_count)
 {
   int rows = def->levels - 1, m = def->elements_per_strut, n = def->crowns;

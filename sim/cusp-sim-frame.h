@@ -18,6 +18,9 @@ typedef struct {
   double outflow_diameter_mm;
 } CuspSimLatticeDef;
 
+/* The lattice of a device's frame (outer diameters turned into strut centroid diameters). */
+void cusp_sim_frame_lattice (const CuspDeviceDef *device, int elements_per_strut,
+                             CuspSimLatticeDef *def);
 void cusp_sim_frame_counts (const CuspSimLatticeDef *def, int *node_count, int *beam_count);
 /* Fills s->x0 (frame-local: axis z, inflow at z = 0), the beams and area_mm2 of an allocated
  * structure; the per-node arrays (may be NULL) get the reference angle, height, centroid radius

@@ -473,14 +473,7 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
   t = dev->strut_thickness_mm;
   w->self_expanding = dev->family != CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE;
 
-  /* a closed-cell row is two strut rows: cell_rows rows need 2 cell_rows + 1 crown levels */
-  w->lattice.levels = 2 * dev->cell_rows + 1;
-  w->lattice.crowns = dev->cells_per_row;
-  w->lattice.elements_per_strut = w->def.elements_per_strut;
-  w->lattice.height_mm = dev->height_mm;
-  w->lattice.inflow_diameter_mm = dev->inflow_diameter_mm - t;     /* outer -> centroid */
-  w->lattice.waist_diameter_mm = dev->waist_diameter_mm - t;
-  w->lattice.outflow_diameter_mm = dev->outflow_diameter_mm - t;
+  cusp_sim_frame_lattice (dev, w->def.elements_per_strut, &w->lattice);
   cusp_sim_frame_counts (&w->lattice, &nodes, &beams);
   if (nodes > MAX_NODES)
     {

@@ -342,6 +342,15 @@ const char *cusp_sim_world_message (const CuspSimWorld *world);
 /* FNV-1a over the bytes of the deformed node positions and rotations. */
 uint64_t cusp_sim_world_state_hash (const CuspSimWorld *world);
 
+/* The frame's topology as a world builds it for `device` with `elements_per_strut` (1 in the
+ * default world), for drawing a result: *node_count gets the node count (that of
+ * CuspSimResult.node_position_mm, whose order is the solver's own, crown level by crown level in
+ * fold order round each); returns the beam count and, if beam_nodes is not NULL, fills
+ * beam_nodes[2 e] and beam_nodes[2 e + 1] with the two nodes of beam e. -1 for a lattice the
+ * solver does not hold (cusp_sim_world_create says why) or out of memory. */
+int cusp_sim_frame_topology (const CuspDeviceDef *device, int elements_per_strut, int *node_count,
+                             int *beam_nodes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -373,6 +373,63 @@ test_determinism (void)
   cusp_sim_world_destroy (b);
 }
 
+/* The frame's topology (for drawing a result) is the one solved: the node count of the result,
+ * 2 x crowns beams per strut row, and every beam joins two nodes a strut apart in the deployed
+ * frame (a layout read in another order joins nodes across the frame). */
+static void
+test_frame_topology (void)
+{
+  const char *ids[] = { "sapien3-class-26", "evolut-class-29" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      CuspSimWorldDef def = cusp_sim_default_world_def ();
+      CuspSimWorld *w;
+      const CuspSimResult *r;
+      g_autofree int *beam_nodes = NULL;
+      int nodes = 0, beams, levels, crowns;
+      double strut_mm, shortest = G_MAXDOUBLE, longest = 0.0;
+
+      def.device = load_device (ids[k]);
+      def.pose.depth_mm = def.device.family == CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE ? 3.0 : 4.0;
+      levels = 2 * def.device.cell_rows + 1;
+      crowns = def.device.cells_per_row;
+      /* the reference strut: a crown level's height over half a cell of arc at nominal */
+      strut_mm = hypot (def.device.height_mm / (levels - 1),
+                        G_PI * def.device.nominal_diameter_mm / (2.0 * crowns));
+      w = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      beams = cusp_sim_frame_topology (&def.device, 1, &nodes, NULL);
+      g_assert_cmpint (nodes, ==, r->node_count);
+      g_assert_cmpint (beams, ==, 2 * crowns * (levels - 1));
+      beam_nodes = g_new (int, 2 * beams);
+      g_assert_cmpint (cusp_sim_frame_topology (&def.device, 1, &nodes, beam_nodes), ==, beams);
+      for (int e = 0; e < beams; e++)
+        {
+          const double *a = r->node_position_mm + 3 * beam_nodes[2 * e];
+          const double *b = r->node_position_mm + 3 * beam_nodes[2 * e + 1];
+          double len = sqrt ((b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1])
+                             + (b[2] - a[2]) * (b[2] - a[2]));
+          g_assert_cmpint (beam_nodes[2 * e], !=, beam_nodes[2 * e + 1]);
+          shortest = MIN (shortest, len);
+          longest = MAX (longest, len);
+        }
+      g_test_message ("%s: %d nodes, %d beams, deployed beam length %.2f-%.2f mm (strut %.2f mm)",
+                      ids[k], nodes, beams, shortest, longest, strut_mm);
+      g_assert_cmpfloat (shortest, >, 0.6 * strut_mm);
+      g_assert_cmpfloat (longest, <, 1.4 * strut_mm);
+      cusp_sim_world_destroy (w);
+    }
+  {
+    CuspDeviceDef bad = load_device ("sapien3-class-26");
+    int nodes = 0;
+    bad.cells_per_row = 2;
+    g_assert_cmpint (cusp_sim_frame_topology (&bad, 1, &nodes, NULL), ==, -1);
+    g_assert_cmpint (cusp_sim_frame_topology (NULL, 1, &nodes, NULL), ==, -1);
+  }
+}
+
 static void
 expect_create_error (const CuspSimWorldDef *def, CuspSimStatus expected)
 {
@@ -651,6 +708,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/warm-matches-cold", test_warm_matches_cold);
   g_test_add_func ("/sim/deploy/budget-refines", test_budget_refines);
   g_test_add_func ("/sim/deploy/determinism", test_determinism);
+  g_test_add_func ("/sim/deploy/frame-topology", test_frame_topology);
   g_test_add_func ("/sim/bad-input/refused", test_bad_input);
   g_test_add_func ("/sim/bad-input/fuzz", test_fuzz);
   g_test_add_func ("/sim/wall/mesh-matches-analytic", test_mesh_matches_analytic);
