@@ -270,8 +270,9 @@ geodesic_from (const CuspGrid *g, const guint8 *region, const float *distance, d
 }
 
 gboolean
-cusp_segment_coarse_centerline (const CuspGridImage *coarse, const CuspIntensityModel *model, const CuspSegmentOptions *options,
-                   CuspCoarseResult *result, GPtrArray *warnings, GError **error)
+cusp_segment_coarse_centerline (const CuspGridImage *coarse, const CuspIntensityModel *model,
+                                const CuspSegmentOptions *options, CuspCoarseResult *result,
+                                GPtrArray *warnings, GError **error)
 {
   const CuspGrid *g = &coarse->grid;
   const gsize count = cusp_grid_voxel_count (g);

@@ -51,7 +51,7 @@ cusp_segment_image_bounds (const CuspVolume *image, double lo[3], double hi[3])
  * otherwise trilinear. Outside the image: `outside`. */
 gboolean
 cusp_segment_resample (const CuspVolume *image, const double lo[3], const double hi[3], double target_mm,
-          gboolean block_average, double outside, CuspGridImage *out, GError **error)
+                       gboolean block_average, double outside, CuspGridImage *out, GError **error)
 {
   int stride[3] = { 1, 1, 1 };
   int first[3] = { 0, 0, 0 };

@@ -94,24 +94,29 @@ visible_from_axis (const CuspGrid *g, const guint8 *blood, const double c[3], co
   return TRUE;
 }
 
-/* Lumen on the fine grid: the blood pool grown from the centerline inside the clip, then opened
- * with a ball of `open_mm` (two distance maps) to drop coronary stubs. `grown_distance` receives
- * the signed distance to the grown region (used for calcium proximity). */
-guint8 *
-cusp_segment_fine_lumen (const CuspGrid *g, const guint8 *blood, const CuspLandmarkResult *lm, const CuspClip *clip,
-            double open_mm, float *grown_distance, GError **error)
-{
-  const gsize count = cusp_grid_voxel_count (g);
-  g_autofree guint8 *allowed = g_new0 (guint8, count);
-  guint8 *lumen = g_new0 (guint8, count);
+typedef struct {
+  const CuspGrid *g;
+  const guint8 *blood;
+  const CuspLandmarkResult *lm;
+  const CuspClip *clip;
+  guint8 *allowed;
+  gsize from, to;                  /* voxel range of this worker */
+} VisibilityJob;
 
-  for (gsize v = 0; v < count; v++)
-    if (blood[v])
+/* The blood voxels in [from, to) inside the clip and seen from the axis. */
+static gpointer
+visibility_run (gpointer data)
+{
+  const VisibilityJob *job = data;
+  const CuspLandmarkResult *lm = job->lm;
+
+  for (gsize v = job->from; v < job->to; v++)
+    if (job->blood[v])
       {
         double p[3];
         int m;
-        cusp_grid_voxel_to_lps (g, v, p);
-        if (!inside_clip (lm, clip, p, &m))
+        cusp_grid_voxel_to_lps (job->g, v, p);
+        if (!inside_clip (lm, job->clip, p, &m))
           continue;
         /* Seen from the nearest path point; at or below the annulus, or where that point is,
          * from the annulus axis at the voxel's height instead: the path from the LV can enter
@@ -126,8 +131,36 @@ cusp_segment_fine_lumen (const CuspGrid *g, const guint8 *blood, const CuspLandm
               axis_point[a] = lm->annulus_center_mm[a] + h * lm->annulus_normal[a];
             c = axis_point;
           }
-        allowed[v] = visible_from_axis (g, blood, c, p);
+        job->allowed[v] = visible_from_axis (job->g, job->blood, c, p);
       }
+  return NULL;
+}
+
+/* Lumen on the fine grid: the blood pool grown from the centerline inside the clip, then opened
+ * with a ball of `open_mm` (two distance maps) to drop coronary stubs. `grown_distance` receives
+ * the signed distance to the grown region (used for calcium proximity). */
+guint8 *
+cusp_segment_fine_lumen (const CuspGrid *g, const guint8 *blood, const CuspLandmarkResult *lm, const CuspClip *clip,
+                         double open_mm, float *grown_distance, GError **error)
+{
+  const gsize count = cusp_grid_voxel_count (g);
+  g_autofree guint8 *allowed = g_new0 (guint8, count);
+  guint8 *lumen = g_new0 (guint8, count);
+
+  /* The visibility rays are the slowest part of the segmentation and independent per voxel:
+   * one worker per core (up to 4), each on its own range of voxels. */
+  const guint workers = CLAMP (g_get_num_processors (), 1, 4);
+  VisibilityJob jobs[4];
+  GThread *threads[4] = { NULL };
+  for (guint w = 0; w < workers; w++)
+    {
+      jobs[w] = (VisibilityJob) { g, blood, lm, clip, allowed, count * w / workers, count * (w + 1) / workers };
+      if (w > 0)
+        threads[w] = g_thread_new ("cusp-lumen", visibility_run, &jobs[w]);
+    }
+  visibility_run (&jobs[0]);
+  for (guint w = 1; w < workers; w++)
+    g_thread_join (threads[w]);
   gsize seed = G_MAXSIZE;
   for (int m = 0; m < lm->landmarks.centerline_count && seed == G_MAXSIZE; m++)
     {

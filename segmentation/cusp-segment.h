@@ -24,10 +24,13 @@
  *      the annulus axis at the voxel's height at and below the annulus) crosses at most 1.5 mm
  *      outside the pool (a closed leaflet), so a chamber touching the root through a wall thinner
  *      than the blur (right atrium, RVOT) is not labelled; coronary stubs removed by an opening
- *      (two distance maps).
- *   6. Calcium (HU only): image voxels above the calcium threshold within 4 mm of the lumen, in
- *      bright components up to 3 mL (larger ones are dense contrast or bone); LVOT below the
- *      annulus plane, leaflet up to the STJ, wall above.
+ *      (two distance maps). The rays run on one thread per core (up to 4).
+ *   6. Calcium (HU only): image voxels above the calcium threshold within 3.5 mm of the lumen
+ *      (the wall, leaflets, annulus, LVOT), in bright components judged whole: up to 3 mL
+ *      (larger ones are dense contrast or bone), at least half within that shell (not a vein
+ *      full of contrast running past the root, nor the arch), not sitting in another chamber's
+ *      blood (right-atrial contrast swirls). LVOT below the annulus plane, leaflet up to the
+ *      STJ, wall above.
  */
 #pragma once
 
