@@ -4,6 +4,7 @@
 #include "cusp-annulus-view.h"
 #include "cusp-mpr-renderer.h"
 #include "cusp-oblique-frame.h"
+#include "cusp-valve-marks.h"
 #include "cusp-volume-texture.h"
 
 #include <glib/gi18n-lib.h>
@@ -42,6 +43,17 @@ struct _CuspAnnulusView {
   CuspSliceFrame drag_frame;
   gboolean plane_pending;
   double pending_centre_mm[3], pending_normal[3];
+
+  /* The valve (the link's scene) and its handles: the one under the pointer, and for a valve
+   * drag the pose and frame it began with. */
+  CuspValveScene *scene;
+  GArray *valve_scratch;
+  CuspValveHandle valve_hover;
+  CuspValveHandle valve_drag;
+  CuspValvePlacement valve_start;
+  CuspSliceFrame valve_frame;
+  gboolean pointer_inside;
+  double pointer_x, pointer_y;
 };
 
 G_DEFINE_FINAL_TYPE (CuspAnnulusView, cusp_annulus_view, GTK_TYPE_WIDGET)
@@ -172,6 +184,17 @@ on_area_render (GtkGLArea *area, GdkGLContext *context, CuspAnnulusView *self)
 
 /* ---- contour and handles ---- */
 
+/* The valve's handles as the view shows them now; FALSE when it shows none. */
+static gboolean
+valve_handles (CuspAnnulusView *self, const CuspSliceFrame *frame, CuspValveHandles *handles)
+{
+  CuspValvePlacement valve;
+
+  if (self->scene == NULL || !cusp_valve_placement_from_scene (self->scene, &valve))
+    return FALSE;
+  return cusp_valve_handles_layout (frame, &valve, handles);
+}
+
 static void
 draw_marks (GtkDrawingArea *area,
             cairo_t        *cr,
@@ -203,6 +226,17 @@ draw_marks (GtkDrawingArea *area,
       cairo_set_source_rgba (cr, 0.30, 0.85, 1.0, 0.95);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
+    }
+
+  /* The valve over the contour and under the landmarks, which stay easy to grab. */
+  if (self->scene != NULL)
+    {
+      CuspValveHandles valve;
+      gboolean shown = valve_handles (self, &frame, &valve);
+
+      cusp_valve_marks_draw (cr, &frame, self->scene, shown ? &valve : NULL,
+                             self->valve_drag != CUSP_VALVE_HANDLE_NONE ? self->valve_drag : self->valve_hover,
+                             self->valve_scratch);
     }
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -250,12 +284,122 @@ pick_handle (CuspAnnulusView *self, const CuspSliceFrame *frame, double x, doubl
   return picked;
 }
 
+/* The valve handle under (x, y), unless a landmark handle is nearer (landmarks keep priority
+ * on a tie: they are the smaller targets). */
+static CuspValveHandle
+pick_valve (CuspAnnulusView *self, const CuspSliceFrame *frame, double x, double y)
+{
+  CuspValveHandles valve;
+  CuspValveHandle picked;
+  int landmark;
+
+  if (!valve_handles (self, frame, &valve))
+    return CUSP_VALVE_HANDLE_NONE;
+  picked = cusp_valve_handles_pick (&valve, x, y, CUSP_VALVE_HANDLE_PICK_PX);
+  if (picked == CUSP_VALVE_HANDLE_NONE)
+    return picked;
+  landmark = pick_handle (self, frame, x, y);
+  if (landmark >= 0)
+    {
+      const CuspAnnulusHandle *h = &g_array_index (self->handles, CuspAnnulusHandle, landmark);
+      double hx, hy;
+
+      cusp_slice_frame_lps_to_screen (frame, h->lps_mm, &hx, &hy);
+      if (hypot (hx - x, hy - y) <= hypot (valve.x_px[picked] - x, valve.y_px[picked] - y))
+        return CUSP_VALVE_HANDLE_NONE;
+    }
+  return picked;
+}
+
+static void
+set_valve_hover (CuspAnnulusView *self, CuspValveHandle hover)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->valve_drag != CUSP_VALVE_HANDLE_NONE ? "grabbing"
+                                                      : hover != CUSP_VALVE_HANDLE_NONE ? "grab" : "crosshair");
+  if (hover == self->valve_hover)
+    return;
+  self->valve_hover = hover;
+  gtk_widget_queue_draw (self->marks);
+}
+
+static void
+update_valve_hover (CuspAnnulusView *self)
+{
+  CuspSliceFrame frame;
+  CuspValveHandle hover = CUSP_VALVE_HANDLE_NONE;
+
+  if (self->valve_drag != CUSP_VALVE_HANDLE_NONE)
+    hover = self->valve_drag;
+  else if (self->pointer_inside && self->drag_handle < 0 && cusp_annulus_view_get_frame (self, &frame))
+    hover = pick_valve (self, &frame, self->pointer_x, self->pointer_y);
+  set_valve_hover (self, hover);
+}
+
+/* Ends a valve drag; `cancel` asks for the pose it began with (Escape). */
+static void
+end_valve_drag (CuspAnnulusView *self, gboolean cancel)
+{
+  if (self->valve_drag == CUSP_VALVE_HANDLE_NONE)
+    return;
+  if (cancel && self->scene != NULL)
+    cusp_valve_scene_request_pose (self->scene, &self->valve_start.pose);
+  self->valve_drag = CUSP_VALVE_HANDLE_NONE;
+  self->valve_hover = CUSP_VALVE_HANDLE_NONE;
+  update_valve_hover (self);
+  gtk_widget_queue_draw (self->marks);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller, double x, double y, CuspAnnulusView *self)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  update_valve_hover (self);
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller, CuspAnnulusView *self)
+{
+  self->pointer_inside = FALSE;
+  update_valve_hover (self);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, CuspAnnulusView *self)
+{
+  if (keyval != GDK_KEY_Escape || self->valve_drag == CUSP_VALVE_HANDLE_NONE)
+    return FALSE;
+  end_valve_drag (self, TRUE);
+  return TRUE;
+}
+
+static void
+on_scene_changed (CuspValveScene *scene, CuspAnnulusView *self)
+{
+  gtk_widget_queue_draw (self->marks);
+  update_valve_hover (self);
+}
+
 static void
 on_drag_begin (GtkGestureDrag *gesture, double x, double y, CuspAnnulusView *self)
 {
   CuspSliceFrame frame;
+  CuspValveHandle valve;
   int picked;
 
+  if (cusp_annulus_view_get_frame (self, &frame)
+      && (valve = pick_valve (self, &frame, x, y)) != CUSP_VALVE_HANDLE_NONE
+      && cusp_valve_placement_from_scene (self->scene, &self->valve_start))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      self->valve_frame = frame;
+      self->valve_drag = valve;
+      update_valve_hover (self);
+      return;
+    }
   if (!cusp_annulus_view_get_frame (self, &frame)
       || (picked = pick_handle (self, &frame, x, y)) < 0)
     {
@@ -279,6 +423,16 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy, CuspAnnulusView *
   double x0, y0, lps[3];
   CuspAnnulusHandle *h;
 
+  if (self->valve_drag != CUSP_VALVE_HANDLE_NONE)
+    {
+      CuspSimPose pose;
+
+      gtk_gesture_drag_get_start_point (gesture, &x0, &y0);
+      if (cusp_valve_handles_drag (self->valve_drag, &self->valve_frame, &self->valve_start,
+                                   x0, y0, x0 + dx, y0 + dy, &pose))
+        cusp_valve_scene_request_pose (self->scene, &pose);
+      return;
+    }
   if (self->drag_handle < 0)
     return;
   gtk_gesture_drag_get_start_point (gesture, &x0, &y0);
@@ -297,6 +451,7 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, CuspAnnulusView *sel
 {
   int handle = self->drag_handle;
 
+  end_valve_drag (self, FALSE);
   if (handle < 0)
     return;
   self->drag_handle = -1;
@@ -401,6 +556,9 @@ cusp_annulus_view_dispose (GObject *object)
 
   if (self->link != NULL)
     g_signal_handlers_disconnect_by_data (self->link, self);
+  if (self->scene != NULL)
+    g_signal_handlers_disconnect_by_data (self->scene, self);
+  g_clear_object (&self->scene);
   g_clear_object (&self->link);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
   G_OBJECT_CLASS (cusp_annulus_view_parent_class)->dispose (object);
@@ -413,6 +571,7 @@ cusp_annulus_view_finalize (GObject *object)
 
   g_array_unref (self->contour);
   g_array_unref (self->handles);
+  g_array_unref (self->valve_scratch);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (cusp_annulus_view_parent_class)->finalize (object);
 }
@@ -468,14 +627,18 @@ static void
 cusp_annulus_view_init (CuspAnnulusView *self)
 {
   GtkGesture *drag;
-  GtkEventController *scroll;
+  GtkEventController *scroll, *motion, *keys;
   const char *help = _("Annulus plane (double oblique, through the three hinge points), seen from the aorta, anterior up.\n"
                        "Drag a handle to move that landmark: the plane, contour and measurements follow.\n"
                        "Filled handles lie in the plane; rings lie above or below it.\n"
+                       "Valve (dashed: nominal size; solid: the deployed frame in this plane): drag the rim handle to rotate it, Escape cancels.\n"
                        "Scroll: zoom · Ctrl+Z / Ctrl+Shift+Z: undo / redo");
 
   self->zoom = 1.0;
   self->drag_handle = -1;
+  self->valve_hover = CUSP_VALVE_HANDLE_NONE;
+  self->valve_drag = CUSP_VALVE_HANDLE_NONE;
+  self->valve_scratch = g_array_new (FALSE, FALSE, sizeof (double));
   self->contour = g_array_new (FALSE, FALSE, sizeof (double));
   self->handles = g_array_new (FALSE, FALSE, sizeof (CuspAnnulusHandle));
 
@@ -518,6 +681,18 @@ cusp_annulus_view_init (CuspAnnulusView *self)
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  /* Focusable for Escape during a valve drag (the drag takes the focus). */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 CuspAnnulusView *
@@ -529,5 +704,7 @@ cusp_annulus_view_new (CuspViewLink *link)
   self = g_object_new (CUSP_TYPE_ANNULUS_VIEW, NULL);
   self->link = g_object_ref (link);
   g_signal_connect (link, "notify", G_CALLBACK (on_link_notify), self);
+  self->scene = g_object_ref (cusp_view_link_get_valve_scene (link));
+  g_signal_connect (self->scene, "changed", G_CALLBACK (on_scene_changed), self);
   return self;
 }

@@ -2,6 +2,7 @@
 /* cusp-slice-view.c: an MPR slice widget: GL drawing, overlay read-outs and pointer/keys. */
 #include "cusp-slice-view.h"
 #include "cusp-mpr-renderer.h"
+#include "cusp-valve-marks.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -19,6 +20,7 @@ typedef enum {
   DRAG_CURSOR,
   DRAG_WINDOW,
   DRAG_PAN,
+  DRAG_VALVE,
 } DragMode;
 
 struct _CuspSliceView {
@@ -31,6 +33,7 @@ struct _CuspSliceView {
 
   GtkWidget *overlay;
   GtkWidget *area;
+  GtkWidget *valve_marks;  /* GtkDrawingArea over the image: the valve and its handles */
   GtkWidget *letters[4];   /* indexed by CuspSliceEdge */
   GtkWidget *title_label;
   GtkWidget *window_label;
@@ -50,6 +53,15 @@ struct _CuspSliceView {
   double scroll_steps;         /* fractional smooth-scroll steps not yet turned into slices */
   gboolean pointer_inside;
   double pointer_x, pointer_y;
+
+  /* The valve (the link's scene): the handle under the pointer, and for a handle drag the pose
+   * and view as they were when it began (the view's frame is kept: the crosshair may move). */
+  CuspValveScene *scene;
+  GArray *valve_scratch;
+  CuspValveHandle hover_handle;
+  CuspValveHandle drag_handle;
+  CuspValvePlacement drag_valve;
+  CuspSliceFrame drag_frame;
 };
 
 G_DEFINE_FINAL_TYPE (CuspSliceView, cusp_slice_view, GTK_TYPE_WIDGET)
@@ -209,12 +221,77 @@ update_info (CuspSliceView *self)
   set_overlay_text (self->info_label, text);
 }
 
+/* ---- the valve ----------------------------------------------------------------------------- */
+
+/* The valve's handles as this view shows them now; FALSE when it shows none. */
+static gboolean
+valve_handles (CuspSliceView *self, CuspValveHandles *handles)
+{
+  CuspValvePlacement valve;
+  CuspSliceFrame frame;
+
+  if (self->scene == NULL || current_volume (self) == NULL
+      || !cusp_valve_placement_from_scene (self->scene, &valve))
+    return FALSE;
+  cusp_slice_view_get_frame (self, &frame);
+  return cusp_valve_handles_layout (&frame, &valve, handles);
+}
+
+static void
+draw_valve (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  CuspSliceView *self = data;
+  CuspValveHandles handles;
+  CuspSliceFrame frame;
+  gboolean shown;
+
+  if (self->scene == NULL || current_volume (self) == NULL)
+    return;
+  shown = valve_handles (self, &handles);
+  cusp_slice_view_get_frame (self, &frame);
+  cusp_valve_marks_draw (cr, &frame, self->scene, shown ? &handles : NULL,
+                         self->drag_handle != CUSP_VALVE_HANDLE_NONE ? self->drag_handle : self->hover_handle,
+                         self->valve_scratch);
+}
+
+/* Hover highlight and cursor: a hand over a handle, the crosshair elsewhere. */
+static void
+update_hover (CuspSliceView *self)
+{
+  CuspValveHandle hover = CUSP_VALVE_HANDLE_NONE;
+  CuspValveHandles handles;
+
+  if (self->drag_handle != CUSP_VALVE_HANDLE_NONE)
+    hover = self->drag_handle;
+  else if (self->pointer_inside && self->drag_mode == DRAG_NONE && valve_handles (self, &handles))
+    hover = cusp_valve_handles_pick (&handles, self->pointer_x, self->pointer_y, CUSP_VALVE_HANDLE_PICK_PX);
+  gtk_widget_set_cursor_from_name (self->area, self->drag_handle != CUSP_VALVE_HANDLE_NONE ? "grabbing"
+                                               : hover != CUSP_VALVE_HANDLE_NONE ? "grab" : "crosshair");
+  if (hover == self->hover_handle)
+    return;
+  self->hover_handle = hover;
+  gtk_widget_queue_draw (self->valve_marks);
+}
+
+static void
+on_scene_changed (CuspValveScene *scene,
+                  CuspSliceView  *self)
+{
+  gtk_widget_queue_draw (self->valve_marks);
+  update_hover (self);
+}
+
 static void
 view_changed (CuspSliceView *self)
 {
   update_title (self);
   update_info (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self->area));
+  gtk_widget_queue_draw (self->valve_marks);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -386,6 +463,39 @@ zoom_about (CuspSliceView *self, double zoom, double x, double y)
   view_changed (self);
 }
 
+/* A press on a valve handle starts a valve drag, which never moves the crosshair. */
+static gboolean
+begin_valve_drag (CuspSliceView *self, double x, double y)
+{
+  CuspValveHandles handles;
+  CuspValveHandle picked;
+
+  if (!valve_handles (self, &handles))
+    return FALSE;
+  picked = cusp_valve_handles_pick (&handles, x, y, CUSP_VALVE_HANDLE_PICK_PX);
+  if (picked == CUSP_VALVE_HANDLE_NONE || !cusp_valve_placement_from_scene (self->scene, &self->drag_valve))
+    return FALSE;
+  cusp_slice_view_get_frame (self, &self->drag_frame);
+  self->drag_handle = picked;
+  self->hover_handle = CUSP_VALVE_HANDLE_NONE;
+  update_hover (self);
+  return TRUE;
+}
+
+/* Ends a valve drag; `cancel` asks for the pose it began with (Escape). */
+static void
+end_valve_drag (CuspSliceView *self, gboolean cancel)
+{
+  if (self->drag_handle == CUSP_VALVE_HANDLE_NONE)
+    return;
+  if (cancel && self->scene != NULL)
+    cusp_valve_scene_request_pose (self->scene, &self->drag_valve.pose);
+  self->drag_handle = CUSP_VALVE_HANDLE_NONE;
+  self->drag_mode = DRAG_NONE;
+  update_hover (self);
+  gtk_widget_queue_draw (self->valve_marks);
+}
+
 static void
 on_drag_begin (GtkGestureDrag *gesture,
                double          x,
@@ -406,7 +516,10 @@ on_drag_begin (GtkGestureDrag *gesture,
       self->drag_start_width = cusp_view_link_get_window_width (self->link);
     }
 
-  if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK)))
+  if (button == GDK_BUTTON_PRIMARY && !(state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
+      && begin_valve_drag (self, x, y))
+    self->drag_mode = DRAG_VALVE;
+  else if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK)))
     self->drag_mode = DRAG_PAN;
   else if (button == GDK_BUTTON_SECONDARY || (button == GDK_BUTTON_PRIMARY && (state & GDK_SHIFT_MASK)))
     self->drag_mode = DRAG_WINDOW;
@@ -438,6 +551,16 @@ on_drag_update (GtkGestureDrag *gesture,
     case DRAG_CURSOR:
       set_cursor_at (self, self->drag_start_x + dx, self->drag_start_y + dy);
       break;
+    case DRAG_VALVE:
+      {
+        CuspSimPose pose;
+
+        if (cusp_valve_handles_drag (self->drag_handle, &self->drag_frame, &self->drag_valve,
+                                     self->drag_start_x, self->drag_start_y,
+                                     self->drag_start_x + dx, self->drag_start_y + dy, &pose))
+          cusp_valve_scene_request_pose (self->scene, &pose);
+      }
+      break;
     case DRAG_PAN:
       cusp_slice_view_get_frame (self, &frame);
       self->pan_mm[0] = self->drag_start_pan[0] + dx * frame.mm_per_px;
@@ -465,6 +588,7 @@ on_drag_end (GtkGestureDrag *gesture,
              double          dy,
              CuspSliceView  *self)
 {
+  end_valve_drag (self, FALSE);
   self->drag_mode = DRAG_NONE;
 }
 
@@ -475,7 +599,7 @@ on_click_pressed (GtkGestureClick *gesture,
                   double           y,
                   CuspSliceView   *self)
 {
-  if (n_press == 2)
+  if (n_press == 2 && self->hover_handle == CUSP_VALVE_HANDLE_NONE)
     cusp_slice_view_reset (self);
 }
 
@@ -539,6 +663,7 @@ on_motion (GtkEventControllerMotion *controller,
   self->pointer_x = x;
   self->pointer_y = y;
   update_info (self);
+  update_hover (self);
   if (current_volume (self) != NULL)
     {
       pointer_to_lps (self, x, y, lps);
@@ -552,6 +677,7 @@ on_leave (GtkEventControllerMotion *controller,
 {
   self->pointer_inside = FALSE;
   update_info (self);
+  update_hover (self);
   if (self->link != NULL)
     cusp_view_link_set_hover (self->link, NULL);
 }
@@ -565,6 +691,11 @@ on_key_pressed (GtkEventControllerKey *controller,
 {
   switch (keyval)
     {
+    case GDK_KEY_Escape:
+      if (self->drag_handle == CUSP_VALVE_HANDLE_NONE)
+        return FALSE;
+      end_valve_drag (self, TRUE);
+      return TRUE;
     case GDK_KEY_Page_Up:
     case GDK_KEY_KP_Page_Up:
     case GDK_KEY_Up:
@@ -666,6 +797,14 @@ cusp_slice_view_set_link (CuspSliceView *self, CuspViewLink *link)
   g_set_object (&self->link, link);
   if (link != NULL)
     g_signal_connect (link, "notify", G_CALLBACK (on_link_notify), self);
+  end_valve_drag (self, FALSE);
+  if (self->scene != NULL)
+    g_signal_handlers_disconnect_by_data (self->scene, self);
+  g_clear_object (&self->scene);
+  if (link != NULL)
+    self->scene = g_object_ref (cusp_view_link_get_valve_scene (link));
+  if (self->scene != NULL)
+    g_signal_connect (self->scene, "changed", G_CALLBACK (on_scene_changed), self);
   update_letters (self);
   update_window_label (self);
   view_changed (self);
@@ -689,7 +828,10 @@ cusp_slice_view_constructed (GObject *object)
                             "Middle-drag or Ctrl+drag: pan\n"
                             "Scroll, Page Up/Down, arrow keys: change slice\n"
                             "Ctrl+scroll or pinch: zoom\n"
-                            "Double-click: reset zoom and pan"),
+                            "Double-click: reset zoom and pan\n"
+                            "Valve (dashed: nominal size at the pose; solid: the deployed frame cut by this slice):\n"
+                            "drag the middle handle along the axis to change the depth, the outflow handle sideways to tilt, "
+                            "the rim handle (looking down the valve) to rotate; Escape cancels a drag"),
                           cusp_slice_orientation_to_string (self->orientation));
   gtk_widget_set_tooltip_text (self->title_label, help);
   gtk_widget_set_can_target (self->title_label, TRUE);
@@ -706,6 +848,9 @@ cusp_slice_view_dispose (GObject *object)
 
   if (self->link != NULL)
     g_signal_handlers_disconnect_by_data (self->link, self);
+  if (self->scene != NULL)
+    g_signal_handlers_disconnect_by_data (self->scene, self);
+  g_clear_object (&self->scene);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
   g_clear_object (&self->link);
   G_OBJECT_CLASS (cusp_slice_view_parent_class)->dispose (object);
@@ -718,6 +863,7 @@ cusp_slice_view_finalize (GObject *object)
 
   g_clear_pointer (&self->failed_volume, cusp_volume_unref);
   g_clear_error (&self->error);
+  g_array_unref (self->valve_scratch);
   G_OBJECT_CLASS (cusp_slice_view_parent_class)->finalize (object);
 }
 
@@ -791,6 +937,9 @@ cusp_slice_view_init (CuspSliceView *self)
   GtkGesture *gesture, *drag;
 
   self->zoom = 1.0;
+  self->hover_handle = CUSP_VALVE_HANDLE_NONE;
+  self->drag_handle = CUSP_VALVE_HANDLE_NONE;
+  self->valve_scratch = g_array_new (FALSE, FALSE, sizeof (double));
 
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
@@ -801,6 +950,12 @@ cusp_slice_view_init (CuspSliceView *self)
   g_signal_connect (self->area, "realize", G_CALLBACK (on_area_realize), self);
   g_signal_connect (self->area, "unrealize", G_CALLBACK (on_area_unrealize), self);
   g_signal_connect (self->area, "render", G_CALLBACK (on_area_render), self);
+
+  /* Under the text overlays, so the read-outs stay legible over the valve. */
+  self->valve_marks = gtk_drawing_area_new ();
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->valve_marks), draw_valve, self, NULL);
+  gtk_widget_set_can_target (self->valve_marks, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->valve_marks);
 
   self->letters[CUSP_SLICE_EDGE_LEFT] = add_overlay_label (self, GTK_ALIGN_START, GTK_ALIGN_CENTER);
   self->letters[CUSP_SLICE_EDGE_RIGHT] = add_overlay_label (self, GTK_ALIGN_END, GTK_ALIGN_CENTER);

@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ui-mpr-valve.py APP CLI [SHOT_DIR]: the valve in the slice views of the real app, on the demo
+# phantom. The app segments on its own and the valve panel places the recommended valve; once the
+# first final solver answer is in (CUSP_TEST_VALVE_FILE), the screenshot must show the valve's
+# blue in the coronal and sagittal views and the annulus view, and the magenta drag handles. The
+# coronal view's scale and the root's axis come from the phantom's own description (`cusp-cli
+# phantom --truth`: the volume's grid, which zoom 1 fits in the view, and the root axis). Then,
+# with real pointer events (XTEST):
+#   - the coronal view's depth handle dragged down the drawn axis (toward the ventricle) by a
+#     distance worth 5 mm: the panel must report a depth about 5 mm deeper (the valve's axis is
+#     the segmented annulus normal, within a few degrees of the phantom's);
+#   - the depth handle dragged again and Escape pressed before the release: the depth must
+#     come back to where it was;
+#   - the rotation knob in the annulus view dragged a quarter turn about the view's centre: the
+#     rotation must change by about 90 degrees.
+# Screenshots (ui-mpr-valve*.png, with cut-outs of the views) are left to look at.
+import collections
+import glob
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import math
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load(name, file_name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file_name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ui = load("ui_test", "ui-test.py")
+measure = load("ui_measure_test", "ui-measure-test.py")
+log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
+
+
+def valve_like(rgb):
+    """The valve's blue (0.35, 0.75, 1.0), solid or as the 70 % dashed outline over grey."""
+    r, g, b = rgb
+    return b > 170 and b > r + 70 and g > 0.55 * b
+
+
+def handle_like(rgb):
+    """The handles' magenta (0.93, 0.30, 0.86): red and blue high, green low."""
+    r, g, b = rgb
+    return r > 190 and b > 170 and g < 120
+
+
+def blobs(shot, region, predicate):
+    """Connected groups of matching pixels in region: list of (n, centre_x, centre_y), largest first."""
+    x0, y0, x1, y1 = region
+    hits = set()
+    for y in range(max(0, y0), min(shot.height, y1)):
+        for x in range(max(0, x0), min(shot.width, x1)):
+            if predicate(shot.rgb(x, y)):
+                hits.add((x, y))
+    found = []
+    while hits:
+        seed = hits.pop()
+        queue, members = collections.deque([seed]), [seed]
+        while queue:
+            x, y = queue.popleft()
+            for nb in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if nb in hits:
+                    hits.remove(nb)
+                    queue.append(nb)
+                    members.append(nb)
+        found.append((len(members), sum(p[0] for p in members) / len(members),
+                      sum(p[1] for p in members) / len(members)))
+    return sorted(found, reverse=True)
+
+
+def device_height_mm(device_id):
+    root = os.environ.get("CUSP_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
+    for path in glob.glob(os.path.join(root, "data", "devices", "*.device")):
+        values = {}
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.split("#", 1)[0]
+                if "=" in line:
+                    key, value = line.split("=", 1)
+                    values[key.strip()] = value.strip()
+        if values.get("id") == device_id:
+            return float(values["height_mm"])
+    raise RuntimeError(f"no device file with id {device_id}")
+
+
+def phantom_truth(cli, workdir):
+    image, truth_path = os.path.join(workdir, "demo.nii"), os.path.join(workdir, "truth.json")
+    subprocess.run([cli, "phantom", "--out", image, "--truth", truth_path], check=True)
+    os.unlink(image)
+    with open(truth_path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def coronal_scale(truth, bounds):
+    """mm per logical pixel of the coronal view at zoom 1: the volume's outer faces fitted
+    (cusp_slice_frame_init), for the phantom's axis-aligned grid; screen right L, up S."""
+    vol = truth["volume"]
+    check(vol["direction"] == [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0], "the phantom's grid is axis-aligned")
+    width_mm = vol["dims"][0] * vol["spacing_mm"][0]
+    height_mm = vol["dims"][2] * vol["spacing_mm"][2]
+    return max(width_mm / bounds["width"], height_mm / bounds["height"])
+
+
+def final(report):
+    return report["state"] in ("converged", "final")
+
+
+def press_drag(xtest, x0, y0, x1, y1, steps=10, escape=False):
+    """A left-button drag; with escape, Escape is pressed before the button is let go."""
+    xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, x0, y0, 0)
+    xtest._sync()
+    xtest.xtst.XTestFakeButtonEvent(xtest.display, 1, 1, 0)
+    xtest._sync()
+    for i in range(1, steps + 1):
+        xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, round(x0 + (x1 - x0) * i / steps),
+                                        round(y0 + (y1 - y0) * i / steps), 0)
+        xtest._sync()
+    if escape:
+        key = xtest.x11.XKeysymToKeycode(xtest.display, 0xff1b)   # Escape
+        xtest.xtst.XTestFakeKeyEvent(xtest.display, key, 1, 0)
+        xtest.xtst.XTestFakeKeyEvent(xtest.display, key, 0, 0)
+        xtest._sync()
+    xtest.xtst.XTestFakeButtonEvent(xtest.display, 1, 0, 0)
+    xtest._sync()
+    # off the handle, so the hover highlight does not hide the handle's colour in a screenshot
+    xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, 5, 5, 0)
+    xtest._sync()
+
+
+def slice_view_bounds(state, report):
+    """The slice views' bounds now (logical pixels). The ready report gave them before the
+    measurement sidebar narrowed the view grid; the measure report gives the 3D view's now. The
+    grid is 2 x 2 (axial, coronal / sagittal, 3D): the coronal view shares the 3D view's
+    column, the others the first column, up to the grid's spacing; the rows must not have
+    changed."""
+    ready = {v["name"]: v for v in state["views"]}
+    now = report["view_3d"]
+    check(ready["3d"]["y"] == now["y"] and ready["3d"]["height"] == now["height"],
+          "the view grid's rows are as the ready report gave them")
+    spacing = ready["coronal"]["x"] - ready["axial"]["x"] - ready["axial"]["width"]
+    bounds = {}
+    for name in ("axial", "coronal", "sagittal"):
+        b = dict(ready[name])
+        if name == "coronal":
+            b["x"], b["width"] = now["x"], now["width"]
+        else:
+            b["width"] = now["x"] - spacing - b["x"]
+        bounds[name] = b
+    return bounds
+
+
+def box_of(bounds, scale, inset=0.03):
+    x0, y0 = bounds["x"] * scale, bounds["y"] * scale
+    w, h = bounds["width"] * scale, bounds["height"] * scale
+    return (int(x0 + inset * w), int(y0 + inset * h), int(x0 + (1 - inset) * w), int(y0 + (1 - inset) * h))
+
+
+def run(binary, cli, shot_dir, workdir):
+    truth = phantom_truth(cli, workdir)
+    measure_file = os.path.join(workdir, "measure.json")
+    valve_file = os.path.join(workdir, "valve.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    os.environ["CUSP_TEST_VALVE_FILE"] = valve_file
+    app = App(binary, workdir, [])
+    try:
+        state = app.wait_for(("ready",), 120)
+        report = measure.wait_measured(measure_file, app, 240)
+        check(report["state"] == "measured", f"segmented and measured ({report['state']})")
+        first = measure.wait_report(valve_file, app, 180, final)
+        height = device_height_mm(first["device"])
+        log(f"valve {first['device']} (height {height} mm) at depth {first['pose.depth_mm']} mm, "
+            f"tilt {first['pose.tilt_deg']}°, rotation {first['pose.rotation_deg']}°, "
+            f"{first['frame_triangles']} frame triangles")
+        check(first["frame_triangles"] > 0, "the deployed frame is built")
+        # let the deployed frame's section reach the slice views
+        time.sleep(1.0)
+        name = "ui-mpr-valve"
+        shot = screenshot(workdir, shot_dir, name)
+        png = os.path.join(shot_dir, name + ".png")
+        scale = state.get("scale", 1)
+        bounds = slice_view_bounds(state, report)
+        boxes = {k: box_of(v, scale) for k, v in bounds.items()}
+        boxes["annulus"] = measure.box(report, "annulus_view", report.get("scale", 1), 0.02)
+        for view in ("coronal", "sagittal", "axial", "annulus"):
+            measure.crop(png, boxes[view], os.path.join(shot_dir, f"{name}-{view}.png"))
+
+        handles = {}
+        for view in ("coronal", "sagittal", "axial", "annulus"):
+            n = measure.count_pixels(shot, boxes[view], valve_like, step=1)
+            handles[view] = [b for b in blobs(shot, boxes[view], handle_like) if b[0] >= 40]
+            log(f"{view}: {n} valve-coloured pixels, handles at "
+                + ", ".join(f"({x:.0f}, {y:.0f}) {k} px" for k, x, y in handles[view]))
+            if view != "axial":
+                check(n > 150, f"the {view} view draws the valve")
+        check(len(handles["coronal"]) == 1, "the coronal view shows the depth handle")
+        depth = handles["coronal"][0][1:]
+        mm_per_px = coronal_scale(truth, bounds["coronal"]) / scale
+        axis = truth["axis"]["root_axis"]
+        in_plane = math.hypot(axis[0], axis[2])
+        # toward the ventricle (-axis) on screen: right is L (+x), down is I (-z)
+        ux, uy = -axis[0] / in_plane, axis[2] / in_plane
+        log(f"coronal: {mm_per_px:.3f} mm per pixel, the root axis {in_plane:.2f} in the plane, "
+            f"toward the ventricle ({ux:.2f}, {uy:.2f}) on screen")
+        check(len(handles["annulus"]) >= 1, "the annulus view shows the rotation knob")
+
+        xtest = measure.XTest()
+        depth0 = first["pose.depth_mm"]
+        # 5 mm deeper: along the drawn axis the valve moves |a_p| mm on screen per mm of depth
+        drag_px = 5.0 * in_plane / mm_per_px
+        x0, y0 = round(depth[0]), round(depth[1])
+        x1, y1 = round(x0 + ux * drag_px), round(y0 + uy * drag_px)
+        expected = depth0 + ((x1 - x0) * ux + (y1 - y0) * uy) * mm_per_px / in_plane
+        press_drag(xtest, x0, y0, x1, y1)
+        # the segmented axis is within a few degrees of the phantom's; a pixel is a pixel
+        tolerance = 0.1 * abs(expected - depth0) + 1.5 * mm_per_px / in_plane
+        moved = measure.wait_report(valve_file, app, 180,
+                                    lambda r: final(r) and abs(r["pose.depth_mm"] - depth0) > 0.5)
+        log(f"dragged ({x0}, {y0}) -> ({x1}, {y1}): depth {depth0:.2f} -> {moved['pose.depth_mm']:.2f} mm "
+            f"(expected {expected:.2f} ± {tolerance:.2f})")
+        check(abs(moved["pose.depth_mm"] - expected) < tolerance,
+              "the depth followed the drag: toward the ventricle is deeper, by the dragged distance")
+        check(abs(moved["pose.tilt_deg"] - first["pose.tilt_deg"]) < 1e-9
+              and abs(moved["pose.rotation_deg"] - first["pose.rotation_deg"]) < 1e-9,
+              "a depth drag changes neither tilt nor rotation")
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, name + "-deeper")
+        measure.crop(os.path.join(shot_dir, name + "-deeper.png"), boxes["coronal"],
+                     os.path.join(shot_dir, f"{name}-deeper-coronal.png"))
+        after = [b for b in blobs(shot, boxes["coronal"], handle_like) if b[0] >= 40]
+        moved_handle = min(after, key=lambda b: math.hypot(b[1] - x1, b[2] - y1))
+        check(math.hypot(moved_handle[1] - x1, moved_handle[2] - y1) < 3,
+              f"the depth handle is drawn where it was let go ({moved_handle[1]:.0f}, {moved_handle[2]:.0f})")
+
+        # Escape in the middle of a drag: back to the pose the drag began with.
+        depth1 = moved["pose.depth_mm"]
+        serial = moved["serial"]
+        press_drag(xtest, x1, y1, round(x1 - 2 * ux * drag_px), round(y1 - 2 * uy * drag_px), escape=True)
+        back = measure.wait_report(valve_file, app, 180,
+                                   lambda r: final(r) and r["serial"] > serial
+                                   and abs(r["pose.depth_mm"] - depth1) < 1e-6)
+        log(f"after Escape: depth {back['pose.depth_mm']:.2f} mm (serial {serial} -> {back['serial']})")
+        check(abs(back["pose.depth_mm"] - depth1) < 1e-6, "Escape put the valve back where the drag began")
+
+        # A quarter turn of the rotation knob about the annulus view's centre.
+        ab = boxes["annulus"]
+        cx, cy = (ab[0] + ab[2]) / 2, (ab[1] + ab[3]) / 2
+        knob = max(handles["annulus"], key=lambda b: math.hypot(b[1] - cx, b[2] - cy))
+        kx, ky = knob[1] - cx, knob[2] - cy
+        radius = math.hypot(kx, ky)
+        check(radius > 10, f"the rotation knob is on the rim ({radius:.0f} px from the centre)")
+        rot0 = back["pose.rotation_deg"]
+        serial = back["serial"]
+        # a quarter turn in 12 steps along the arc, so the knob stays under the pointer
+        xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, round(knob[1]), round(knob[2]), 0)
+        xtest._sync()
+        xtest.xtst.XTestFakeButtonEvent(xtest.display, 1, 1, 0)
+        xtest._sync()
+        for i in range(1, 13):
+            a = math.atan2(ky, kx) + (math.pi / 2) * i / 12
+            xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, round(cx + radius * math.cos(a)),
+                                            round(cy + radius * math.sin(a)), 0)
+            xtest._sync()
+        xtest.xtst.XTestFakeButtonEvent(xtest.display, 1, 0, 0)
+        xtest._sync()
+        xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, 5, 5, 0)
+        xtest._sync()
+        turned = measure.wait_report(valve_file, app, 180,
+                                     lambda r: final(r) and abs(r["pose.rotation_deg"] - rot0) > 45)
+        delta = (turned["pose.rotation_deg"] - rot0 + 180) % 360 - 180
+        log(f"rotation {rot0:.1f} -> {turned['pose.rotation_deg']:.1f}° ({delta:+.1f}°) for a quarter turn on screen")
+        check(80 < abs(delta) < 100, "the rotation knob turned the valve by about a quarter turn")
+        check(abs(turned["pose.depth_mm"] - depth1) < 1e-6, "a rotation drag keeps the depth")
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, name + "-turned")
+        measure.crop(os.path.join(shot_dir, name + "-turned.png"), boxes["annulus"],
+                     os.path.join(shot_dir, f"{name}-turned-annulus.png"))
+    finally:
+        app.quit()
+    return 0
+
+
+def main():
+    if len(sys.argv) < 3:
+        raise SystemExit("usage: ui-mpr-valve.py APP CLI [SHOT_DIR]")
+    binary, cli = sys.argv[1], sys.argv[2]
+    shot_dir = sys.argv[3] if len(sys.argv) > 3 else os.getcwd()
+    if not os.environ.get("DISPLAY"):
+        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
+        return SKIP
+    if os.environ.get("CUSP_UI_TEST_BUS") is None and ui.shutil.which("dbus-run-session"):
+        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
+        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
+    os.makedirs(shot_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cusp-ui-mpr-valve-") as workdir:
+        try:
+            return run(binary, cli, shot_dir, workdir)
+        except (AssertionError, RuntimeError, FileNotFoundError, OSError, subprocess.CalledProcessError) as e:
+            log("FAIL:", e)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
