@@ -27,6 +27,7 @@ struct _CuspRaycastRenderer {
   GLuint blocks;
   CuspVolume *blocks_volume;
   int block_count[3];
+  float *block_max;        /* the same grid on the CPU, for the visible bounds */
 
   /* What the table was baked for: a new preset or a new volume rebakes it. The volume
    * reference keeps a freed volume's address from being mistaken for the new one's. */
@@ -36,7 +37,7 @@ struct _CuspRaycastRenderer {
 
   GLint u_volume, u_table, u_depth, u_has_depth, u_viewport, u_inverse_view_projection;
   GLint u_lps_to_texture, u_index_gradient_to_lps, u_texel, u_table_map, u_step_mm;
-  GLint u_max_steps, u_shaded, u_blocks, u_block_scale, u_skip_at_most;
+  GLint u_max_steps, u_shaded, u_blocks, u_block_scale, u_skip_at_most, u_box_lo, u_box_hi;
 };
 
 CuspRaycastRenderer *
@@ -69,6 +70,8 @@ cusp_raycast_renderer_new (GError **error)
   LOCATE (u_blocks);
   LOCATE (u_block_scale);
   LOCATE (u_skip_at_most);
+  LOCATE (u_box_lo);
+  LOCATE (u_box_hi);
 #undef LOCATE
 
   glGenTextures (1, &renderer->table);
@@ -109,6 +112,7 @@ cusp_raycast_renderer_free (CuspRaycastRenderer *renderer)
   glDeleteProgram (renderer->program);
   g_clear_pointer (&renderer->table_volume, cusp_volume_unref);
   g_clear_pointer (&renderer->blocks_volume, cusp_volume_unref);
+  g_free (renderer->block_max);
   g_free (renderer);
 }
 
@@ -144,7 +148,7 @@ static void
 update_blocks (CuspRaycastRenderer *renderer, CuspVolume *volume)
 {
   g_autofree float *own = NULL;
-  g_autofree float *dilated = NULL;
+  float *dilated;
   int *n = renderer->block_count;
   gsize count;
 
@@ -192,6 +196,45 @@ update_blocks (CuspRaycastRenderer *renderer, CuspVolume *volume)
   glBindTexture (GL_TEXTURE_3D, 0);
   g_clear_pointer (&renderer->blocks_volume, cusp_volume_unref);
   renderer->blocks_volume = cusp_volume_ref (volume);
+  g_free (renderer->block_max);
+  renderer->block_max = dilated;
+}
+
+/* The texture-space box around every block the preset can show (values above `skip_at_most`):
+ * rays that miss it are not marched at all, and the scissor shrinks to its projection, which
+ * matters most for the sparse presets (calcium, bone). FALSE when nothing is visible. */
+static gboolean
+visible_bounds (CuspRaycastRenderer *renderer, const CuspVolume *volume, double skip_at_most,
+                double box_lo[3], double box_hi[3])
+{
+  const int *n = renderer->block_count;
+  int lo[3] = { G_MAXINT, G_MAXINT, G_MAXINT }, hi[3] = { -1, -1, -1 };
+
+  for (int bk = 0; bk < n[2]; bk++)
+    for (int bj = 0; bj < n[1]; bj++)
+      {
+        const float *row = renderer->block_max + ((gsize) bk * n[1] + bj) * n[0];
+
+        for (int bi = 0; bi < n[0]; bi++)
+          if (row[bi] > skip_at_most)
+            {
+              const int b[3] = { bi, bj, bk };
+
+              for (int a = 0; a < 3; a++)
+                {
+                  lo[a] = MIN (lo[a], b[a]);
+                  hi[a] = MAX (hi[a], b[a]);
+                }
+            }
+      }
+  if (hi[0] < 0)
+    return FALSE;
+  for (int a = 0; a < 3; a++)
+    {
+      box_lo[a] = (double) lo[a] * BLOCK_VOXELS / volume->dims[a];
+      box_hi[a] = MIN ((double) (hi[a] + 1) * BLOCK_VOXELS / volume->dims[a], 1.0);
+    }
+  return TRUE;
 }
 
 /* Copies the bound draw framebuffer's depth inside the viewport into renderer->depth; FALSE
@@ -340,8 +383,8 @@ volume_geometry (const CuspVolume *volume,
 /* Pixels of the viewport the volume's box can cover, from its corners' projections; the whole
  * viewport when a corner is behind the eye. FALSE when the box is entirely off screen. */
 static gboolean
-box_scissor (const CuspVolume *volume, const double view_projection[16], const int viewport[4],
-             int scissor[4])
+box_scissor (const CuspVolume *volume, const double box_lo[3], const double box_hi[3],
+             const double view_projection[16], const int viewport[4], int scissor[4])
 {
   double lo[2] = { G_MAXDOUBLE, G_MAXDOUBLE }, hi[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE };
 
@@ -350,7 +393,7 @@ box_scissor (const CuspVolume *volume, const double view_projection[16], const i
       double ijk[3], lps[3], clip[4];
 
       for (int a = 0; a < 3; a++)
-        ijk[a] = (corner >> a) & 1 ? volume->dims[a] - 0.5 : -0.5;
+        ijk[a] = ((corner >> a) & 1 ? box_hi[a] : box_lo[a]) * volume->dims[a] - 0.5;
       cusp_volume_index_to_lps (volume, ijk, lps);
       for (int r = 0; r < 4; r++)
         clip[r] = view_projection[r] * lps[0] + view_projection[4 + r] * lps[1]
@@ -386,7 +429,7 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
                             const int            viewport[4],
                             CuspRaycastPreset    preset)
 {
-  double vp[16], inverse[16], step_mm, diagonal_mm, lo, hi, per_value;
+  double vp[16], inverse[16], step_mm, diagonal_mm, lo, hi, per_value, box_lo[3], box_hi[3];
   float inverse_f[16], lps_to_tex[16], gradient_to_lps[9];
   int scissor[4];
   CuspVolume *volume;
@@ -404,14 +447,16 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
     return;
   if (!volume_geometry (volume, lps_to_tex, gradient_to_lps, &step_mm, &diagonal_mm))
     return;
-  if (!box_scissor (volume, vp, viewport, scissor))
-    return;
   for (int i = 0; i < 16; i++)
     inverse_f[i] = (float) inverse[i];
 
   update_table (renderer, volume, preset);
   update_blocks (renderer, volume);
   cusp_transfer_function_get_range (&renderer->tf, &lo, &hi);
+  if (!visible_bounds (renderer, volume, lo, box_lo, box_hi))
+    return;
+  if (!box_scissor (volume, box_lo, box_hi, vp, viewport, scissor))
+    return;
   /* Entry e of the table sits at texel centre (e + 0.5) / N and holds value lo + e (hi - lo) / (N - 1). */
   per_value = (CUSP_TRANSFER_FUNCTION_TABLE_SIZE - 1.0) / CUSP_TRANSFER_FUNCTION_TABLE_SIZE / (hi - lo);
   has_depth = copy_scene_depth (renderer, viewport);
@@ -438,6 +483,8 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
                volume->dims[1] / (float) BLOCK_VOXELS, volume->dims[2] / (float) BLOCK_VOXELS);
   /* Every preset is transparent up to its first point (cusp-transfer-function.h). */
   glUniform1f (renderer->u_skip_at_most, (float) lo);
+  glUniform3f (renderer->u_box_lo, (float) box_lo[0], (float) box_lo[1], (float) box_lo[2]);
+  glUniform3f (renderer->u_box_hi, (float) box_hi[0], (float) box_hi[1], (float) box_hi[2]);
   glUniform1i (renderer->u_volume, 0);
   glUniform1i (renderer->u_table, 1);
   glUniform1i (renderer->u_depth, 2);

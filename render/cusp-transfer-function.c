@@ -31,8 +31,9 @@ typedef struct {
  * 450/850 HU by LVOT enhancement), so the calcium preset opens just below 600 HU and is opaque
  * above it while the contrast lumen stays invisible.
  *
- * The percentile anchors place the same ideas on a volume without HU: the blood pool of a
- * cardiac scan is its brightest 10-15 %, bone and calcium its brightest percent or less. */
+ * The percentile anchors place the same ideas on a volume without HU, as fractions of its
+ * foreground (the voxels above air and padding): the blood pool of a cardiac scan is its
+ * brightest 15-30 %, bone and calcium its brightest percent or less. */
 static const Preset presets[CUSP_RAYCAST_PRESET_COUNT] = {
   [CUSP_RAYCAST_PRESET_CT_CARDIAC] = {
     N_("Cardiac CT"), TRUE,
@@ -92,12 +93,14 @@ compare_floats (const void *a, const void *b)
 
 void
 cusp_transfer_function_percentiles (const CuspVolume *volume,
+                                    gboolean          foreground_only,
                                     const double     *fractions,
                                     int               n_fractions,
                                     double           *values)
 {
   gsize count, stride, n = 0;
   g_autofree float *samples = NULL;
+  gsize first = 0;
 
   g_return_if_fail (volume != NULL && (n_fractions == 0 || (fractions != NULL && values != NULL)));
 
@@ -116,10 +119,18 @@ cusp_transfer_function_percentiles (const CuspVolume *volume,
     }
   if (n > 1)
     qsort (samples, n, sizeof *samples, compare_floats);
+  if (foreground_only && n > 0)
+    {
+      double background = samples[0] + 0.02 * ((double) samples[n - 1] - samples[0]);
+
+      /* A volume that is all background keeps all its voxels. */
+      while (first < n - 1 && samples[first] <= background)
+        first++;
+    }
   for (int f = 0; f < n_fractions; f++)
     {
       double fraction = isfinite (fractions[f]) ? CLAMP (fractions[f], 0.0, 1.0) : 0.5;
-      values[f] = n > 0 ? samples[(gsize) llround (fraction * (n - 1))] : 0.0;
+      values[f] = n > 0 ? samples[first + (gsize) llround (fraction * (n - 1 - first))] : 0.0;
     }
 }
 
@@ -151,7 +162,7 @@ cusp_transfer_function_init (CuspTransferFunction *tf,
     {
       for (int i = 0; i < tf->n_points; i++)
         fractions[i] = points[i].at;
-      cusp_transfer_function_percentiles (volume, fractions, tf->n_points, values);
+      cusp_transfer_function_percentiles (volume, TRUE, fractions, tf->n_points, values);
     }
 
   for (int i = 0; i < tf->n_points; i++)

@@ -6,7 +6,8 @@
  * are Hounsfield units the CT presets use fixed HU points (air and fat always transparent). On
  * any other volume (MR, or a CT without a valid rescale such as an 8-bit export) no HU number
  * means anything, so every preset places its points at percentiles of that volume's own
- * intensity distribution instead; the MR preset always does.
+ * intensity distribution instead (of its foreground: most of a scan is air or padding, which
+ * would otherwise pull every percentile down to the background); the MR preset always does.
  *
  * Opacity is per millimetre of material: a ray crossing L mm of a value with opacity a keeps
  * (1 - a)^L of the light behind it, whatever the sampling step (the renderer corrects for its
@@ -67,8 +68,11 @@ void     cusp_transfer_function_bake      (const CuspTransferFunction *tf,
                                            float                       table_rgba[CUSP_TRANSFER_FUNCTION_TABLE_SIZE * 4]);
 
 /* Values below which the given fractions (0..1, any order) of the volume's voxels lie, from a
- * regular subsample of at most about a million voxels (exact for smaller volumes). */
+ * regular subsample of at most about a million voxels (exact for smaller volumes). With
+ * `foreground_only`, only voxels above the background count: above the lowest value plus 2 % of
+ * the value range, which drops the zero padding of exports and the noise floor of MR air. */
 void     cusp_transfer_function_percentiles (const CuspVolume           *volume,
+                                           gboolean                    foreground_only,
                                            const double               *fractions,
                                            int                         n_fractions,
                                            double                     *values);

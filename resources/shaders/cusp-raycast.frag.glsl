@@ -19,6 +19,8 @@ uniform bool u_shaded;
 uniform sampler3D u_blocks;           // per block of voxels: the highest value its samples can take
 uniform vec3 u_block_scale;           // texture coordinate -> block coordinate
 uniform float u_skip_at_most;         // blocks whose highest value is this or less are transparent
+uniform vec3 u_box_lo;                // texture-space box around every block that can show
+uniform vec3 u_box_hi;
 
 in vec2 v_ndc;
 out vec4 frag_color;
@@ -69,10 +71,10 @@ main ()
   // The ray in texture space, still parametrised in mm from the near plane.
   vec3 origin = (u_lps_to_texture * vec4 (near_mm, 1.0)).xyz;
   vec3 along = mat3 (u_lps_to_texture) * ray_dir;
-  // Slab test against the unit box; a zero component would divide by zero.
+  // Slab test against the visible part of the unit box; a zero component would divide by zero.
   vec3 safe = mix (along, vec3 (1e-20), lessThan (abs (along), vec3 (1e-20)));
-  vec3 t_a = -origin / safe;
-  vec3 t_b = (vec3 (1.0) - origin) / safe;
+  vec3 t_a = (u_box_lo - origin) / safe;
+  vec3 t_b = (u_box_hi - origin) / safe;
   vec3 t_near = min (t_a, t_b), t_far = max (t_a, t_b);
   float enter = max (max (t_near.x, t_near.y), max (t_near.z, 0.0));
   float leave = min (min (t_far.x, t_far.y), t_far.z);

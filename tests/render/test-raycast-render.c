@@ -643,13 +643,15 @@ compare_doubles (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Renders `volume` from `eye_direction` and compares every other pixel's alpha with the CPU's. */
+/* Renders `volume` from `eye_direction` and compares the alpha of every pixel_stride-th pixel
+ * along rows and columns with the CPU's. */
 static AlphaAgreement
-agree_with_reference (CuspVolume *volume, const double look_at[3], double distance_mm,
-                      const double eye_direction[3], CuspRaycastPreset preset, const char *png_name)
+agree_with_reference_every (CuspVolume *volume, const double look_at[3], double distance_mm,
+                            const double eye_direction[3], CuspRaycastPreset preset,
+                            const char *png_name, int pixel_stride)
 {
   g_autofree guint8 *rgba = NULL;
-  g_autofree double *errors = g_new (double, FB_SIZE * FB_SIZE / 4);
+  g_autofree double *errors = g_new (double, FB_SIZE * FB_SIZE);
   AlphaAgreement agreement = { 0 };
   CuspTransferFunction tf;
   float view_projection[16];
@@ -674,8 +676,8 @@ agree_with_reference (CuspVolume *volume, const double look_at[3], double distan
 
   cusp_transfer_function_init (&tf, preset, volume);
   step_mm = 0.5 * MIN (MIN (volume->spacing_mm[0], volume->spacing_mm[1]), volume->spacing_mm[2]);
-  for (int row = 1; row < FB_SIZE; row += 2)
-    for (int col = 1; col < FB_SIZE; col += 2)
+  for (int row = 1; row < FB_SIZE; row += pixel_stride)
+    for (int col = 1; col < FB_SIZE; col += pixel_stride)
       {
         double gpu = rgba[(row * FB_SIZE + col) * 4 + 3] / 255.0;
         double cpu = reference_alpha (volume, &tf, &cam, col + 0.5, row + 0.5, step_mm);
@@ -694,6 +696,13 @@ agree_with_reference (CuspVolume *volume, const double look_at[3], double distan
       agreement.p95_error = errors[(int) (0.95 * (agreement.compared - 1))];
     }
   return agreement;
+}
+
+static AlphaAgreement
+agree_with_reference (CuspVolume *volume, const double look_at[3], double distance_mm,
+                      const double eye_direction[3], CuspRaycastPreset preset, const char *png_name)
+{
+  return agree_with_reference_every (volume, look_at, distance_mm, eye_direction, preset, png_name, 2);
 }
 
 static void
@@ -782,6 +791,57 @@ test_real_ct (void)
     }
 }
 
+/* Volumes without HU: the real MR (MR preset) and an 8-bit CT export (cardiac preset), both with
+ * their ramps at their own percentiles, drawn where the CPU says. */
+static void
+test_real_without_hu (void)
+{
+  const char *shared = g_getenv ("CUSP_SHARED_DATA");
+  static const double anterior[3] = { 0, -1, 0 };
+  static const struct {
+    const char *path;
+    CuspRaycastPreset preset;
+  } cases[] = {
+    { "mr-cardiac-dicom", CUSP_RAYCAST_PRESET_MR_DEFAULT },
+    { "ct-chest-8bit/ct-chest-8bit.mha", CUSP_RAYCAST_PRESET_CT_CARDIAC },
+  };
+
+  if (!need_gl ())
+    return;
+  for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *path = g_build_filename (shared ? shared : "", cases[c].path, NULL);
+      g_autofree char *png = g_strdup_printf ("raycast-non-hu-%d.png", (int) c);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CuspVolume) volume = NULL;
+      CuspTransferFunction tf;
+      AlphaAgreement agreement;
+      double centre_ijk[3], centre[3];
+
+      if (shared == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_test_skip ("the real MR and 8-bit CT (CUSP_SHARED_DATA) are not on this machine");
+          return;
+        }
+      volume = cusp_image_read_in_process (path, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (volume->hounsfield);
+      cusp_transfer_function_init (&tf, cases[c].preset, volume);
+      g_assert_false (tf.over_hu);
+      for (int a = 0; a < 3; a++)
+        centre_ijk[a] = 0.5 * (volume->dims[a] - 1);
+      cusp_volume_index_to_lps (volume, centre_ijk, centre);
+      agreement = agree_with_reference_every (volume, centre, 420.0, anterior, cases[c].preset, png, 4);
+      g_test_message ("%s, %s: ramp %.1f .. %.1f, %d px compared, alpha error mean %.4f, 95th percentile %.4f, bias %+.4f",
+                      cases[c].path, cusp_raycast_preset_name (cases[c].preset), tf.points[0].value,
+                      tf.points[tf.n_points - 1].value, agreement.compared, agreement.mean_error,
+                      agreement.p95_error, agreement.bias);
+      g_assert_cmpint (agreement.compared, >, 100);
+      g_assert_cmpfloat (fabs (agreement.bias), <, 0.02);
+      g_assert_cmpfloat (agreement.mean_error, <, 0.03);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -802,6 +862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/raycast/bad-input-draws-nothing", test_bad_input_draws_nothing);
   g_test_add_func ("/render/raycast/matches-cpu-reference", test_matches_cpu_reference);
   g_test_add_func ("/render/raycast/real-ct", test_real_ct);
+  g_test_add_func ("/render/raycast/real-without-hu", test_real_without_hu);
   status = g_test_run ();
   g_clear_pointer (&renderer, cusp_raycast_renderer_free);
   g_clear_pointer (&egl, cusp_test_egl_free);

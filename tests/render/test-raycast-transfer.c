@@ -104,16 +104,20 @@ test_mr_uses_percentiles (void)
   CuspTransferFunction tf, tf10;
   double lo, hi;
 
-  cusp_transfer_function_percentiles (mr, fractions, 3, values);
+  cusp_transfer_function_percentiles (mr, FALSE, fractions, 3, values);
   g_assert_cmpfloat_with_epsilon (values[0], 0.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (values[1], 10000.0, 1.0);
   g_assert_cmpfloat_with_epsilon (values[2], 19999.0, 1e-9);
+  /* The foreground starts above 2 % of the range (400): the median moves to about 10200. */
+  cusp_transfer_function_percentiles (mr, TRUE, fractions, 3, values);
+  g_assert_cmpfloat_with_epsilon (values[0], 400.0, 1.0);
+  g_assert_cmpfloat_with_epsilon (values[1], 0.5 * (400.0 + 19999.0), 1.0);
 
   cusp_transfer_function_init (&tf, CUSP_RAYCAST_PRESET_MR_DEFAULT, mr);
   g_assert_false (tf.over_hu);
   cusp_transfer_function_get_range (&tf, &lo, &hi);
-  /* The ramp starts at the 85th percentile and ends at the maximum. */
-  g_assert_cmpfloat_with_epsilon (lo, 0.85 * 19999.0, 2.0);
+  /* The ramp starts at the foreground's 85th percentile and ends at the maximum. */
+  g_assert_cmpfloat_with_epsilon (lo, 400.0 + 0.85 * (19999.0 - 400.0), 2.0);
   g_assert_cmpfloat_with_epsilon (hi, 19999.0, 1e-9);
   g_assert_cmpfloat (opacity_at (&tf, 0.5 * 19999.0), ==, 0.0f);
   g_assert_cmpfloat (opacity_at (&tf, 0.995 * 19999.0), >, 0.5f);
@@ -144,6 +148,25 @@ test_ct_presets_without_hu (void)
       g_assert_cmpfloat (opacity_at (&tf, 255.0), >, 0.5f);
       g_assert_cmpfloat (opacity_at (&tf, 10.0), ==, 0.0f);
     }
+}
+
+/* An export that is mostly zero padding (like the 8-bit chest CT: 84 % zeros): the ramps must
+ * sit inside the body's values, not at the padding. */
+static void
+test_padding_ignored (void)
+{
+  g_autoptr(CuspVolume) padded = ramp_volume (CUSP_VOXEL_FLOAT32, 0.0, 1.0, FALSE, CUSP_MODALITY_CT);
+  gsize count = cusp_volume_voxel_count (padded);
+  CuspTransferFunction tf;
+
+  for (gsize i = 0; i < count * 8 / 10; i++)
+    ((float *) padded->voxels)[i] = 0.0f;
+  cusp_transfer_function_init (&tf, CUSP_RAYCAST_PRESET_CT_CARDIAC, padded);
+  /* Body values are 16000..19999; the 70th percentile of those is about 18800. */
+  g_assert_cmpfloat (tf.points[0].value, >, 16000.0);
+  g_assert_cmpfloat (opacity_at (&tf, 0.0), ==, 0.0f);
+  g_assert_cmpfloat (opacity_at (&tf, 17000.0), ==, 0.0f);
+  g_assert_cmpfloat (opacity_at (&tf, 19999.0), >, 0.5f);
 }
 
 static void
@@ -207,6 +230,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/raycast/transfer/bone-and-calcium", test_bone_and_calcium_thresholds);
   g_test_add_func ("/render/raycast/transfer/mr-percentiles", test_mr_uses_percentiles);
   g_test_add_func ("/render/raycast/transfer/ct-without-hu", test_ct_presets_without_hu);
+  g_test_add_func ("/render/raycast/transfer/padding-ignored", test_padding_ignored);
   g_test_add_func ("/render/raycast/transfer/constant-volume", test_constant_volume);
   g_test_add_func ("/render/raycast/transfer/bake", test_bake_matches_evaluate);
   g_test_add_func ("/render/raycast/transfer/names", test_preset_names);
