@@ -59,8 +59,9 @@ grow_owners (const CuspGrid *g, int32_t *owner, double radius_mm)
     }
 }
 
-/* Calcium candidates on the fine grid: connected components of voxels within 100 HU of the
- * calcium threshold, each kept only when it is the root's own calcium:
+/* Calcium candidates on the fine grid: connected components of the voxels at most 100 HU below
+ * the calcium threshold or above it (the label itself takes the threshold at native resolution),
+ * each kept only when it is the root's own calcium:
  *   - no larger than 3 mL (dense contrast in the SVC or a chamber, bone);
  *   - at least half of it inside the lumen or in a CALCIUM_SHELL_MM shell around it (the wall,
  *     leaflets and annulus); a vein full of undiluted contrast that runs past the root (the left
