@@ -47,6 +47,7 @@ cusp_live_result_unref (CuspLiveResult *result)
     return;
   g_free (result->node_position_mm);
   g_free (result->gap_mm);
+  g_free (result->wall_pressure_pa);
   g_free (result);
 }
 
@@ -118,6 +119,13 @@ snapshot (const CuspSimWorld *world, CuspSimStatus status, const CuspSimPose *po
       s->gap_mm = g_memdup2 (r->gap.gap_mm, sizeof (double) * r->gap.angle_count * r->gap.height_count);
       s->gap = r->gap;
       s->gap.gap_mm = s->gap_mm;
+      s->wall_angle_count = r->wall_angle_count;
+      s->wall_height_count = r->wall_height_count;
+      s->wall_height0_mm = r->wall_height0_mm;
+      s->wall_height_step_mm = r->wall_height_step_mm;
+      s->wall_pressure_pa = g_memdup2 (r->wall_pressure_pa,
+                                       sizeof (double) * r->wall_angle_count * r->wall_height_count);
+      memcpy (s->leaflet, r->leaflet, sizeof s->leaflet);
     }
   s->ready_us = g_get_monotonic_time ();
   return s;

@@ -50,6 +50,12 @@ typedef struct {
   int gap_angle_count, gap_height_count;
   double *gap_mm;                    /* [gap_height_count][gap_angle_count] */
   CuspSimGapMap gap;                 /* the map's geometry; gap.gap_mm points at gap_mm */
+  /* wall contact pressure, root frame: row h at wall_height0_mm + h x wall_height_step_mm,
+   * column a at theta = 360 a / wall_angle_count degrees */
+  int wall_angle_count, wall_height_count;
+  double wall_height0_mm, wall_height_step_mm;
+  double *wall_pressure_pa;          /* [wall_height_count][wall_angle_count] */
+  CuspSimLeaflet leaflet[3];         /* displaced native leaflets (CUSP_SIM_LEAFLET_RIGHT, ...) */
 } CuspLiveResult;
 
 CuspLiveResult *cusp_live_result_ref   (CuspLiveResult *result);

@@ -11,6 +11,7 @@
 #include "cusp-config.h"
 #include "cusp-valve-panel.h"
 #include "cusp-valve-mesh.h"
+#include "cusp-valve-overlay.h"
 #include "cusp-patient-root.h"
 #include "cusp-sim-device.h"
 #include "cusp-sim-pvl.h"
@@ -66,6 +67,10 @@ struct _CuspValvePanel {
   CuspPatientWall *wall;             /* NULL: the analytic root */
   CuspPatientCalcium fallback_calcium;
   char *model_note;
+  gboolean has_ostia;                /* the landmarks' coronary ostia, LPS */
+  double ostium_lps[CUSP_OVERLAY_N_OSTIA][3];
+  gboolean has_carm;                 /* the measured fluoroscopic views */
+  CuspCarmAngles coplanar, cusp_overlap;
 
   CuspLiveSolver *solver;
   CuspLiveResult *result;
@@ -88,9 +93,12 @@ G_DEFINE_FINAL_TYPE (CuspValvePanel, cusp_valve_panel, GTK_TYPE_BOX)
 enum { SIGNAL_POSE_CHANGED, SIGNAL_DEVICE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+typedef struct _Shown Shown;
+
 static void start_solver (CuspValvePanel *self);
 static void show_status_age (CuspValvePanel *self);
 static void show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDeviceDef *device);
+static void show_overlay (CuspValvePanel *self, const CuspLiveResult *result, const Shown *shown);
 static void on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValvePanel *self);
 
 /* ---- devices and the sizing chart --------------------------------------------------------- */
@@ -281,14 +289,14 @@ grade_words (CuspVarc2Grade grade)
 }
 
 /* Everything the rows show for one snapshot, also written to the test file. */
-typedef struct {
+struct _Shown {
   gboolean leak_ok;
   CuspLeakResult leak;
   CuspCoronaryRisk coronary[2];
   CuspRuptureRisk rupture;
   CuspConductionRisk conduction;
   gboolean risk_ok;
-} Shown;
+};
 
 static void
 evaluate (CuspValvePanel *self, const CuspLiveResult *r, const CuspDeviceDef *device, Shown *s)
@@ -519,6 +527,7 @@ on_result (CuspLiveSolver *solver, CuspLiveResult *result, gpointer user_data)
   evaluate (self, result, device, &shown);
   show_rows (self, result, &shown);
   show_frame (self, result, device);
+  show_overlay (self, result, &shown);
   if (self->test_file != NULL)
     write_test_file (self, result, device, &shown);
 }
@@ -535,7 +544,42 @@ show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDevice
     cusp_volume_view_set_valve (self->volume_view, mesh);
   if (self->scene != NULL)
     cusp_valve_scene_set_frame_mesh (self->scene, mesh, result != NULL && result->converged);
+  if (self->scene != NULL && result == NULL)
+    cusp_valve_scene_set_overlay (self->scene, NULL);
   cusp_mesh_free (mesh);
+}
+
+/* The answer painted over the root in the 3D view: pressure, gaps, jets, ostia. */
+static void
+show_overlay (CuspValvePanel *self, const CuspLiveResult *r, const Shown *s)
+{
+  g_autoptr(CuspValveOverlay) overlay = NULL;
+  CuspSceneFrame frame;
+  static const int leaflet_of_side[CUSP_OVERLAY_N_OSTIA] = { CUSP_SIM_LEAFLET_LEFT, CUSP_SIM_LEAFLET_RIGHT };
+
+  if (self->scene == NULL || !cusp_valve_scene_get_root (self->scene, &frame))
+    return;
+  overlay = cusp_valve_overlay_new ();
+  if (r->wall_pressure_pa != NULL)
+    cusp_valve_overlay_set_pressure (overlay, r->wall_angle_count, r->wall_height_count,
+                                     r->wall_height0_mm, r->wall_height_step_mm, r->wall_pressure_pa);
+  if (r->gap_mm != NULL)
+    cusp_valve_overlay_set_gap (overlay, r->gap_angle_count, r->gap_height_count, r->gap.angle_step_deg,
+                                r->gap.height0_mm, r->gap.height_step_mm, r->gap.tolerance_mm, r->gap_mm);
+  for (int i = 0; i < r->node_count; i++)
+    overlay->frame_radius_mm = MAX (overlay->frame_radius_mm,
+                                    hypot (r->node_position_mm[3 * i], r->node_position_mm[3 * i + 1]));
+  if (s->leak_ok)
+    cusp_valve_overlay_set_jets (overlay, &s->leak, r->gap.seal_radius_mm, r->gap.height0_mm);
+  for (int side = 0; self->has_ostia && side < CUSP_OVERLAY_N_OSTIA; side++)
+    {
+      const CuspSimLeaflet *leaflet = &r->leaflet[leaflet_of_side[side]];
+      cusp_valve_overlay_set_ostium (overlay, side, &frame, self->ostium_lps[side],
+                                     leaflet->free_edge_radius_mm, leaflet->free_edge_height_mm,
+                                     side == CUSP_OVERLAY_OSTIUM_LEFT ? r->left_ostium_dlc_mm : r->right_ostium_dlc_mm,
+                                     s->risk_ok ? (int) s->coronary[side].level : -1);
+    }
+  cusp_valve_scene_set_overlay (self->scene, overlay);
 }
 
 /* The indicator says how old the shown answer is, once a second: a stalled solver shows. */
@@ -579,6 +623,8 @@ show_root_in_scene (CuspValvePanel *self)
   memcpy (frame.axis_y, self->frame.axis_y, sizeof frame.axis_y);
   memcpy (frame.axis_z, self->frame.axis_z, sizeof frame.axis_z);
   cusp_valve_scene_set_root (self->scene, &frame);
+  cusp_valve_scene_set_carm (self->scene, self->has_carm ? &self->coplanar : NULL,
+                             self->has_carm ? &self->cusp_overlap : NULL);
 }
 
 /* The views draw the valve where the spins say, at once: the solver's frame follows. */
@@ -709,7 +755,7 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
   clear_rows (self);
   g_clear_pointer (&self->labels, cusp_volume_unref);
   g_clear_pointer (&self->image, cusp_volume_unref);
-  self->has_root = FALSE;
+  self->has_root = self->has_ostia = self->has_carm = FALSE;
   if (self->scene != NULL)
     cusp_valve_scene_set_root (self->scene, NULL);
   if (measurements == NULL || landmarks == NULL || !measurements->annulus.valid)
@@ -729,6 +775,13 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
       return;
     }
   self->has_root = TRUE;
+  self->has_ostia = TRUE;
+  memcpy (self->ostium_lps[CUSP_OVERLAY_OSTIUM_LEFT], landmarks->left_ostium_mm, 3 * sizeof (double));
+  memcpy (self->ostium_lps[CUSP_OVERLAY_OSTIUM_RIGHT], landmarks->right_ostium_mm, 3 * sizeof (double));
+  /* the three-cusp view is the coplanar view deployments are watched in */
+  self->has_carm = TRUE;
+  self->coplanar = measurements->three_cusp;
+  self->cusp_overlap = measurements->cusp_overlap;
   if (self->scene != NULL)
     show_root_in_scene (self);
   self->annulus_area_mm2 = measurements->annulus.area_mm2;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-window-views.c: the 2x2 grid (axial, coronal, sagittal, 3D) around one CuspViewLink, the
- * window/level presets and the status line's read-out of the point under the pointer. */
+ * window/level presets, the 3D view's standard camera buttons and the status line's read-out of
+ * the point under the pointer. */
 #include "cusp-config.h"
 #include "cusp-window-private.h"
 #include "cusp-slice-view.h"
@@ -8,6 +9,7 @@
 #include "cusp-volume-view.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 /* Nicks of the schema's WindowPreset enum, in the order of render's CuspWindowPreset. */
 static const struct {
@@ -89,6 +91,182 @@ cusp_window_link_changed (CuspViewLink *link,
     cusp_window_set_preset_nick (self, "");
 }
 
+/* ---- the 3D view's standard views ---- */
+
+typedef enum {
+  VIEW_3D_ANTERIOR,
+  VIEW_3D_LAO_30,
+  VIEW_3D_RAO_30,
+  VIEW_3D_CRANIAL_30,
+  VIEW_3D_ANNULUS,
+  VIEW_3D_COPLANAR,
+  VIEW_3D_CUSP_OVERLAP,
+  N_VIEWS_3D
+} CuspView3d;
+
+/* The buttons over the 3D view: the two fluoroscopic ones are relabelled with this root's angles. */
+typedef struct {
+  CuspVolumeView *view;
+  CuspValveScene *scene;
+  GtkWidget *popover;
+  GtkWidget *buttons[N_VIEWS_3D];
+} CuspViewButtons;
+
+static void
+view_buttons_free (gpointer data)
+{
+  CuspViewButtons *b = data;
+
+  g_signal_handlers_disconnect_by_data (b->scene, b);
+  g_object_unref (b->scene);
+  g_free (b);
+}
+
+/* "LAO 12° CAU 8°" */
+static char *
+carm_words (const CuspCarmAngles *a)
+{
+  return g_strdup_printf ("%s %.0f° %s %.0f°", a->lao_deg >= 0.0 ? _("LAO") : _("RAO"), fabs (a->lao_deg),
+                          a->cra_deg >= 0.0 ? _("CRA") : _("CAU"), fabs (a->cra_deg));
+}
+
+static void
+view_buttons_update (CuspValveScene *scene, CuspViewButtons *b)
+{
+  CuspCarmAngles coplanar, overlap;
+  gboolean has_carm = cusp_valve_scene_get_carm (scene, &coplanar, &overlap);
+  gboolean has_root = cusp_valve_scene_get_root (scene, NULL);
+  g_autofree char *c = has_carm ? carm_words (&coplanar) : NULL;
+  g_autofree char *o = has_carm ? carm_words (&overlap) : NULL;
+  g_autofree char *coplanar_label = NULL, *overlap_label = NULL;
+
+  /* Translators: a 3D view button, e.g. "Coplanar LAO 12° CAU 8°" */
+  coplanar_label = has_carm ? g_strdup_printf (_("Coplanar %s"), c) : g_strdup (_("Coplanar"));
+  /* Translators: a 3D view button, e.g. "Cusp overlap RAO 5° CAU 20°" */
+  overlap_label = has_carm ? g_strdup_printf (_("Cusp overlap %s"), o) : g_strdup (_("Cusp overlap"));
+  gtk_button_set_label (GTK_BUTTON (b->buttons[VIEW_3D_COPLANAR]), coplanar_label);
+  gtk_button_set_label (GTK_BUTTON (b->buttons[VIEW_3D_CUSP_OVERLAP]), overlap_label);
+  gtk_widget_set_sensitive (b->buttons[VIEW_3D_COPLANAR], has_carm);
+  gtk_widget_set_sensitive (b->buttons[VIEW_3D_CUSP_OVERLAP], has_carm);
+  gtk_widget_set_sensitive (b->buttons[VIEW_3D_ANNULUS], has_root);
+}
+
+static void
+view_buttons_apply (CuspViewButtons *b, CuspView3d which)
+{
+  /* C-arm angles of the fixed views: LAO (+) / RAO (-), CRA (+) / CAU (-) */
+  static const CuspCarmAngles fixed[] = {
+    [VIEW_3D_ANTERIOR] = { 0.0, 0.0 },
+    [VIEW_3D_LAO_30] = { 30.0, 0.0 },
+    [VIEW_3D_RAO_30] = { -30.0, 0.0 },
+    [VIEW_3D_CRANIAL_30] = { 0.0, 30.0 },
+  };
+  CuspCarmAngles coplanar, overlap;
+
+  switch (which)
+    {
+    case VIEW_3D_ANTERIOR:
+    case VIEW_3D_LAO_30:
+    case VIEW_3D_RAO_30:
+    case VIEW_3D_CRANIAL_30:
+      cusp_volume_view_set_carm_view (b->view, &fixed[which]);
+      break;
+    case VIEW_3D_ANNULUS:
+      cusp_volume_view_look_along_annulus (b->view);
+      break;
+    case VIEW_3D_COPLANAR:
+    case VIEW_3D_CUSP_OVERLAP:
+      if (cusp_valve_scene_get_carm (b->scene, &coplanar, &overlap))
+        cusp_volume_view_set_carm_view (b->view, which == VIEW_3D_COPLANAR ? &coplanar : &overlap);
+      break;
+    case N_VIEWS_3D:
+    default:
+      break;
+    }
+}
+
+static void
+on_view_button_clicked (GtkButton *button, CuspViewButtons *b)
+{
+  gtk_popover_popdown (GTK_POPOVER (b->popover));
+  view_buttons_apply (b, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "cusp-view-3d")));
+}
+
+static gboolean
+on_view_shortcut (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  CuspViewButtons *b = g_object_get_data (G_OBJECT (widget), "cusp-view-buttons");
+  int which = g_variant_get_int32 (args);
+
+  if (b == NULL || !gtk_widget_get_sensitive (b->buttons[which]))
+    return FALSE;
+  view_buttons_apply (b, which);
+  return TRUE;
+}
+
+/* The 3D view in an overlay with a small "View" button (top left) whose popover holds the
+ * standard views, and Alt+1 .. Alt+7 for them. A popover rather than a row: in the 2 x 2 grid the
+ * 3D view is a few hundred pixels wide, and a row of seven buttons covered its picture. */
+static GtkWidget *
+view_3d_with_buttons (CuspVolumeView *view, CuspViewLink *link)
+{
+  static const struct {
+    const char *label;
+    const char *tooltip;
+  } names[N_VIEWS_3D] = {
+    { N_("Anterior (AP)"), N_("From the patient's front (Alt+1)") },
+    { N_("LAO 30°"), N_("Left anterior oblique 30° (Alt+2)") },
+    { N_("RAO 30°"), N_("Right anterior oblique 30° (Alt+3)") },
+    { N_("Cranial 30°"), N_("From the front, tilted toward the head (Alt+4)") },
+    { N_("Along Annulus Normal"), N_("Looking down the root from the aorta (Alt+5)") },
+    { N_("Coplanar"), N_("Fluoroscopic coplanar three-cusp view from the measurements: where a C-arm at these angles looks from (Alt+6)") },
+    { N_("Cusp overlap"), N_("Fluoroscopic cusp-overlap view from the measurements: left and right cusps superimposed (Alt+7)") },
+  };
+  CuspViewButtons *b = g_new0 (CuspViewButtons, 1);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *menu = gtk_menu_button_new ();
+  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  b->view = view;
+  b->scene = g_object_ref (cusp_view_link_get_valve_scene (link));
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (view));
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (menu), _("View"));
+  gtk_widget_set_tooltip_text (menu, _("Standard 3D views: anterior, LAO/RAO, cranial, along the annulus, "
+                                       "and the fluoroscopic coplanar and cusp-overlap views (Alt+1 … Alt+7)"));
+  gtk_widget_add_css_class (menu, "osd");
+  gtk_widget_set_halign (menu, GTK_ALIGN_START);
+  gtk_widget_set_valign (menu, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (menu, 4);
+  gtk_widget_set_margin_top (menu, 4);
+  b->popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (b->popover), list);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu), b->popover);
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  for (int i = 0; i < N_VIEWS_3D; i++)
+    {
+      GtkShortcut *shortcut;
+
+      b->buttons[i] = gtk_button_new_with_label (_(names[i].label));
+      gtk_widget_set_tooltip_text (b->buttons[i], _(names[i].tooltip));
+      gtk_widget_add_css_class (b->buttons[i], "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (b->buttons[i]))), 0.0f);
+      g_object_set_data (G_OBJECT (b->buttons[i]), "cusp-view-3d", GINT_TO_POINTER (i));
+      g_signal_connect (b->buttons[i], "clicked", G_CALLBACK (on_view_button_clicked), b);
+      gtk_box_append (GTK_BOX (list), b->buttons[i]);
+      shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + i, GDK_ALT_MASK),
+                                   gtk_callback_action_new (on_view_shortcut, NULL, NULL));
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (i));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
+    }
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), menu);
+  gtk_widget_add_controller (overlay, shortcuts);
+  g_object_set_data_full (G_OBJECT (overlay), "cusp-view-buttons", b, view_buttons_free);
+  g_signal_connect (b->scene, "changed", G_CALLBACK (view_buttons_update), b);
+  view_buttons_update (b->scene, b);
+  return overlay;
+}
+
 void
 _cusp_window_views_init (CuspWindow *self)
 {
@@ -107,9 +285,12 @@ _cusp_window_views_init (CuspWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->views); i++)
     {
+      GtkWidget *cell = i == CUSP_WINDOW_VIEW_3D
+                        ? view_3d_with_buttons (CUSP_VOLUME_VIEW (self->views[i]), link) : self->views[i];
+
       gtk_widget_set_hexpand (self->views[i], TRUE);
       gtk_widget_set_vexpand (self->views[i], TRUE);
-      gtk_grid_attach (self->view_grid, self->views[i], i % 2, i / 2, 1, 1);
+      gtk_grid_attach (self->view_grid, cell, i % 2, i / 2, 1, 1);
     }
 }
 

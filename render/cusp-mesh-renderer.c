@@ -8,14 +8,18 @@
 
 typedef struct {
   GLuint vertex_array;
-  GLuint buffers[2];          /* interleaved position + normal; indices */
+  GLuint buffers[3];          /* interleaved position + normal; indices; colours per vertex */
   GLsizei index_count;
+  guint vertex_count;
+  gboolean has_colors;
   float rgba[4];
 } CuspMeshSlot;
 
+#define COLOR_ATTRIBUTE 2     /* a_color: an array per vertex, or the slot's colour as constant */
+
 struct _CuspMeshRenderer {
   GLuint program;
-  GLint u_view, u_projection, u_color;
+  GLint u_view, u_projection;
   CuspMeshSlot slots[CUSP_MESH_RENDERER_SLOTS];
 };
 
@@ -31,7 +35,6 @@ cusp_mesh_renderer_new (GError **error)
   renderer->program = program;
   renderer->u_view = glGetUniformLocation (program, "u_view");
   renderer->u_projection = glGetUniformLocation (program, "u_projection");
-  renderer->u_color = glGetUniformLocation (program, "u_color");
   return renderer;
 }
 
@@ -40,12 +43,14 @@ slot_clear (CuspMeshSlot *slot)
 {
   if (slot->vertex_array != 0)
     {
-      glDeleteBuffers (2, slot->buffers);
+      glDeleteBuffers (3, slot->buffers);
       glDeleteVertexArrays (1, &slot->vertex_array);
     }
   slot->vertex_array = 0;
-  slot->buffers[0] = slot->buffers[1] = 0;
+  slot->buffers[0] = slot->buffers[1] = slot->buffers[2] = 0;
   slot->index_count = 0;
+  slot->vertex_count = 0;
+  slot->has_colors = FALSE;
 }
 
 void
@@ -88,7 +93,7 @@ cusp_mesh_renderer_set_mesh (CuspMeshRenderer *renderer,
 
   glGenVertexArrays (1, &slot->vertex_array);
   glBindVertexArray (slot->vertex_array);
-  glGenBuffers (2, slot->buffers);
+  glGenBuffers (3, slot->buffers);
   glBindBuffer (GL_ARRAY_BUFFER, slot->buffers[0]);
   glBufferData (GL_ARRAY_BUFFER, 6 * sizeof (float) * (gsize) mesh->vertex_count, interleaved, GL_STATIC_DRAW);
   glEnableVertexAttribArray (0);
@@ -101,6 +106,36 @@ cusp_mesh_renderer_set_mesh (CuspMeshRenderer *renderer,
   glBindVertexArray (0);
   glBindBuffer (GL_ARRAY_BUFFER, 0);
   slot->index_count = (GLsizei) (3 * mesh->triangle_count);
+  slot->vertex_count = mesh->vertex_count;
+}
+
+void
+cusp_mesh_renderer_set_colors (CuspMeshRenderer *renderer,
+                               guint             slot_index,
+                               const float      *rgba,
+                               guint             vertex_count)
+{
+  CuspMeshSlot *slot;
+
+  g_return_if_fail (renderer != NULL);
+  g_return_if_fail (slot_index < CUSP_MESH_RENDERER_SLOTS);
+
+  slot = &renderer->slots[slot_index];
+  if (slot->vertex_array == 0)
+    return;
+  glBindVertexArray (slot->vertex_array);
+  slot->has_colors = rgba != NULL && vertex_count == slot->vertex_count;
+  if (slot->has_colors)
+    {
+      glBindBuffer (GL_ARRAY_BUFFER, slot->buffers[2]);
+      glBufferData (GL_ARRAY_BUFFER, 4 * sizeof (float) * (gsize) vertex_count, rgba, GL_DYNAMIC_DRAW);
+      glEnableVertexAttribArray (COLOR_ATTRIBUTE);
+      glVertexAttribPointer (COLOR_ATTRIBUTE, 4, GL_FLOAT, GL_FALSE, 4 * sizeof (float), (void *) 0);
+      glBindBuffer (GL_ARRAY_BUFFER, 0);
+    }
+  else
+    glDisableVertexAttribArray (COLOR_ATTRIBUTE);
+  glBindVertexArray (0);
 }
 
 guint
@@ -117,8 +152,10 @@ cusp_mesh_renderer_get_triangle_count (CuspMeshRenderer *renderer)
 static void
 draw_slot (CuspMeshRenderer *renderer, const CuspMeshSlot *slot)
 {
-  glUniform4fv (renderer->u_color, 1, slot->rgba);
   glBindVertexArray (slot->vertex_array);
+  /* a disabled attribute array reads the current constant value */
+  if (!slot->has_colors)
+    glVertexAttrib4fv (COLOR_ATTRIBUTE, slot->rgba);
   glDrawElements (GL_TRIANGLES, slot->index_count, GL_UNSIGNED_INT, NULL);
 }
 

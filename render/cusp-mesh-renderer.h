@@ -2,7 +2,9 @@
 /* cusp-mesh-renderer.h: draws triangle surfaces (CuspMesh: lumen, calcium) with Phong shading
  * (plain struct, needs a current GL 3.3 core context).
  *
- * A few slots, each one mesh with one colour. Opaque slots are drawn first. Each translucent
+ * A few slots, each one mesh with one colour, or a colour per vertex (the lumen tinted by the
+ * wall's contact pressure, the overlay's markers); the slot's own alpha still decides whether it
+ * is drawn as opaque or translucent. Opaque slots are drawn first. Each translucent
  * slot is then drawn in two passes: depth only, then colour with depth test LEQUAL and blending.
  * Only the nearest layer of a translucent surface is blended, so the picture does not depend on
  * triangle order (no sorting needed) and opaque calcium shows through the lumen wall in front. */
@@ -14,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define CUSP_MESH_RENDERER_SLOTS 4
+#define CUSP_MESH_RENDERER_SLOTS 8
 
 typedef struct _CuspMeshRenderer CuspMeshRenderer;
 
@@ -28,6 +30,13 @@ void              cusp_mesh_renderer_set_mesh (CuspMeshRenderer *renderer,
                                                guint             slot,
                                                const CuspMesh   *mesh,
                                                const float       rgba[4]);
+/* Colours per vertex of the slot's mesh (RGBA, 4 x vertex_count floats, copied), replacing its
+ * one colour; NULL, or a count that does not match the uploaded mesh, goes back to the one
+ * colour. */
+void              cusp_mesh_renderer_set_colors (CuspMeshRenderer *renderer,
+                                                 guint             slot,
+                                                 const float      *rgba,
+                                                 guint             vertex_count);
 /* Triangles currently uploaded in all slots. */
 guint             cusp_mesh_renderer_get_triangle_count (CuspMeshRenderer *renderer);
 /* Draws every slot into the bound framebuffer with column-major 4x4 view and projection

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-valve-scene.c: the rehearsed valve as the views see it (see the header). */
 #include "cusp-valve-scene.h"
+#include "cusp-valve-overlay.h"
 
 #include <math.h>
 #include <string.h>
@@ -16,6 +17,9 @@ struct _CuspValveScene {
   double height_mm;
   CuspMesh *frame_mesh;
   gboolean frame_converged;
+  CuspValveOverlay *overlay;
+  gboolean has_carm;
+  CuspCarmAngles coplanar, cusp_overlap;
 };
 
 G_DEFINE_FINAL_TYPE (CuspValveScene, cusp_valve_scene, G_TYPE_OBJECT)
@@ -75,6 +79,7 @@ cusp_valve_scene_set_root (CuspValveScene *self, const CuspSceneFrame *frame)
   if (frame != NULL)
     self->frame = *frame;
   g_clear_pointer (&self->frame_mesh, cusp_mesh_free);
+  g_clear_pointer (&self->overlay, cusp_valve_overlay_unref);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -149,6 +154,57 @@ cusp_valve_scene_get_frame_mesh (CuspValveScene *self, gboolean *converged)
 }
 
 void
+cusp_valve_scene_set_overlay (CuspValveScene *self, CuspValveOverlay *overlay)
+{
+  g_return_if_fail (CUSP_IS_VALVE_SCENE (self));
+
+  if (overlay != NULL)
+    cusp_valve_overlay_ref (overlay);
+  g_clear_pointer (&self->overlay, cusp_valve_overlay_unref);
+  self->overlay = overlay;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+CuspValveOverlay *
+cusp_valve_scene_get_overlay (CuspValveScene *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_SCENE (self), NULL);
+  return self->overlay;
+}
+
+void
+cusp_valve_scene_set_carm (CuspValveScene *self, const CuspCarmAngles *coplanar,
+                           const CuspCarmAngles *cusp_overlap)
+{
+  g_return_if_fail (CUSP_IS_VALVE_SCENE (self));
+
+  self->has_carm = coplanar != NULL && cusp_overlap != NULL
+                   && isfinite (coplanar->lao_deg) && isfinite (coplanar->cra_deg)
+                   && isfinite (cusp_overlap->lao_deg) && isfinite (cusp_overlap->cra_deg);
+  if (self->has_carm)
+    {
+      self->coplanar = *coplanar;
+      self->cusp_overlap = *cusp_overlap;
+    }
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+gboolean
+cusp_valve_scene_get_carm (CuspValveScene *self, CuspCarmAngles *coplanar,
+                           CuspCarmAngles *cusp_overlap)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_SCENE (self), FALSE);
+
+  if (!self->has_carm)
+    return FALSE;
+  if (coplanar != NULL)
+    *coplanar = self->coplanar;
+  if (cusp_overlap != NULL)
+    *cusp_overlap = self->cusp_overlap;
+  return TRUE;
+}
+
+void
 cusp_valve_scene_request_pose (CuspValveScene *self, const CuspSimPose *pose)
 {
   CuspSimPose copy;
@@ -170,6 +226,7 @@ cusp_valve_scene_finalize (GObject *object)
   CuspValveScene *self = CUSP_VALVE_SCENE (object);
 
   cusp_mesh_free (self->frame_mesh);
+  cusp_valve_overlay_unref (self->overlay);
   G_OBJECT_CLASS (cusp_valve_scene_parent_class)->finalize (object);
 }
 

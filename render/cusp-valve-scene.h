@@ -16,6 +16,7 @@
 
 #include <glib-object.h>
 
+#include "cusp-carm.h"
 #include "cusp-mesh.h"
 #include "cusp-sim.h"
 
@@ -65,6 +66,21 @@ void            cusp_valve_scene_set_frame_mesh (CuspValveScene *self, const Cus
                                                  gboolean converged);
 /* Borrowed; NULL when none. */
 const CuspMesh *cusp_valve_scene_get_frame_mesh (CuspValveScene *self, gboolean *converged);
+
+/* What the newest answer paints over the root (cusp-valve-overlay.h): a reference is taken; NULL
+ * removes. Emits ::changed. set_root removes it. */
+typedef struct _CuspValveOverlay CuspValveOverlay;
+void              cusp_valve_scene_set_overlay (CuspValveScene *self, CuspValveOverlay *overlay);
+/* Borrowed; NULL when none. */
+CuspValveOverlay *cusp_valve_scene_get_overlay (CuspValveScene *self);
+
+/* The fluoroscopic views of this root from the measurements (cusp-carm.h): the coplanar
+ * three-cusp view and the cusp-overlap view; NULL: not known. Emits ::changed. */
+void     cusp_valve_scene_set_carm (CuspValveScene *self, const CuspCarmAngles *coplanar,
+                                    const CuspCarmAngles *cusp_overlap);
+/* FALSE when not known (outputs untouched; each nullable). */
+gboolean cusp_valve_scene_get_carm (CuspValveScene *self, CuspCarmAngles *coplanar,
+                                    CuspCarmAngles *cusp_overlap);
 
 /* A view asks for the valve to move (emits ::pose-requested with the pose; the owner applies it
  * or not). Ignored without a root and valve. */

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cusp-volume-view.c: the 3D viewport: surfaces, orbit camera and orientation axes (GtkGLArea
- * subclass, realize/unrealize as in GTK's gears demo). */
+/* cusp-volume-view.c: the 3D viewport: surfaces, the valve's overlay and handles, orbit camera
+ * and orientation axes (GtkGLArea subclass, realize/unrealize as in GTK's gears demo; the legend
+ * and labels are drawn over the GL picture in snapshot). */
 #include "cusp-volume-view.h"
 #include "cusp-gl-program.h"
 #include "cusp-mesh-renderer.h"
+#include "cusp-shape-mesh.h"
+#include "cusp-valve-handles-3d.h"
+#include "cusp-valve-overlay.h"
+#include "cusp-view-camera.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -12,20 +17,25 @@
 #define GIZMO_SIZE_PX 96   /* logical pixels, bottom-left corner */
 #define DEFAULT_YAW_DEG 30.0
 #define DEFAULT_PITCH_DEG 20.0
-#define FIELD_OF_VIEW_DEG 30.0
+/* The legend: bottom-right corner, logical pixels. */
+#define LEGEND_WIDTH_PX 150
+#define LEGEND_HEIGHT_PX 160
+#define LEGEND_MARGIN_PX 8
 
-enum { SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE, N_SLOTS };
+enum { SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE, SLOT_OVERLAY, N_SLOTS };
 
 /* Lumen: translucent blood red; calcium: opaque bone white-yellow, which stands out against it. */
 static const float lumen_rgba[4] = { 0.86f, 0.22f, 0.20f, 0.55f };
 static const float calcium_rgba[4] = { 1.00f, 0.93f, 0.55f, 1.00f };
 /* the deployed valve frame: a metallic cyan-blue, apart from the red lumen and yellow calcium */
 static const float valve_rgba[4] = { 0.35f, 0.75f, 1.00f, 1.00f };
+static const float opaque_rgba[4] = { 1.0f, 1.0f, 1.0f, 1.0f };
 
 struct _CuspVolumeView {
   GtkGLArea parent_instance;
 
   CuspViewLink *link;
+  CuspValveScene *scene;
   GLuint program;
   GLuint vertex_array;
   GLuint vertex_buffer;
@@ -33,17 +43,27 @@ struct _CuspVolumeView {
 
   /* Surfaces: copies waiting to be uploaded at the next draw (GL needs the context current). */
   CuspMeshRenderer *mesh_renderer;
-  CuspMesh *meshes[N_SLOTS];    /* SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE */
+  CuspMeshRenderer *handle_renderer;   /* drawn last, over everything */
+  CuspMesh *meshes[N_SLOTS];           /* SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE */
   gboolean meshes_dirty;
+  gboolean overlay_dirty;              /* lumen colours and overlay shapes */
+  gboolean handles_dirty;
 
-  /* Orbit camera around `target_mm` (LPS); `radius_mm` frames the surfaces. */
-  double target_mm[3];
-  double radius_mm;
-  double yaw_deg, pitch_deg;
-  double zoom;                  /* 1: the surfaces fill the view */
-  double pan_mm[2];             /* along screen right and up */
+  CuspViewCamera camera;
   double drag_yaw_deg, drag_pitch_deg, drag_pan_mm[2];
   gboolean drag_pans;
+
+  /* Handles: the layout drawn, the one under the pointer, the one dragged and where from. */
+  gboolean has_handles;
+  CuspHandles3d handles;
+  CuspHandle3d hover;
+  CuspHandle3d active;
+  CuspHandles3d drag_start;
+  double drag_x0, drag_y0;
+  gboolean drag_cancelled;             /* Escape: the rest of this gesture does nothing */
+
+  char *test_file;
+  char *test_text;                     /* last written, to write only changes */
 };
 
 G_DEFINE_FINAL_TYPE (CuspVolumeView, cusp_volume_view, GTK_TYPE_GL_AREA)
@@ -67,30 +87,6 @@ static const float gizmo_vertices[] = {
   0, 0, 1,            0.35f, 0.55f, 0.95f,   /* Superior */
 };
 
-/* Eye rotation (rows: eye x, y, z as functions of LPS): look at the patient from the front
- * (L to screen right, S up, A toward the viewer), turned `yaw` about S and tilted `pitch`. */
-static void
-camera_rotation (double yaw_deg, double pitch_deg, double rotation[3][3])
-{
-  const double yaw = yaw_deg * G_PI / 180.0, pitch = pitch_deg * G_PI / 180.0;
-  const double facing[3][3] = { { 1, 0, 0 }, { 0, 0, 1 }, { 0, -1, 0 } };
-  const double cy = cos (yaw), sy = sin (yaw), cp = cos (pitch), sp = sin (pitch);
-  const double turn[3][3] = {   /* R_x(pitch) R_y(yaw): seen from slightly above */
-    { cy, 0, sy },
-    { sp * sy, cp, -sp * cy },
-    { -cp * sy, sp, cp * cy },
-  };
-
-  for (int r = 0; r < 3; r++)
-    for (int c = 0; c < 3; c++)
-      {
-        double sum = 0.0;
-        for (int m = 0; m < 3; m++)
-          sum += turn[r][m] * facing[m][c];
-        rotation[r][c] = sum;
-      }
-}
-
 /* Column-major MVP of the axes: the camera's rotation, orthographic, in the corner viewport. */
 static void
 gizmo_matrix (double yaw_deg, double pitch_deg, float mvp[16])
@@ -98,7 +94,7 @@ gizmo_matrix (double yaw_deg, double pitch_deg, float mvp[16])
   const double scale = 0.8;
   double rotation[3][3];
 
-  camera_rotation (yaw_deg, pitch_deg, rotation);
+  cusp_view_camera_rotation (yaw_deg, pitch_deg, rotation);
   for (int i = 0; i < 16; i++)
     mvp[i] = 0.0f;
   for (int r = 0; r < 3; r++)
@@ -107,42 +103,16 @@ gizmo_matrix (double yaw_deg, double pitch_deg, float mvp[16])
   mvp[15] = 1.0f;
 }
 
-/* Column-major view (rigid) and perspective projection of the orbit camera. */
-static void
-camera_matrices (CuspVolumeView *self, double aspect, float view[16], float projection[16])
+static double
+view_width (CuspVolumeView *self)
 {
-  const double half_fov = 0.5 * FIELD_OF_VIEW_DEG * G_PI / 180.0;
-  double rotation[3][3], distance, near_mm, far_mm, f;
+  return MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+}
 
-  camera_rotation (self->yaw_deg, self->pitch_deg, rotation);
-  /* Far enough that a sphere of radius_mm fits the narrower side, divided by the zoom. */
-  distance = self->radius_mm / sin (half_fov) / MAX (aspect < 1.0 ? aspect : 1.0, 0.1) / self->zoom;
-  for (int i = 0; i < 16; i++)
-    view[i] = projection[i] = 0.0f;
-  for (int r = 0; r < 3; r++)
-    {
-      double t = 0.0;
-      for (int c = 0; c < 3; c++)
-        {
-          view[c * 4 + r] = (float) rotation[r][c];
-          t -= rotation[r][c] * self->target_mm[c];
-        }
-      if (r < 2)
-        t -= self->pan_mm[r];
-      else
-        t -= distance;
-      view[12 + r] = (float) t;
-    }
-  view[15] = 1.0f;
-
-  near_mm = MAX (distance - 2.0 * self->radius_mm, 0.01 * distance);
-  far_mm = distance + 2.0 * self->radius_mm;
-  f = 1.0 / tan (half_fov);
-  projection[0] = (float) (f / aspect);
-  projection[5] = (float) f;
-  projection[10] = (float) ((far_mm + near_mm) / (near_mm - far_mm));
-  projection[11] = -1.0f;
-  projection[14] = (float) (2.0 * far_mm * near_mm / (near_mm - far_mm));
+static double
+view_height (CuspVolumeView *self)
+{
+  return MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
 }
 
 static void
@@ -177,12 +147,15 @@ cusp_volume_view_realize (GtkWidget *widget)
   glBindBuffer (GL_ARRAY_BUFFER, 0);
 
   self->mesh_renderer = cusp_mesh_renderer_new (&error);
-  if (self->mesh_renderer == NULL)
+  if (self->mesh_renderer != NULL)
+    self->handle_renderer = cusp_mesh_renderer_new (&error);
+  if (self->handle_renderer == NULL)
     {
+      g_clear_pointer (&self->mesh_renderer, cusp_mesh_renderer_free);
       gtk_gl_area_set_error (area, error);
       return;
     }
-  self->meshes_dirty = TRUE;
+  self->meshes_dirty = self->overlay_dirty = self->handles_dirty = TRUE;
 }
 
 static void
@@ -200,10 +173,59 @@ cusp_volume_view_unrealize (GtkWidget *widget)
       if (self->program)
         glDeleteProgram (self->program);
       g_clear_pointer (&self->mesh_renderer, cusp_mesh_renderer_free);
+      g_clear_pointer (&self->handle_renderer, cusp_mesh_renderer_free);
     }
   self->vertex_buffer = self->vertex_array = self->program = 0;
   GTK_WIDGET_CLASS (cusp_volume_view_parent_class)->unrealize (widget);
 }
+
+/* The overlay as the renderer needs it: lumen colours and the markers' mesh. */
+static void
+upload_overlay (CuspVolumeView *self)
+{
+  CuspValveOverlay *overlay = self->scene != NULL ? cusp_valve_scene_get_overlay (self->scene) : NULL;
+  CuspSceneFrame frame;
+  gboolean has_frame = self->scene != NULL && cusp_valve_scene_get_root (self->scene, &frame);
+  const CuspMesh *lumen = self->meshes[SLOT_LUMEN];
+  g_autoptr(CuspShapeMesh) shapes = cusp_shape_mesh_new ();
+  g_autoptr(CuspMesh) markers = NULL;
+
+  if (lumen != NULL)
+    {
+      if (overlay != NULL && has_frame)
+        {
+          g_autofree float *rgba = g_new (float, 4 * (gsize) lumen->vertex_count);
+          cusp_valve_overlay_color_vertices (overlay, &frame, lumen, lumen_rgba, rgba);
+          cusp_mesh_renderer_set_colors (self->mesh_renderer, SLOT_LUMEN, rgba, lumen->vertex_count);
+        }
+      else
+        cusp_mesh_renderer_set_colors (self->mesh_renderer, SLOT_LUMEN, NULL, 0);
+    }
+  if (overlay != NULL && has_frame)
+    cusp_valve_overlay_build_shapes (overlay, &frame, shapes);
+  markers = cusp_shape_mesh_to_mesh (shapes);
+  cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_OVERLAY, markers, opaque_rgba);
+  if (markers != NULL)
+    cusp_mesh_renderer_set_colors (self->mesh_renderer, SLOT_OVERLAY, cusp_shape_mesh_get_colors (shapes),
+                                   markers->vertex_count);
+}
+
+static void
+upload_handles (CuspVolumeView *self)
+{
+  g_autoptr(CuspShapeMesh) shapes = cusp_shape_mesh_new ();
+  g_autoptr(CuspMesh) mesh = NULL;
+
+  if (self->has_handles)
+    cusp_handles_3d_build (&self->handles, self->hover, self->active, shapes);
+  mesh = cusp_shape_mesh_to_mesh (shapes);
+  cusp_mesh_renderer_set_mesh (self->handle_renderer, 0, mesh, opaque_rgba);
+  if (mesh != NULL)
+    cusp_mesh_renderer_set_colors (self->handle_renderer, 0, cusp_shape_mesh_get_colors (shapes),
+                                   mesh->vertex_count);
+}
+
+static void write_test_file (CuspVolumeView *self);
 
 static gboolean
 cusp_volume_view_render (GtkGLArea    *area,
@@ -211,7 +233,8 @@ cusp_volume_view_render (GtkGLArea    *area,
 {
   CuspVolumeView *self = CUSP_VOLUME_VIEW (area);
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
-  float mvp[16];
+  int width = gtk_widget_get_width (GTK_WIDGET (area)), height = gtk_widget_get_height (GTK_WIDGET (area));
+  float mvp[16], view[16], projection[16];
 
   /* Dark slate rather than black, so the empty 3D view reads as a viewport, not a dead slice. */
   glDisable (GL_SCISSOR_TEST);
@@ -227,18 +250,31 @@ cusp_volume_view_render (GtkGLArea    *area,
       cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_LUMEN, self->meshes[SLOT_LUMEN], lumen_rgba);
       cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_VALVE, self->meshes[SLOT_VALVE], valve_rgba);
       self->meshes_dirty = FALSE;
+      self->overlay_dirty = TRUE;
     }
-  if (cusp_mesh_renderer_get_triangle_count (self->mesh_renderer) > 0)
+  if (self->overlay_dirty)
     {
-      int width = gtk_widget_get_width (GTK_WIDGET (area)), height = gtk_widget_get_height (GTK_WIDGET (area));
-      float view[16], projection[16];
-
-      camera_matrices (self, (double) MAX (width, 1) / MAX (height, 1), view, projection);
-      glViewport (0, 0, width * scale, height * scale);
-      cusp_mesh_renderer_draw (self->mesh_renderer, view, projection);
+      upload_overlay (self);
+      self->overlay_dirty = FALSE;
+    }
+  if (self->handles_dirty)
+    {
+      upload_handles (self);
+      self->handles_dirty = FALSE;
     }
 
-  gizmo_matrix (self->yaw_deg, self->pitch_deg, mvp);
+  cusp_view_camera_matrices (&self->camera, (double) MAX (width, 1) / MAX (height, 1), view, projection);
+  glViewport (0, 0, width * scale, height * scale);
+  if (cusp_mesh_renderer_get_triangle_count (self->mesh_renderer) > 0)
+    cusp_mesh_renderer_draw (self->mesh_renderer, view, projection);
+  if (cusp_mesh_renderer_get_triangle_count (self->handle_renderer) > 0)
+    {
+      /* handles over everything: they are picked where they are seen */
+      glClear (GL_DEPTH_BUFFER_BIT);
+      cusp_mesh_renderer_draw (self->handle_renderer, view, projection);
+    }
+
+  gizmo_matrix (self->camera.yaw_deg, self->camera.pitch_deg, mvp);
   glViewport (0, 0, GIZMO_SIZE_PX * scale, GIZMO_SIZE_PX * scale);
   glUseProgram (self->program);
   glUniformMatrix4fv (self->u_mvp, 1, GL_FALSE, mvp);
@@ -246,6 +282,233 @@ cusp_volume_view_render (GtkGLArea    *area,
   glDrawArrays (GL_LINES, 0, 6);
   glBindVertexArray (0);
   glUseProgram (0);
+  if (self->test_file != NULL)
+    write_test_file (self);
+  return TRUE;
+}
+
+/* ---- legend and labels (cairo over the GL picture) ---- */
+
+static void
+legend_box (CuspVolumeView *self, graphene_rect_t *box)
+{
+  graphene_rect_init (box, view_width (self) - LEGEND_WIDTH_PX - LEGEND_MARGIN_PX,
+                      view_height (self) - LEGEND_HEIGHT_PX - LEGEND_MARGIN_PX,
+                      LEGEND_WIDTH_PX, LEGEND_HEIGHT_PX);
+}
+
+/* Returns the text's height in pixels, so the next line goes below it. */
+static int
+draw_text (cairo_t *cr, PangoLayout *layout, double x, double y, const char *text, gboolean bold)
+{
+  g_autofree char *markup = g_markup_printf_escaped (bold ? "<b>%s</b>" : "%s", text);
+  int height;
+
+  pango_layout_set_markup (layout, markup, -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return height;
+}
+
+static void
+draw_legend (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
+{
+  graphene_rect_t box;
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 7");
+  const double bar_x = 8, bar_y = 22, bar_w = 12, bar_h = 56, text_width = LEGEND_WIDTH_PX - 16;
+  double scale_kpa = overlay->scale_max_pa * 1e-3;
+  float rgb[3];
+  double y;
+  g_autofree char *top = NULL, *middle = NULL, *peak = NULL, *gap = NULL;
+
+  legend_box (self, &box);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  cairo_save (cr);
+  cairo_translate (cr, box.origin.x, box.origin.y);
+  cairo_rectangle (cr, 0, 0, box.size.width, box.size.height);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.78);
+  cairo_fill (cr);
+
+  cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
+  draw_text (cr, layout, 8, 4, _("Contact pressure, kPa"), TRUE);
+  /* the bar, 0 at the bottom */
+  for (int i = 0; i < (int) bar_h; i++)
+    {
+      cusp_pressure_colormap (1.0 - (i + 0.5) / bar_h, rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_rectangle (cr, bar_x, bar_y + i, bar_w, 1.0);
+      cairo_fill (cr);
+    }
+  top = g_strdup_printf ("%g", scale_kpa);
+  /* square-root scale: half way up the bar is a quarter of the top */
+  middle = g_strdup_printf ("%g", 0.25 * scale_kpa);
+  peak = g_strdup_printf (_("peak %.0f"), overlay->peak_pressure_pa * 1e-3);
+  cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
+  draw_text (cr, layout, bar_x + bar_w + 4, bar_y - 6, top, FALSE);
+  draw_text (cr, layout, bar_x + bar_w + 4, bar_y + 0.5 * bar_h - 6, middle, FALSE);
+  draw_text (cr, layout, bar_x + bar_w + 4, bar_y + bar_h - 6, "0", FALSE);
+  draw_text (cr, layout, bar_x + bar_w + 40, bar_y - 6, peak, FALSE);
+
+  pango_layout_set_width (layout, (int) (text_width * PANGO_SCALE));
+  cairo_set_source_rgb (cr, 0.80, 0.80, 0.80);
+  y = bar_y + bar_h + 4;
+  y += draw_text (cr, layout, 8, y, _("Square-root scale to this answer's 90th percentile; above: top colour"), FALSE);
+  cusp_overlay_gap_color (rgb);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_rectangle (cr, 8, y + 3, 9, 9);
+  cairo_fill (cr);
+  gap = g_strdup_printf (_("gap > %.1f mm, leak jet"), overlay->gap_tolerance_mm);
+  cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
+  pango_layout_set_width (layout, (int) ((text_width - 13) * PANGO_SCALE));
+  y += draw_text (cr, layout, 21, y, gap, FALSE);
+  pango_layout_set_width (layout, (int) (text_width * PANGO_SCALE));
+  cairo_set_source_rgb (cr, 0.80, 0.80, 0.80);
+  draw_text (cr, layout, 8, y + 2, _("Model estimate, not a diagnosis"), TRUE);
+  cairo_restore (cr);
+}
+
+static void
+draw_ostium_labels (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans Bold 8");
+  graphene_rect_t legend;
+
+  legend_box (self, &legend);
+  pango_layout_set_font_description (layout, font);
+  for (int side = 0; side < CUSP_OVERLAY_N_OSTIA; side++)
+    {
+      const CuspOverlayOstium *o = &overlay->ostia[side];
+      double x, y;
+      int tw, th;
+      float rgb[3];
+      g_autofree char *text = NULL;
+
+      if (!o->present || !cusp_view_camera_project (&self->camera, view_width (self), view_height (self),
+                                                    o->ostium_lps, &x, &y))
+        continue;
+      /* Translators: the distance from the left (LCA) or right (RCA) coronary ostium to the
+       * displaced leaflet, e.g. "LCA DLC 4.2 mm" */
+      text = isfinite (o->dlc_mm)
+        ? g_strdup_printf (side == CUSP_OVERLAY_OSTIUM_LEFT ? _("LCA DLC %.1f mm")
+                                                            : _("RCA DLC %.1f mm"), o->dlc_mm)
+        : g_strdup (side == CUSP_OVERLAY_OSTIUM_LEFT ? _("LCA") : _("RCA"));
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      x += 8;
+      y -= th + 4;
+      /* not over the legend: to its left */
+      if (overlay->pressure_pa != NULL && x + tw > legend.origin.x && y + th > legend.origin.y)
+        x = legend.origin.x - tw - 6;
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.75);
+      cairo_rectangle (cr, x - 3, y - 1, tw + 6, th + 2);
+      cairo_fill (cr);
+      cusp_overlay_risk_color (o->risk_level, rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_move_to (cr, x, y);
+      pango_cairo_show_layout (cr, layout);
+    }
+}
+
+static void
+cusp_volume_view_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  CuspVolumeView *self = CUSP_VOLUME_VIEW (widget);
+  CuspValveOverlay *overlay = self->scene != NULL ? cusp_valve_scene_get_overlay (self->scene) : NULL;
+  graphene_rect_t bounds;
+  cairo_t *cr;
+
+  GTK_WIDGET_CLASS (cusp_volume_view_parent_class)->snapshot (widget, snapshot);
+  if (overlay == NULL || gtk_gl_area_get_error (GTK_GL_AREA (widget)) != NULL)
+    return;
+  graphene_rect_init (&bounds, 0, 0, view_width (self), view_height (self));
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  if (overlay->pressure_pa != NULL)
+    draw_legend (self, cr, overlay);
+  draw_ostium_labels (self, cr, overlay);
+  cairo_destroy (cr);
+}
+
+/* ---- the valve's handles ---- */
+
+static void
+update_handles (CuspVolumeView *self)
+{
+  CuspSceneFrame frame;
+  CuspSimPose pose;
+  double diameter_mm, height_mm;
+  gboolean had = self->has_handles;
+
+  self->has_handles = self->scene != NULL && cusp_valve_scene_get_root (self->scene, &frame)
+                      && cusp_valve_scene_get_valve (self->scene, &pose, &diameter_mm, &height_mm);
+  if (self->has_handles)
+    cusp_handles_3d_layout (&frame, &pose, diameter_mm, height_mm, &self->handles);
+  if (!self->has_handles)
+    self->hover = self->active = CUSP_HANDLE_3D_NONE;
+  if (had || self->has_handles)
+    self->handles_dirty = TRUE;
+}
+
+static void
+set_hover (CuspVolumeView *self, CuspHandle3d hover)
+{
+  if (self->hover == hover)
+    return;
+  self->hover = hover;
+  self->handles_dirty = TRUE;
+  if (self->active == CUSP_HANDLE_3D_NONE)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), hover != CUSP_HANDLE_3D_NONE ? "grab" : NULL);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           CuspVolumeView           *self)
+{
+  if (self->active != CUSP_HANDLE_3D_NONE)
+    return;
+  set_hover (self, self->has_handles
+                   ? cusp_handles_3d_pick (&self->handles, &self->camera, view_width (self),
+                                           view_height (self), x, y)
+                   : CUSP_HANDLE_3D_NONE);
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          CuspVolumeView           *self)
+{
+  if (self->active == CUSP_HANDLE_3D_NONE)
+    set_hover (self, CUSP_HANDLE_3D_NONE);
+}
+
+static void
+end_handle_drag (CuspVolumeView *self)
+{
+  self->active = CUSP_HANDLE_3D_NONE;
+  self->handles_dirty = TRUE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->hover != CUSP_HANDLE_3D_NONE ? "grab" : NULL);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self));
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CuspVolumeView        *self)
+{
+  if (keyval != GDK_KEY_Escape || self->active == CUSP_HANDLE_3D_NONE)
+    return FALSE;
+  /* the pose the drag started from, and the drag ends here */
+  cusp_valve_scene_request_pose (self->scene, &self->drag_start.pose);
+  self->drag_cancelled = TRUE;
+  end_handle_drag (self);
   return TRUE;
 }
 
@@ -259,12 +522,29 @@ on_drag_begin (GtkGestureDrag *gesture,
 {
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  CuspHandle3d picked = CUSP_HANDLE_3D_NONE;
 
+  self->drag_cancelled = FALSE;
+  if (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK) == 0 && self->has_handles)
+    picked = cusp_handles_3d_pick (&self->handles, &self->camera, view_width (self),
+                                   view_height (self), x, y);
+  if (picked != CUSP_HANDLE_3D_NONE)
+    {
+      self->active = picked;
+      self->drag_start = self->handles;
+      self->drag_x0 = x;
+      self->drag_y0 = y;
+      self->handles_dirty = TRUE;
+      gtk_widget_grab_focus (GTK_WIDGET (self));   /* for Escape */
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+      gtk_gl_area_queue_render (GTK_GL_AREA (self));
+      return;
+    }
   self->drag_pans = button == GDK_BUTTON_MIDDLE || (state & GDK_CONTROL_MASK) != 0;
-  self->drag_yaw_deg = self->yaw_deg;
-  self->drag_pitch_deg = self->pitch_deg;
-  self->drag_pan_mm[0] = self->pan_mm[0];
-  self->drag_pan_mm[1] = self->pan_mm[1];
+  self->drag_yaw_deg = self->camera.yaw_deg;
+  self->drag_pitch_deg = self->camera.pitch_deg;
+  self->drag_pan_mm[0] = self->camera.pan_mm[0];
+  self->drag_pan_mm[1] = self->camera.pan_mm[1];
 }
 
 static void
@@ -273,22 +553,44 @@ on_drag_update (GtkGestureDrag *gesture,
                 double          dy,
                 CuspVolumeView *self)
 {
-  int height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+  double height = view_height (self);
 
+  if (self->drag_cancelled)
+    return;
+  if (self->active != CUSP_HANDLE_3D_NONE)
+    {
+      CuspSimPose pose;
+      /* with the camera as it is now: the drag does not move the camera */
+      if (cusp_handles_3d_drag (&self->drag_start, self->active, &self->camera, view_width (self),
+                                height, self->drag_x0, self->drag_y0, self->drag_x0 + dx,
+                                self->drag_y0 + dy, &pose))
+        cusp_valve_scene_request_pose (self->scene, &pose);
+      return;
+    }
   if (self->drag_pans)
     {
       /* The surfaces follow the pointer: one view height is the framed diameter / zoom. */
-      double mm_per_px = 2.0 * self->radius_mm / self->zoom / height;
-      self->pan_mm[0] = self->drag_pan_mm[0] - dx * mm_per_px;
-      self->pan_mm[1] = self->drag_pan_mm[1] + dy * mm_per_px;
+      double mm_per_px = 2.0 * self->camera.radius_mm / self->camera.zoom / height;
+      self->camera.pan_mm[0] = self->drag_pan_mm[0] - dx * mm_per_px;
+      self->camera.pan_mm[1] = self->drag_pan_mm[1] + dy * mm_per_px;
     }
   else
     {
       /* A drag across the whole view height turns the model half a turn. */
-      self->yaw_deg = fmod (self->drag_yaw_deg + 180.0 * dx / height, 360.0);
-      self->pitch_deg = CLAMP (self->drag_pitch_deg + 180.0 * dy / height, -89.0, 89.0);
+      self->camera.yaw_deg = fmod (self->drag_yaw_deg + 180.0 * dx / height, 360.0);
+      self->camera.pitch_deg = CLAMP (self->drag_pitch_deg + 180.0 * dy / height, -89.0, 89.0);
     }
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             CuspVolumeView *self)
+{
+  if (self->active != CUSP_HANDLE_3D_NONE)
+    end_handle_drag (self);
 }
 
 static gboolean
@@ -297,7 +599,7 @@ on_scroll (GtkEventControllerScroll *controller,
            double                    dy,
            CuspVolumeView           *self)
 {
-  self->zoom = CLAMP (self->zoom * pow (1.1, -dy), 0.2, 20.0);
+  self->camera.zoom = CLAMP (self->camera.zoom * pow (1.1, -dy), 0.2, 20.0);
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
   return TRUE;
 }
@@ -309,7 +611,7 @@ on_click_pressed (GtkGestureClick *gesture,
                   double           y,
                   CuspVolumeView  *self)
 {
-  if (n_press == 2)
+  if (n_press == 2 && self->active == CUSP_HANDLE_3D_NONE && self->hover == CUSP_HANDLE_3D_NONE)
     cusp_volume_view_reset_camera (self);
 }
 
@@ -322,15 +624,33 @@ on_link_notify (CuspViewLink   *link,
 }
 
 static void
+on_scene_changed (CuspValveScene *scene,
+                  CuspVolumeView *self)
+{
+  self->overlay_dirty = TRUE;
+  update_handles (self);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self));
+}
+
+static void
 cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
 {
   if (self->link == link)
     return;
   if (self->link != NULL)
     g_signal_handlers_disconnect_by_data (self->link, self);
+  if (self->scene != NULL)
+    g_signal_handlers_disconnect_by_data (self->scene, self);
+  g_clear_object (&self->scene);
   g_set_object (&self->link, link);
   if (link != NULL)
-    g_signal_connect (link, "notify::volume", G_CALLBACK (on_link_notify), self);
+    {
+      g_signal_connect (link, "notify::volume", G_CALLBACK (on_link_notify), self);
+      self->scene = g_object_ref (cusp_view_link_get_valve_scene (link));
+      g_signal_connect (self->scene, "changed", G_CALLBACK (on_scene_changed), self);
+    }
+  self->overlay_dirty = TRUE;
+  update_handles (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
 }
 
@@ -340,9 +660,10 @@ cusp_volume_view_dispose (GObject *object)
   CuspVolumeView *self = CUSP_VOLUME_VIEW (object);
 
   cusp_volume_view_set_link (self, NULL);
-  g_clear_pointer (&self->meshes[SLOT_CALCIUM], cusp_mesh_free);
-  g_clear_pointer (&self->meshes[SLOT_LUMEN], cusp_mesh_free);
-  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
+  for (int i = 0; i < N_SLOTS; i++)
+    g_clear_pointer (&self->meshes[i], cusp_mesh_free);
+  g_clear_pointer (&self->test_file, g_free);
+  g_clear_pointer (&self->test_text, g_free);
   G_OBJECT_CLASS (cusp_volume_view_parent_class)->dispose (object);
 }
 
@@ -388,6 +709,7 @@ cusp_volume_view_class_init (CuspVolumeViewClass *klass)
   object_class->set_property = cusp_volume_view_set_property;
   widget_class->realize = cusp_volume_view_realize;
   widget_class->unrealize = cusp_volume_view_unrealize;
+  widget_class->snapshot = cusp_volume_view_snapshot;
   area_class->render = cusp_volume_view_render;
 
   properties[PROP_LINK] =
@@ -401,22 +723,31 @@ cusp_volume_view_init (CuspVolumeView *self)
 {
   GtkGesture *gesture;
   GtkEventController *controller;
+  const char *test_file = g_getenv ("CUSP_TEST_VIEW3D_FILE");
 
   gtk_gl_area_set_required_version (GTK_GL_AREA (self), 3, 3);
   gtk_gl_area_set_has_depth_buffer (GTK_GL_AREA (self), TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("3D view: lumen (translucent red) and calcium (yellow).\n"
+                               _("3D view: lumen (translucent red) and calcium (yellow); with a valve, the wall "
+                                 "coloured by contact pressure, open gaps and leak jets (magenta), coronary ostia.\n"
                                  "Drag: orbit · Scroll: zoom · Middle-drag or Ctrl+drag: pan · Double-click: reset\n"
+                                 "Valve handles: orange arrow = depth, green ring = rotation, white knob = tilt "
+                                 "(Escape cancels a drag)\n"
                                  "Axes: red = patient right, green = anterior, blue = superior"));
-  self->radius_mm = 50.0;
-  self->yaw_deg = DEFAULT_YAW_DEG;
-  self->pitch_deg = DEFAULT_PITCH_DEG;
-  self->zoom = 1.0;
+  if (test_file != NULL && *test_file != '\0')
+    self->test_file = g_strdup (test_file);
+  self->camera.radius_mm = 50.0;
+  self->camera.yaw_deg = DEFAULT_YAW_DEG;
+  self->camera.pitch_deg = DEFAULT_PITCH_DEG;
+  self->camera.zoom = 1.0;
+  self->hover = self->active = CUSP_HANDLE_3D_NONE;
 
   gesture = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
   g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_click_new ();
@@ -425,6 +756,15 @@ cusp_volume_view_init (CuspVolumeView *self)
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
@@ -459,8 +799,8 @@ cusp_volume_view_reset_camera (CuspVolumeView *self)
 
   g_return_if_fail (CUSP_IS_VOLUME_VIEW (self));
 
-  /* Frame the bounding box of every surface. */
-  for (int m = 0; m < 2; m++)
+  /* Frame the bounding box of the lumen and calcium. */
+  for (int m = SLOT_CALCIUM; m <= SLOT_LUMEN; m++)
     {
       const CuspMesh *mesh = self->meshes[m];
 
@@ -477,15 +817,15 @@ cusp_volume_view_reset_camera (CuspVolumeView *self)
       double d2 = 0.0;
       for (int a = 0; a < 3; a++)
         {
-          self->target_mm[a] = 0.5 * (lo[a] + hi[a]);
+          self->camera.target_mm[a] = 0.5 * (lo[a] + hi[a]);
           d2 += (hi[a] - lo[a]) * (hi[a] - lo[a]);
         }
-      self->radius_mm = MAX (0.5 * sqrt (d2), 1.0);
+      self->camera.radius_mm = MAX (0.5 * sqrt (d2), 1.0);
     }
-  self->yaw_deg = DEFAULT_YAW_DEG;
-  self->pitch_deg = DEFAULT_PITCH_DEG;
-  self->zoom = 1.0;
-  self->pan_mm[0] = self->pan_mm[1] = 0.0;
+  self->camera.yaw_deg = DEFAULT_YAW_DEG;
+  self->camera.pitch_deg = DEFAULT_PITCH_DEG;
+  self->camera.zoom = 1.0;
+  self->camera.pan_mm[0] = self->camera.pan_mm[1] = 0.0;
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
 }
 
@@ -527,4 +867,86 @@ void
 cusp_volume_view_get_lumen_color (float rgb[3])
 {
   memcpy (rgb, lumen_rgba, 3 * sizeof (float));
+}
+
+void
+cusp_volume_view_set_carm_view (CuspVolumeView *self, const CuspCarmAngles *angles)
+{
+  g_return_if_fail (CUSP_IS_VOLUME_VIEW (self));
+  g_return_if_fail (angles != NULL);
+
+  if (!isfinite (angles->lao_deg) || !isfinite (angles->cra_deg))
+    return;
+  cusp_view_camera_set_carm (&self->camera, angles);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self));
+}
+
+gboolean
+cusp_volume_view_look_along_annulus (CuspVolumeView *self)
+{
+  CuspSceneFrame frame;
+
+  g_return_val_if_fail (CUSP_IS_VOLUME_VIEW (self), FALSE);
+
+  if (self->scene == NULL || !cusp_valve_scene_get_root (self->scene, &frame))
+    return FALSE;
+  /* the eye on the aorta's side of the annulus, looking toward the ventricle, centred on it */
+  cusp_view_camera_look_from (&self->camera, frame.axis_z);
+  memcpy (self->camera.target_mm, frame.origin_mm, sizeof self->camera.target_mm);
+  gtk_gl_area_queue_render (GTK_GL_AREA (self));
+  return TRUE;
+}
+
+/* ---- test hook ---- */
+
+static void
+write_point (GString *text, const char *name, CuspVolumeView *self, const double lps[3])
+{
+  double x = 0, y = 0;
+  char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!cusp_view_camera_project (&self->camera, view_width (self), view_height (self), lps, &x, &y))
+    return;
+  g_string_append_printf (text, ",\n  \"%s\": [%s, %s]", name,
+                          g_ascii_formatd (bx, sizeof bx, "%.1f", x),
+                          g_ascii_formatd (by, sizeof by, "%.1f", y));
+}
+
+static void
+write_test_file (CuspVolumeView *self)
+{
+  g_autoptr(GString) text = g_string_new ("{");
+  char b1[G_ASCII_DTOSTR_BUF_SIZE], b2[G_ASCII_DTOSTR_BUF_SIZE];
+  CuspValveOverlay *overlay = self->scene != NULL ? cusp_valve_scene_get_overlay (self->scene) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_string_append_printf (text, "\n  \"width\": %d, \"height\": %d", (int) view_width (self),
+                          (int) view_height (self));
+  g_string_append_printf (text, ",\n  \"yaw_deg\": %s, \"pitch_deg\": %s",
+                          g_ascii_formatd (b1, sizeof b1, "%.3f", self->camera.yaw_deg),
+                          g_ascii_formatd (b2, sizeof b2, "%.3f", self->camera.pitch_deg));
+  g_string_append_printf (text, ",\n  \"overlay\": %s", overlay != NULL ? "true" : "false");
+  if (overlay != NULL && overlay->pressure_pa != NULL)
+    {
+      graphene_rect_t box;
+      legend_box (self, &box);
+      g_string_append_printf (text, ",\n  \"legend\": [%d, %d, %d, %d]", (int) box.origin.x,
+                              (int) box.origin.y, (int) box.size.width, (int) box.size.height);
+    }
+  if (self->has_handles)
+    {
+      double mid[3];
+      for (int i = 0; i < 3; i++)
+        mid[i] = 0.5 * (self->handles.arrow_from_lps[i] + self->handles.arrow_to_lps[i]);
+      write_point (text, "handle.depth", self, mid);
+      write_point (text, "handle.tilt", self, self->handles.knob_lps);
+      write_point (text, "valve.outflow", self, self->handles.outflow_lps);
+    }
+  g_string_append (text, "\n}\n");
+  if (g_strcmp0 (text->str, self->test_text) == 0)
+    return;
+  g_free (self->test_text);
+  self->test_text = g_strdup (text->str);
+  if (!g_file_set_contents (self->test_file, text->str, -1, &error))
+    g_warning ("Cannot write %s: %s", self->test_file, error->message);
 }

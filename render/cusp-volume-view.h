@@ -3,9 +3,20 @@
  * calcium (opaque, contrasting colour) with small orientation axes (red: patient Right, green:
  * Anterior, blue: Superior). The camera starts facing the patient (anterior view) and orbits the
  * surfaces' centre: drag to orbit, scroll to zoom, middle-drag (or Ctrl+drag) to pan, double
- * click to reset. */
+ * click to reset.
+ *
+ * The rehearsed valve comes from the link's CuspValveScene: the deployed frame as tubes, the
+ * newest answer's overlay (the wall coloured by contact pressure with a legend, open gaps and
+ * leak jets, the coronary ostia with their line and distance to the displaced leaflet), and drag
+ * handles (depth arrow, rotation ring, tilt knob: cusp-valve-handles-3d.h) that ask the scene
+ * for a pose; Escape during a drag puts back the pose it started from.
+ *
+ * Test hook: CUSP_TEST_VIEW3D_FILE gets, after each frame that changed them, the view's size,
+ * the camera's angles, the handles' positions on screen and the legend's box (JSON, logical
+ * pixels of the view). */
 #pragma once
 
+#include "cusp-carm.h"
 #include "cusp-mesh.h"
 #include "cusp-view-link.h"
 
@@ -32,5 +43,10 @@ void            cusp_volume_view_get_valve_color (float rgb[3]);
 void            cusp_volume_view_reset_camera (CuspVolumeView *self);
 /* The lumen's colour (RGB 0..1), for tests that look for it on screen. */
 void            cusp_volume_view_get_lumen_color (float rgb[3]);
+/* The camera of a C-arm at these angles (the eye at the detector, superior up). */
+void            cusp_volume_view_set_carm_view (CuspVolumeView *self, const CuspCarmAngles *angles);
+/* Looking down the root's axis from the aorta toward the ventricle (the annulus en face);
+ * FALSE when there is no root yet. */
+gboolean        cusp_volume_view_look_along_annulus (CuspVolumeView *self);
 
 G_END_DECLS

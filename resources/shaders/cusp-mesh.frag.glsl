@@ -5,8 +5,7 @@
 
 in vec3 v_eye_position;
 in vec3 v_eye_normal;
-
-uniform vec4 u_color;        // straight (not premultiplied) alpha
+in vec4 v_color;             // straight (not premultiplied) alpha
 
 out vec4 o_color;
 
@@ -21,6 +20,6 @@ main ()
   vec3 to_light = normalize (to_eye + vec3 (0.0, 0.35, 0.0));
   float diffuse = max (dot (n, to_light), 0.0);
   float specular = pow (max (dot (reflect (-to_light, n), to_eye), 0.0), 32.0);
-  vec3 rgb = u_color.rgb * (0.25 + 0.75 * diffuse) + vec3 (0.35 * specular);
-  o_color = vec4 (rgb, u_color.a);
+  vec3 rgb = v_color.rgb * (0.25 + 0.75 * diffuse) + vec3 (0.35 * specular);
+  o_color = vec4 (rgb, v_color.a);
 }
