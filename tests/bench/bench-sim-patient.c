@@ -76,7 +76,10 @@ run_case (const char *name, CuspVolume *volume, const CuspLandmarks *given)
   memcpy (def.root.calcium, wall->calcium, sizeof wall->calcium);
   def.max_iterations = 300;                   /* cold deployments on calcified walls need more */
   cusp_bench_sim_run (&def, "sapien3-class-26", 3.0);
+  cusp_bench_sim_run (&def, "sapien3-class-29", 3.0);
   cusp_bench_sim_run (&def, "evolut-class-26", 4.0);
+  cusp_bench_sim_run (&def, "evolut-class-29", 4.0);
+  cusp_bench_sim_run (&def, "evolut-class-34", 4.0);
   cusp_measurements_clear (&m);
 }
 
