@@ -37,6 +37,86 @@ cusp_report_image_free (CuspReportImage *image)
   g_free (image);
 }
 
+/* A cell's colour: green when apposed, then yellow (just open) to red (full scale). */
+static void
+gap_colour (double gap_mm, double tolerance_mm, double full_scale_mm, double rgb[3])
+{
+  double t;
+
+  if (gap_mm <= tolerance_mm)
+    {
+      rgb[0] = 0.18; rgb[1] = 0.76; rgb[2] = 0.49;
+      return;
+    }
+  t = CLAMP ((gap_mm - tolerance_mm) / (full_scale_mm - tolerance_mm), 0.0, 1.0);
+  rgb[0] = 0.96 - 0.08 * t;
+  rgb[1] = 0.83 * (1.0 - t) + 0.11 * t;
+  rgb[2] = 0.18 * (1.0 - t) + 0.14 * t;
+}
+
+cairo_surface_t *
+cusp_report_gap_map_image (const double *gap_mm,
+                           int           angle_count,
+                           int           height_count,
+                           int           annulus_row,
+                           double        tolerance_mm,
+                           double        full_scale_mm)
+{
+  const int cell = 6, legend = 18;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int width, height;
+
+  if (gap_mm == NULL || angle_count <= 0 || height_count <= 0 || angle_count > 4096 || height_count > 4096
+      || !isfinite (tolerance_mm) || !isfinite (full_scale_mm) || full_scale_mm <= tolerance_mm)
+    return NULL;
+  width = angle_count * cell;
+  height = height_count * cell + legend;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  /* row 0 is the lowest: drawn at the bottom, the aorta up as in the views */
+  for (int h = 0; h < height_count; h++)
+    for (int a = 0; a < angle_count; a++)
+      {
+        double rgb[3];
+
+        double gap = gap_mm[h * angle_count + a];
+
+        /* no wall in that direction (an ostium, the edge of the segmented lumen): grey */
+        if (isfinite (gap))
+          gap_colour (gap, tolerance_mm, full_scale_mm, rgb);
+        else
+          rgb[0] = rgb[1] = rgb[2] = 0.6;
+        cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+        cairo_rectangle (cr, a * cell, (height_count - 1 - h) * cell, cell, cell);
+        cairo_fill (cr);
+      }
+  if (annulus_row >= 0 && annulus_row < height_count)
+    {
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_move_to (cr, 0, (height_count - annulus_row - 0.5) * cell);
+      cairo_line_to (cr, width, (height_count - annulus_row - 0.5) * cell);
+      cairo_stroke (cr);
+    }
+  /* the colour scale under the map: apposed, then 0 .. full scale */
+  for (int x = 0; x < width; x++)
+    {
+      double rgb[3];
+
+      gap_colour (tolerance_mm + (full_scale_mm - tolerance_mm) * x / (double) width * 1.0001 - (x == 0),
+                  tolerance_mm, full_scale_mm, rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_rectangle (cr, x, height_count * cell + 6, 1, legend - 8);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
 CuspReportRow *
 cusp_report_row_new (const char *label,
                      const char *value,

@@ -49,6 +49,18 @@ CuspReportRow   *cusp_report_row_new    (const char      *label,
                                          const char      *unit);
 void             cusp_report_row_free   (CuspReportRow   *row);
 
+/* The gap map of one deployment as an image: angle around the annulus across (0-360 degrees from
+ * the root frame's x axis), height along the root axis up, gap between skirt and wall in colour
+ * (green at or below the apposition tolerance, yellow to red up to `full_scale_mm` and beyond),
+ * a cell without a finite gap in grey, the annulus row marked. `gap_mm` is
+ * [height_count][angle_count]. NULL when the map is empty or the scale is not. */
+cairo_surface_t *cusp_report_gap_map_image (const double *gap_mm,
+                                            int           angle_count,
+                                            int           height_count,
+                                            int           annulus_row,
+                                            double        tolerance_mm,
+                                            double        full_scale_mm);
+
 /* Writes the PDF; `n_pages` (nullable) receives how many pages it has. */
 gboolean         cusp_report_write_pdf  (const CuspReportContent *content,
                                          const char              *path,

@@ -8,6 +8,8 @@ typedef struct {
   CuspUndoFunc revert;
   gpointer data;
   GDestroyNotify destroy;
+  guint merge_key;              /* 0: never merged into */
+  gint64 last_change_us;        /* of the newest change merged in */
 } CuspUndoCommand;
 
 struct _CuspUndoStack {
@@ -19,6 +21,8 @@ struct _CuspUndoStack {
   guint max_depth;
   /* TRUE while a command runs: a closure that pushes would corrupt the history. */
   gboolean busy;
+  /* The newest command may take merges: nothing was undone, redone or pushed after it. */
+  gboolean top_mergeable;
 };
 
 G_DEFINE_FINAL_TYPE (CuspUndoStack, cusp_undo_stack, G_TYPE_OBJECT)
@@ -100,7 +104,45 @@ cusp_undo_stack_push (CuspUndoStack *self,
   while (self->commands->len > self->max_depth)
     g_ptr_array_remove_index (self->commands, 0);
   self->position = self->commands->len;
+  self->top_mergeable = FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
+cusp_undo_stack_push_merge (CuspUndoStack    *self,
+                            const char       *label,
+                            guint             merge_key,
+                            gint64            now_us,
+                            gint64            window_us,
+                            CuspUndoFunc      apply,
+                            CuspUndoFunc      revert,
+                            CuspUndoMergeFunc merge,
+                            gpointer          data,
+                            GDestroyNotify    destroy)
+{
+  CuspUndoCommand *top;
+
+  g_return_if_fail (CUSP_IS_UNDO_STACK (self));
+  g_return_if_fail (apply != NULL && revert != NULL && merge != NULL);
+  g_return_if_fail (!self->busy);
+
+  top = self->top_mergeable && self->position > 0 && self->position == self->commands->len
+        ? g_ptr_array_index (self->commands, self->position - 1) : NULL;
+  if (top != NULL && merge_key != 0 && top->merge_key == merge_key && top->apply == apply
+      && now_us >= top->last_change_us && now_us - top->last_change_us <= window_us)
+    {
+      merge (top->data, data);
+      if (destroy != NULL)
+        destroy (data);
+      top->last_change_us = now_us;
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      return;
+    }
+  cusp_undo_stack_push (self, label, apply, revert, data, destroy);
+  top = g_ptr_array_index (self->commands, self->position - 1);
+  top->merge_key = merge_key;
+  top->last_change_us = now_us;
+  self->top_mergeable = merge_key != 0;
 }
 
 void
@@ -169,6 +211,7 @@ cusp_undo_stack_undo (CuspUndoStack *self)
   command->revert (command->data);
   self->busy = FALSE;
   self->position--;
+  self->top_mergeable = FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }
@@ -185,8 +228,16 @@ cusp_undo_stack_redo (CuspUndoStack *self)
   command->apply (command->data);
   self->busy = FALSE;
   self->position++;
+  self->top_mergeable = FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
+}
+
+gboolean
+cusp_undo_stack_is_busy (CuspUndoStack *self)
+{
+  g_return_val_if_fail (CUSP_IS_UNDO_STACK (self), FALSE);
+  return self->busy;
 }
 
 void
@@ -199,5 +250,6 @@ cusp_undo_stack_clear (CuspUndoStack *self)
     return;
   g_ptr_array_set_size (self->commands, 0);
   self->position = 0;
+  self->top_mergeable = FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }

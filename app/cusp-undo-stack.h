@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 typedef void (*CuspUndoFunc) (gpointer data);
+/* Folds a newer change `from` into the recorded command's data `into` (which keeps its "before"). */
+typedef void (*CuspUndoMergeFunc) (gpointer into, gpointer from);
 
 #define CUSP_TYPE_UNDO_STACK (cusp_undo_stack_get_type ())
 G_DECLARE_FINAL_TYPE (CuspUndoStack, cusp_undo_stack, CUSP, UNDO_STACK, GObject)
@@ -27,6 +29,21 @@ void           cusp_undo_stack_push      (CuspUndoStack *self,
                                           CuspUndoFunc   revert,
                                           gpointer       data,
                                           GDestroyNotify destroy);
+/* Records like push, unless the newest command takes the change: it was recorded by push_merge
+ * with the same `merge_key` (> 0), nothing was undone, redone or pushed since, and its last change
+ * was at most `window_us` before `now_us` (a drag or a key repeat: one entry). Then `merge`
+ * folds `data` into it, `data` is destroyed and the label stays. Times are the caller's monotonic
+ * microseconds, so the rule is testable without waiting. */
+void           cusp_undo_stack_push_merge (CuspUndoStack    *self,
+                                           const char       *label,
+                                           guint             merge_key,
+                                           gint64            now_us,
+                                           gint64            window_us,
+                                           CuspUndoFunc      apply,
+                                           CuspUndoFunc      revert,
+                                           CuspUndoMergeFunc merge,
+                                           gpointer          data,
+                                           GDestroyNotify    destroy);
 /* Calls `apply` and then records the command. */
 void           cusp_undo_stack_run       (CuspUndoStack *self,
                                           const char    *label,
@@ -42,6 +59,8 @@ const char    *cusp_undo_stack_redo_label (CuspUndoStack *self);
 /* FALSE when there is nothing to undo / redo. */
 gboolean       cusp_undo_stack_undo      (CuspUndoStack *self);
 gboolean       cusp_undo_stack_redo      (CuspUndoStack *self);
+/* TRUE while a command's apply or revert runs (changes it makes are replays, not new edits). */
+gboolean       cusp_undo_stack_is_busy   (CuspUndoStack *self);
 /* Forgets every command (a new study, a new segmentation). */
 void           cusp_undo_stack_clear     (CuspUndoStack *self);
 

@@ -25,6 +25,12 @@ struct _CuspWindowCase {
   guint n_running;              /* plan simulations in flight */
   guint n_finished;             /* for the test report: each finish is a new state */
   CuspUndoStack *undo;          /* plan edits of this document (landmarks have their own) */
+  CuspPlan *live_wait;          /* Add Plan waiting for the live answer to its pose, or NULL */
+  guint live_wait_id;
+  gint64 live_wait_deadline_us;
+  AdwToast *live_wait_toast;
+  guint n_live;                 /* plans whose result was the live answer (for the test report) */
+  GMenu *history_menu;          /* the Case menu's Undo/Redo items, named after the command */
   gboolean closing;             /* the unsaved-changes prompt said Discard or saved */
   gboolean offered_recovery;
 };
@@ -54,6 +60,9 @@ GtkFileChooser *_cusp_window_case_chooser (CuspWindow           *self,
                                            GtkFileFilter        *filter,
                                            const char           *name,
                                            CuspChosenFunc        chosen);
+/* The Case menu's Undo/Redo items say what they would undo ("Undo Move Valve"). */
+void            _cusp_window_case_show_history (CuspWindow    *self,
+                                                CuspUndoStack *undo);
 /* The first widget of `type` below `widget` (itself included), NULL when there is none. */
 GtkWidget      *_cusp_window_case_find_widget (GtkWidget *widget,
                                                GType      type);
@@ -62,6 +71,8 @@ GtkWidget      *_cusp_window_case_find_widget (GtkWidget *widget,
 void _cusp_window_plans_add_actions  (CuspWindow *self);
 void _cusp_window_plans_update       (CuspWindow *self,
                                       gboolean    has_case);
+/* Stops Add Plan waiting for a live answer (the document is replaced or the window goes). */
+void _cusp_window_plans_cancel_wait  (CuspWindow *self);
 
 /* cusp-window-report.c */
 void _cusp_window_report_add_actions (CuspWindow *self);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 void
 _cusp_window_case_report (CuspWindow *self, const char *state, const char *detail)
@@ -68,6 +69,7 @@ cusp_window_case_set_document (CuspWindow *self,
 
   if (cs->document != NULL)
     g_signal_handlers_disconnect_by_data (cs->document, self);
+  _cusp_window_plans_cancel_wait (self);
   g_cancellable_cancel (cs->cancellable);
   g_clear_object (&cs->cancellable);
   cs->cancellable = g_cancellable_new ();
@@ -148,6 +150,25 @@ cusp_window_case_apply_settings (CuspWindow *self, CuspCase *document)
     cusp_view_link_set_window (CUSP_VIEW_LINK (self->view_link), center, width);
 }
 
+/* An opened case shows its newest plan's valve: the rehearsal goes on where it was saved. */
+static void
+cusp_window_case_show_newest_plan (CuspWindow *self, CuspCase *document)
+{
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+  guint n = cusp_case_get_n_plans (document);
+  const CuspPlan *plan = n > 0 ? cusp_case_get_plan (document, n - 1) : NULL;
+  CuspSimPose pose;
+
+  if (panel == NULL || plan == NULL)
+    return;
+  /* an id the library no longer has keeps the panel's device; the plan still names it */
+  cusp_valve_panel_set_device_id (panel, plan->device_id);
+  pose.depth_mm = plan->depth_mm;
+  pose.tilt_deg = plan->tilt_deg;
+  pose.rotation_deg = plan->rotation_deg;
+  cusp_valve_panel_set_pose (panel, &pose);
+}
+
 static void
 cusp_window_case_clear_pending (CuspWindowCase *cs)
 {
@@ -184,6 +205,7 @@ _cusp_window_case_study_changed (CuspWindow *self,
         cusp_case_mark_clean (document);
       cusp_window_case_apply_settings (self, document);
       cusp_window_case_set_document (self, document);
+      cusp_window_case_show_newest_plan (self, document);
       if (recovered)
         {
           /* Recovered work is unsaved work; the new autosave replaces the old file. */
@@ -206,6 +228,38 @@ _cusp_window_case_study_changed (CuspWindow *self,
     cusp_case_file_hash_study_async (file, cs->cancellable, cusp_window_case_hashed, g_object_ref (self));
   _cusp_window_case_actions_update (self);
   cusp_window_case_schedule_recovery (self, 200);
+}
+
+/* A case without landmarks (detect them again) gets them once they were edited; one that has them
+ * follows every change, an undo back to the detected ones included. Only a real change marks it. */
+void
+_cusp_window_case_keep_landmarks (CuspWindow          *self,
+                                  const CuspLandmarks *landmarks,
+                                  gboolean             edited)
+{
+  CuspWindowCase *cs = case_state (self);
+  const CuspLandmarks *kept;
+
+  if (cs == NULL || cs->document == NULL || self->study == NULL || landmarks == NULL)
+    return;
+  kept = cusp_case_get_landmarks (cs->document);
+  if ((kept == NULL && edited) || (kept != NULL && memcmp (kept, landmarks, sizeof *landmarks) != 0))
+    cusp_case_set_landmarks (cs->document, landmarks);
+}
+
+/* The case's landmarks are the user's corrections: they win over detection on every segmentation
+ * of its study, so the measurements are the saved ones. */
+gboolean
+_cusp_window_case_take_landmarks (CuspWindow    *self,
+                                  CuspLandmarks *landmarks)
+{
+  CuspWindowCase *cs = case_state (self);
+  const CuspLandmarks *kept = cs != NULL && cs->document != NULL ? cusp_case_get_landmarks (cs->document) : NULL;
+
+  if (kept == NULL)
+    return FALSE;
+  *landmarks = *kept;
+  return TRUE;
 }
 
 /* ---- save and open ---- */
@@ -684,6 +738,25 @@ _cusp_window_case_find_widget (GtkWidget *widget,
   return NULL;
 }
 
+void
+_cusp_window_case_show_history (CuspWindow    *self,
+                                CuspUndoStack *undo)
+{
+  CuspWindowCase *cs = case_state (self);
+  const char *undo_label = cusp_undo_stack_undo_label (undo);
+  const char *redo_label = cusp_undo_stack_redo_label (undo);
+  g_autofree char *undo_text = NULL, *redo_text = NULL;
+
+  if (cs == NULL || cs->history_menu == NULL)
+    return;
+  /* TRANSLATORS: %s is what the command did, e.g. "Move Valve" */
+  undo_text = undo_label != NULL ? g_strdup_printf (_("_Undo %s"), undo_label) : g_strdup (_("_Undo"));
+  redo_text = redo_label != NULL ? g_strdup_printf (_("_Redo %s"), redo_label) : g_strdup (_("_Redo"));
+  g_menu_remove_all (cs->history_menu);
+  g_menu_append (cs->history_menu, undo_text, "win.undo");
+  g_menu_append (cs->history_menu, redo_text, "win.redo");
+}
+
 /* A "Case" menu at the end of the header bar: the case's actions without knowing the shortcuts.
  * Built here so the window's template stays the window's. */
 static void
@@ -694,6 +767,7 @@ cusp_window_case_add_menu (CuspWindow *self)
   g_autoptr(GMenu) plans = g_menu_new ();
   g_autoptr(GMenu) export = g_menu_new ();
   GtkWidget *header = _cusp_window_case_find_widget (GTK_WIDGET (self), ADW_TYPE_HEADER_BAR);
+  CuspWindowCase *cs = case_state (self);
   GtkWidget *button;
 
   if (header == NULL)
@@ -709,6 +783,10 @@ cusp_window_case_add_menu (CuspWindow *self)
   g_menu_append (export, _("Export 3D View as PNG…"), "win.export-view-png::3d");
   g_menu_append (export, _("Export Annulus View as PNG…"), "win.export-view-png::annulus");
   g_menu_append (export, _("Export Axial View as PNG…"), "win.export-view-png::axial");
+  cs->history_menu = g_menu_new ();
+  g_menu_append (cs->history_menu, _("_Undo"), "win.undo");
+  g_menu_append (cs->history_menu, _("_Redo"), "win.redo");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (cs->history_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (plans));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (export));
@@ -768,6 +846,7 @@ _cusp_window_case_dispose (CuspWindow *self)
 
   if (cs == NULL)
     return;
+  _cusp_window_plans_cancel_wait (self);
   g_cancellable_cancel (cs->cancellable);
   g_clear_object (&cs->cancellable);
   if (cs->document != NULL)
@@ -788,6 +867,7 @@ _cusp_window_case_dispose (CuspWindow *self)
   /* The commands point at the window: they go first. */
   g_signal_handlers_disconnect_by_data (cs->undo, self);
   g_clear_object (&cs->undo);
+  g_clear_object (&cs->history_menu);
   g_clear_object (&cs->document);
   cusp_window_case_clear_pending (cs);
   g_free (cs->path);

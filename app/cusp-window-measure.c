@@ -388,6 +388,7 @@ segment_done (GObject      *source,
   m->calcium_mask = g_steal_pointer (&result->calcium_mask);
   if (result->context != NULL)
     {
+      _cusp_window_case_take_landmarks (self, &m->segmentation->landmarks);
       m->editor = cusp_landmark_editor_new (g_steal_pointer (&result->context),
                                             &m->segmentation->landmarks, m->undo);
       if (cusp_landmark_editor_get_error (m->editor) != NULL)
@@ -1053,4 +1054,19 @@ _cusp_window_measure_set_study (CuspWindow *self,
       cusp_measure_panel_set_status (m->panel, _("Press Segment (Ctrl+G) to segment and measure the aortic root."), FALSE);
       measure_actions_update (self);
     }
+}
+
+/* The case saves these (the user's corrections) and compares plans on these measurements. */
+const CuspLandmarks *
+_cusp_window_measure_get_landmarks (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  return m != NULL && m->editor != NULL ? cusp_landmark_editor_get_landmarks (m->editor) : NULL;
+}
+
+const CuspMeasurements *
+_cusp_window_measure_get_measurements (CuspWindow *self)
+{
+  CuspWindowMeasure *m = measure_of (self);
+  return m != NULL && m->editor != NULL ? cusp_landmark_editor_get_measurements (m->editor) : NULL;
 }

@@ -1,18 +1,35 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cusp-window-plans.c: the case's plans: add, move (numeric entry until the drag handles and the
- * device picker drive it), their results from cusp-cli simulate, undo/redo, the comparison. */
+/* cusp-window-plans.c: the case's plans: add (the valve panel's device, pose and live answer),
+ * move by numeric entry (simulated by cusp-cli simulate), undo/redo, the comparison. */
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
+#include "cusp-patient-root.h"
+#include "cusp-plan-live.h"
 #include "cusp-plan-run.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
-/* Until the device picker lands, a new plan starts from the last one, or from this. */
+/* Before a segmentation (no valve on screen) a new plan starts from the last one, or from this. */
 #define CUSP_DEFAULT_DEVICE_ID "sapien3-class-26"
 #define CUSP_DEFAULT_DEPTH_MM 3.0
+/* Add Plan waits this long for the live answer to its pose before simulating it apart. */
+#define LIVE_WAIT_US (30 * G_TIME_SPAN_SECOND)
+#define LIVE_POLL_MS 50
 
 static void cusp_window_case_run_plan (CuspWindow *self, guint index);
+
+/* CUSP_TEST_READY_FILE: every plan has its result ("N plans, N runs, N live"). */
+static void
+cusp_window_case_report_plans (CuspWindow *self)
+{
+  CuspWindowCase *cs = case_state (self);
+  g_autofree char *detail = g_strdup_printf ("%u plans, %u runs, %u live",
+                                             cusp_case_get_n_plans (cs->document), cs->n_finished,
+                                             cs->n_live);
+
+  _cusp_window_case_report (self, "plans-ready", detail);
+}
 
 typedef struct {
   CuspWindow *self;
@@ -30,7 +47,6 @@ cusp_window_case_plan_ran (GObject      *source,
   CuspWindowCase *cs = case_state (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(CuspPlan) plan = cusp_plan_run_finish (result, &error);
-  g_autofree char *detail = NULL;
 
   /* Cancelled, or for a case (or a window) that is gone: nothing to show. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || cs == NULL
@@ -49,12 +65,10 @@ cusp_window_case_plan_ran (GObject      *source,
           && current->tilt_deg == plan->tilt_deg && current->rotation_deg == plan->rotation_deg)
         cusp_case_update_plan (cs->document, run->index, plan);
     }
-  if (cs->n_running == 0)
-    {
-      detail = g_strdup_printf ("%u plans, %u runs", cusp_case_get_n_plans (cs->document), cs->n_finished);
-      _cusp_window_case_report (self, plan != NULL ? "plans-ready" : "error",
-                               plan != NULL ? detail : error->message);
-    }
+  if (cs->n_running == 0 && plan != NULL)
+    cusp_window_case_report_plans (self);
+  else if (cs->n_running == 0)
+    _cusp_window_case_report (self, "error", error->message);
 out:
   g_object_unref (run->self);
   g_object_unref (run->document);
@@ -148,6 +162,135 @@ cusp_window_case_push_edit (CuspWindow     *self,
   cusp_undo_stack_push (cs->undo, label, plan_edit_apply, plan_edit_revert, edit, plan_edit_free);
 }
 
+/* Adds `plan` (taken) as the newest, undoably; without a result it is simulated. */
+static void
+cusp_window_case_add (CuspWindow *self, CuspPlan *plan)
+{
+  CuspWindowCase *cs = case_state (self);
+  guint n = cusp_case_get_n_plans (cs->document);
+  gboolean has_result = plan->has_result;
+
+  cusp_case_add_plan (cs->document, plan);
+  cusp_window_case_push_edit (self, _("Add Plan"), n, NULL, cusp_case_get_plan (cs->document, n));
+  if (!has_result)
+    cusp_window_case_run_plan (self, n);
+  else
+    {
+      cs->n_live++;
+      if (cs->n_running == 0)
+        cusp_window_case_report_plans (self);
+    }
+  _cusp_window_case_actions_update (self);
+}
+
+typedef enum {
+  LIVE_TAKEN,
+  LIVE_WAIT,                    /* no answer to this pose yet, or only the preliminary one */
+  LIVE_UNUSABLE,                /* its final answer did not converge, or was refused */
+} LiveAnswer;
+
+/* The live answer on screen as `plan`'s result, when it is the converged answer to the plan's
+ * device and pose. A final answer that did not converge is not taken: cusp-cli iterates further. */
+static LiveAnswer
+cusp_window_case_take_live (CuspWindow *self, CuspPlan *plan)
+{
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+  const CuspMeasurements *m = _cusp_window_measure_get_measurements (self);
+  const CuspLandmarks *landmarks = _cusp_window_measure_get_landmarks (self);
+  const CuspDeviceDef *device = panel != NULL ? cusp_valve_panel_get_device (panel) : NULL;
+  CuspLiveResult *live = panel != NULL ? cusp_valve_panel_get_result (panel) : NULL;
+  g_autofree CuspSimRootDef *root = g_new0 (CuspSimRootDef, 1);
+  CuspRootFrame frame;
+  g_autoptr(GError) error = NULL;
+
+  if (live == NULL || live->preliminary || device == NULL || m == NULL || landmarks == NULL
+      || !g_str_equal (device->id, plan->device_id) || live->pose.depth_mm != plan->depth_mm
+      || live->pose.tilt_deg != plan->tilt_deg || live->pose.rotation_deg != plan->rotation_deg)
+    return LIVE_WAIT;
+  if (live->status != CUSP_SIM_OK || !live->converged)
+    return LIVE_UNUSABLE;
+  /* The panel's solver was built from these measurements: the same root definition. */
+  if (!cusp_root_frame_from_annulus (&m->annulus, &frame, &error)
+      || !cusp_patient_root_def (m, landmarks, &frame, root, &error)
+      || !cusp_plan_set_result_from_live (plan, live, device, root, m, &error))
+    {
+      /* the child process says the same in its own words, or succeeds */
+      g_debug ("Live answer not taken: %s", error->message);
+      return LIVE_UNUSABLE;
+    }
+  return LIVE_TAKEN;
+}
+
+static void
+cusp_window_case_stop_wait (CuspWindow *self)
+{
+  CuspWindowCase *cs = case_state (self);
+
+  g_clear_handle_id (&cs->live_wait_id, g_source_remove);
+  g_clear_pointer (&cs->live_wait, cusp_plan_free);
+  if (cs->live_wait_toast != NULL)
+    adw_toast_dismiss (cs->live_wait_toast);
+  g_clear_object (&cs->live_wait_toast);
+}
+
+void
+_cusp_window_plans_cancel_wait (CuspWindow *self)
+{
+  if (case_state (self) != NULL)
+    cusp_window_case_stop_wait (self);
+}
+
+/* Polled every LIVE_POLL_MS: the panel has no "answered" signal, and a poll costs nothing. */
+static gboolean
+cusp_window_case_wait_tick (gpointer user_data)
+{
+  CuspWindow *self = user_data;
+  CuspWindowCase *cs = case_state (self);
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+  CuspPlan *plan = cs->live_wait;
+  CuspSimPose pose;
+  gboolean moved;
+
+  cusp_valve_panel_get_pose (panel, &pose);
+  moved = g_strcmp0 (cusp_valve_panel_get_device_id (panel), plan->device_id) != 0
+          || pose.depth_mm != plan->depth_mm || pose.tilt_deg != plan->tilt_deg
+          || pose.rotation_deg != plan->rotation_deg;
+  if (!moved && cusp_window_case_take_live (self, plan) == LIVE_WAIT
+      && g_get_monotonic_time () < cs->live_wait_deadline_us)
+    return G_SOURCE_CONTINUE;
+  /* Taken; or the valve moved on, its answer cannot be used or the solver is slow: the pose
+   * asked for is simulated apart. */
+  cs->live_wait_id = 0;
+  cs->live_wait = NULL;
+  cusp_window_case_stop_wait (self);
+  cusp_window_case_add (self, plan);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cusp_window_case_wait_live (CuspWindow *self, CuspPlan *plan)
+{
+  CuspWindowCase *cs = case_state (self);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  cusp_window_case_stop_wait (self);
+  cs->live_wait = plan;
+  cs->live_wait_deadline_us = g_get_monotonic_time () + LIVE_WAIT_US;
+  cs->live_wait_id = g_timeout_add (LIVE_POLL_MS, cusp_window_case_wait_tick, self);
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_("Waiting for the converged answer…")));
+  cs->live_wait_toast = g_object_ref (adw_toast_new (""));
+  adw_toast_set_custom_title (cs->live_wait_toast, box);
+  adw_toast_set_timeout (cs->live_wait_toast, 0);
+  adw_toast_set_button_label (cs->live_wait_toast, _("_Cancel"));
+  adw_toast_set_action_name (cs->live_wait_toast, "win.cancel-add-plan");
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (cs->live_wait_toast));
+}
+
+/* The valve as the panel shows it (device, pose and the live answer, no child process); before a
+ * segmentation, the newest plan's device and pose (or a default) simulated by cusp-cli. */
 static void
 cusp_window_add_plan_action (GSimpleAction *action,
                              GVariant      *parameter,
@@ -155,16 +298,35 @@ cusp_window_add_plan_action (GSimpleAction *action,
 {
   CuspWindow *self = user_data;
   CuspWindowCase *cs = case_state (self);
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+  const char *device_id = panel != NULL ? cusp_valve_panel_get_device_id (panel) : NULL;
   guint n = cusp_case_get_n_plans (cs->document);
   g_autofree char *name = cusp_case_next_plan_name (cs->document);
   const CuspPlan *last = n > 0 ? cusp_case_get_plan (cs->document, n - 1) : NULL;
+  CuspPlan *plan;
+  CuspSimPose pose;
 
-  cusp_case_add_plan (cs->document,
-                      last ? cusp_plan_new (name, last->device_id, last->depth_mm, last->tilt_deg, last->rotation_deg)
-                           : cusp_plan_new (name, CUSP_DEFAULT_DEVICE_ID, CUSP_DEFAULT_DEPTH_MM, 0.0, 0.0));
-  cusp_window_case_push_edit (self, _("Add Plan"), n, NULL, cusp_case_get_plan (cs->document, n));
-  cusp_window_case_run_plan (self, n);
-  _cusp_window_case_actions_update (self);
+  if (device_id != NULL && _cusp_window_measure_get_measurements (self) != NULL)
+    {
+      cusp_valve_panel_get_pose (panel, &pose);
+      plan = cusp_plan_new (name, device_id, pose.depth_mm, pose.tilt_deg, pose.rotation_deg);
+      if (cusp_window_case_take_live (self, plan) == LIVE_WAIT)
+        cusp_window_case_wait_live (self, plan);
+      else
+        cusp_window_case_add (self, plan);
+      return;
+    }
+  plan = last ? cusp_plan_new (name, last->device_id, last->depth_mm, last->tilt_deg, last->rotation_deg)
+              : cusp_plan_new (name, CUSP_DEFAULT_DEVICE_ID, CUSP_DEFAULT_DEPTH_MM, 0.0, 0.0);
+  cusp_window_case_add (self, plan);
+}
+
+static void
+cusp_window_cancel_add_plan_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  cusp_window_case_stop_wait (user_data);
 }
 
 /* (device id, depth mm, tilt deg, rotation deg) for the newest plan: numeric entry until the
@@ -301,6 +463,7 @@ cusp_window_redo_plan_action (GSimpleAction *action,
 
 static const GActionEntry plan_actions[] = {
   { "add-plan", cusp_window_add_plan_action, NULL, NULL, NULL, { 0 } },
+  { "cancel-add-plan", cusp_window_cancel_add_plan_action, NULL, NULL, NULL, { 0 } },
   { "set-plan", cusp_window_set_plan_action, "(sddd)", NULL, NULL, { 0 } },
   { "compare-plans", cusp_window_compare_plans_action, NULL, NULL, NULL, { 0 } },
   { "undo-plan", cusp_window_undo_plan_action, NULL, NULL, NULL, { 0 } },

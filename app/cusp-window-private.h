@@ -101,6 +101,17 @@ void _cusp_window_case_actions_update (CuspWindow *self);
 gboolean _cusp_window_case_open_file (CuspWindow *self,
                                       GFile      *file);
 
+/* The case's corrected landmarks: kept from the window's edits (`edited`: they differ from the
+ * detected ones), and handed to the segmentation of the case's study in place of the detected
+ * ones (FALSE: the case has none). */
+void     _cusp_window_case_keep_landmarks (CuspWindow *self, const CuspLandmarks *landmarks,
+                                           gboolean edited);
+gboolean _cusp_window_case_take_landmarks (CuspWindow *self, CuspLandmarks *landmarks);
+
+/* cusp-window-rehearsal.c: the valve's device and pose in the window's history, valve actions */
+void _cusp_window_rehearsal_init     (CuspWindow *self);
+void _cusp_window_rehearsal_dispose  (CuspWindow *self);
+
 /* cusp-window-dnd.c */
 void _cusp_window_dnd_init           (CuspWindow *self);
 
@@ -122,6 +133,9 @@ void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);
 void _cusp_window_measure_init       (CuspWindow *self);
 CuspUndoStack  *_cusp_window_measure_get_undo        (CuspWindow *self);
 CuspValvePanel *_cusp_window_measure_get_valve_panel (CuspWindow *self);
+/* The current (maybe dragged) landmarks and their measurements; NULL before a segmentation. */
+const CuspLandmarks    *_cusp_window_measure_get_landmarks    (CuspWindow *self);
+const CuspMeasurements *_cusp_window_measure_get_measurements (CuspWindow *self);
 void _cusp_window_measure_dispose    (CuspWindow *self);
 void _cusp_window_measure_set_study  (CuspWindow *self,
                                       CuspStudy  *study);

@@ -10,6 +10,9 @@
 
 #include <glib/gi18n.h>
 
+/* The gap map's colour scale ends here: wider gaps show in the same full red. */
+#define GAP_FULL_SCALE_MM 2.0
+
 static const char *const view_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
   "axial", "coronal", "sagittal", "3d",
 };
@@ -187,6 +190,30 @@ cusp_window_case_report_to (CuspWindow *self,
     if (image != NULL)
       {
         g_ptr_array_add (images, cusp_report_image_new (_("Annulus plane"), image));
+        cairo_surface_destroy (image);
+      }
+  }
+  {
+    CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+    CuspLiveResult *live = panel != NULL ? cusp_valve_panel_get_result (panel) : NULL;
+    const char *device_id = panel != NULL ? cusp_valve_panel_get_device_id (panel) : NULL;
+    cairo_surface_t *image = NULL;
+
+    if (live != NULL && live->status == CUSP_SIM_OK && device_id != NULL)
+      image = cusp_report_gap_map_image (live->gap_mm, live->gap_angle_count, live->gap_height_count,
+                                         live->gap.annulus_row, live->gap.tolerance_mm, GAP_FULL_SCALE_MM);
+    if (image != NULL)
+      {
+        g_autofree char *caption = g_strdup_printf (_("Gap map, skirt to wall (%s, depth %.1f mm, tilt %.1f°, "
+                                                      "rotation %.0f°, %s): around the annulus across, "
+                                                      "up the root; green apposed, yellow to red 0–%.0f mm "
+                                                      "gap; line: annulus"),
+                                                    device_id, live->pose.depth_mm, live->pose.tilt_deg,
+                                                    live->pose.rotation_deg,
+                                                    live->preliminary ? _("preliminary") :
+                                                    live->converged ? _("converged") : _("not converged"),
+                                                    GAP_FULL_SCALE_MM);
+        g_ptr_array_add (images, cusp_report_image_new (caption, image));
         cairo_surface_destroy (image);
       }
   }

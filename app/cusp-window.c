@@ -315,6 +315,7 @@ cusp_window_dispose (GObject *object)
 
   _cusp_window_case_dispose (self);
   _cusp_window_load_dispose (self);
+  _cusp_window_rehearsal_dispose (self);
   _cusp_window_measure_dispose (self);
   _cusp_window_views_dispose (self);
   g_clear_object (&self->study);
@@ -437,6 +438,7 @@ cusp_window_init (CuspWindow *self)
   _cusp_window_views_init (self);
   _cusp_window_case_init (self);
   _cusp_window_measure_init (self);
+  _cusp_window_rehearsal_init (self);
   _cusp_window_dnd_init (self);
   _cusp_window_actions_update (self);
 }

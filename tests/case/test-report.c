@@ -176,10 +176,54 @@ test_report_pages (void)
   check_report (dir, "with-description", &content, TRUE);
 }
 
+/* The gap map image: apposed cells green, a wide gap red, the lowest row at the bottom, a cell
+ * without a gap grey; a map without cells or with an impossible scale is refused. */
+static guint32
+pixel_at (cairo_surface_t *surface, int x, int y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return ((const guint32 *) (data + y * stride))[x] & 0xffffff;
+}
+
+static void
+test_gap_map_image (void)
+{
+  /* 4 angles x 3 heights: row 0 (lowest) apposed, row 1 one wide gap at angle 2, row 2 open */
+  double gap_mm[3 * 4] = { 0.0, 0.05, 0.1, 0.0,
+                           0.0, 0.0,  5.0, 0.0,
+                           1.0, 1.0,  1.0, 1.0 };
+  cairo_surface_t *image = cusp_report_gap_map_image (gap_mm, 4, 3, 0, 0.1, 2.0);
+  guint32 apposed, wide, half;
+
+  g_assert_nonnull (image);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 4 * 6);
+  g_assert_cmpint (cairo_image_surface_get_height (image), >, 3 * 6);
+  apposed = pixel_at (image, 1 * 6 + 3, 1 * 6 + 3);     /* row 1, angle 1 (drawn in the middle) */
+  wide = pixel_at (image, 2 * 6 + 3, 1 * 6 + 3);        /* row 1, angle 2 */
+  half = pixel_at (image, 0 * 6 + 3, 0 * 6 + 3);        /* row 2 (top), angle 0: 1 mm */
+  g_assert_cmphex ((apposed >> 8) & 0xff, >, (apposed >> 16) & 0xff);          /* green > red */
+  g_assert_cmphex ((wide >> 16) & 0xff, >, 2 * ((wide >> 8) & 0xff));          /* red >> green */
+  g_assert_cmphex ((half >> 8) & 0xff, >, (wide >> 8) & 0xff);                 /* 1 mm: more yellow */
+  cairo_surface_destroy (image);
+
+  /* a cell without a gap (no wall there) is grey, not a colour of the scale */
+  gap_mm[5] = NAN;
+  image = cusp_report_gap_map_image (gap_mm, 4, 3, 0, 0.1, 2.0);
+  g_assert_nonnull (image);
+  g_assert_cmphex (pixel_at (image, 1 * 6 + 3, 1 * 6 + 3), ==, 0x999999);
+  cairo_surface_destroy (image);
+  g_assert_null (cusp_report_gap_map_image (gap_mm, 0, 3, 0, 0.1, 2.0));
+  g_assert_null (cusp_report_gap_map_image (NULL, 4, 3, 0, 0.1, 2.0));
+  g_assert_null (cusp_report_gap_map_image (gap_mm, 4, 3, 0, 2.0, 0.1));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/case/report/pages-render", test_report_pages);
+  g_test_add_func ("/case/report/gap-map-image", test_gap_map_image);
   return g_test_run ();
 }

@@ -5,8 +5,10 @@
 # (CUSP_TEST_READY_FILE reports) and screenshot helpers.
 #
 # CASE is one of
-#   rehearsal  demo case -> add a plan (its result from cusp-cli simulate) -> change its device and
-#              pose -> add a second plan -> compare (screenshot) -> export the 3D and axial views
+#   rehearsal  demo case -> add a plan (its result from cusp-cli simulate, or the live answer when
+#              the root is already segmented) -> change its device and pose (cusp-cli) -> put the
+#              valve there and add a second plan (the live answer) -> undo/redo the second plan's
+#              move -> compare (screenshot) -> export the 3D and axial views
 #              as PNG (pixels checked) -> save -> reopen -> save again: the two files are equal ->
 #              export the report: pdftoppm renders every page
 #   moved      a .cusp-case on the command line whose study is gone: the app asks for it; a case
@@ -95,8 +97,14 @@ def rehearsal(binary, shot_dir, workdir):
         activate(app, "set-plan", plan_tuple("sapien3-class-29", 5.0, 2.0, 10.0))
         state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
         check(state["state"] == "plans-ready", "the moved plan was simulated again")
+        # Add Plan takes the valve panel's device, pose and converged live answer: put the valve
+        # where plan 1 is first.
+        check(wait_measured(measure_file, 120) == "measured", "the demo root was segmented and measured")
+        activate(app, "valve-device", gvariant_string("sapien3-class-29"))
+        activate(app, "valve-pose", "<(5.0, 2.0, 10.0)>")
         activate(app, "add-plan")
         state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
+        check(state["state"] == "plans-ready", f"the second plan was added ({state['detail']})")
         activate(app, "set-plan", plan_tuple("sapien3-class-26", 2.0, 0.0, 0.0))
         state = app.wait_for({"plans-ready", "error"}, PLAN_TIMEOUT_S, state)
         check(state["state"] == "plans-ready", f"the second plan was simulated ({state['detail']})")
@@ -167,6 +175,9 @@ def rehearsal(binary, shot_dir, workdir):
                   f"apposition {r.get('sealing.apposition_pct')} %, "
                   f"oversizing {r.get('rupture.area_oversizing_pct')} %")
         check(plans[0]["result"] != plans[1]["result"], "different plans give different results")
+        for key in ("pvl.grade", "sealing.apposition_pct", "rupture.area_oversizing_pct", "implant.depth_mm"):
+            check(key in plans[0]["result"] and key in plans[1]["result"],
+                  f"{key}: {plans[0]['result'].get(key)} (cusp-cli) vs {plans[1]['result'].get(key)} (live)")
 
         os.remove(measure_file)
         activate(app, "open-case-from", gvariant_string(saved))
@@ -317,7 +328,7 @@ def ct(binary, shot_dir, workdir):
         case = load_json(saved)
         # The app names files by their canonical path (meson passes ../shared/data).
         check(case["study"] == {"demo": False, "path": os.path.realpath(path), "sha256": sha256},
-              "the case refers to the CT by path and SHA-256")
+              f"the case refers to the CT by path and SHA-256 (it has {case['study']})")
         r = case["plans"][0]["result"]
         # Whether the solver converges on this CT is the solver's business (and is shown to the
         # user per plan); the case must carry the result either way.
@@ -361,7 +372,11 @@ def main():
         env = dict(os.environ, CUSP_UI_TEST_BUS="1")
         return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv],
                               env=env).returncode
-    os.makedirs(shot_dir, exist_ok=True)
+    # Each case's own folder, emptied first: files left by an earlier run (more report pages)
+    # must not be counted.
+    shot_dir = os.path.join(shot_dir, case)
+    shutil.rmtree(shot_dir, ignore_errors=True)
+    os.makedirs(shot_dir)
     with tempfile.TemporaryDirectory(prefix="cusp-case-ui-") as workdir:
         try:
             return {"rehearsal": rehearsal, "moved": moved, "ct": ct, "crash": crash}[case](binary, shot_dir, workdir)
