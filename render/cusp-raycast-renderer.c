@@ -162,18 +162,26 @@ update_blocks (CuspRaycastRenderer *renderer, CuspVolume *volume)
   for (gsize b = 0; b < count; b++)
     own[b] = -G_MAXFLOAT;
 
+  /* One pass in memory order, a block's run of voxels along a row at a time. */
   for (int k = 0; k < volume->dims[2]; k++)
     for (int j = 0; j < volume->dims[1]; j++)
       {
         gsize row = ((gsize) k * volume->dims[1] + j) * volume->dims[0];
         float *block_row = own + ((gsize) (k / BLOCK_VOXELS) * n[1] + j / BLOCK_VOXELS) * n[0];
 
-        for (int i = 0; i < volume->dims[0]; i++)
+        for (int bi = 0; bi < n[0]; bi++)
           {
-            float v = voxel_at (volume, row + i);
+            int end = MIN ((bi + 1) * BLOCK_VOXELS, volume->dims[0]);
+            float m = block_row[bi];
 
-            if (v > block_row[i / BLOCK_VOXELS])   /* false for NaN */
-              block_row[i / BLOCK_VOXELS] = v;
+            for (int i = bi * BLOCK_VOXELS; i < end; i++)
+              {
+                float v = voxel_at (volume, row + i);
+
+                if (v > m)   /* false for NaN */
+                  m = v;
+              }
+            block_row[bi] = m;
           }
       }
 

@@ -7,6 +7,15 @@
  * flipped, shows the anatomy where it is), and composites front to back through a transfer
  * function preset (cusp-transfer-function.h) with early termination, in steps of half the
  * smallest voxel spacing, with headlight gradient shading on the presets that want surfaces.
+ * Empty space costs little: the volume is split into 8^3-voxel blocks whose highest value is
+ * kept; rays only enter the box around the blocks the preset can show, and cross a block the
+ * preset shows as transparent in one jump (no sample moves, so the picture is the same).
+ *
+ * Cost (tests/bench/results/raycast.txt, llvmpipe on 2 shared cores, 1280 x 800): about
+ * 0.3-0.6 s of CPU a frame for a 256^3 or a 512 x 512 x 400 CT, so on a machine without a GPU
+ * a view should redraw it when the camera stops rather than on every drag event. The block grid
+ * is built on the CPU on the first draw of a volume (one pass over the voxels), the preset's
+ * table on the first draw with each preset.
  *
  * Surfaces already in the framebuffer stay in front where they are nearer: the renderer copies
  * the bound framebuffer's depth buffer and stops each ray at the surface it meets, so a valve
