@@ -751,6 +751,41 @@ test_matches_cpu_reference (void)
       }
 }
 
+/* A float volume whose background is NaN (no data) around a ball: the ball is drawn where it
+ * projects and the NaN neither shows nor stains it. */
+static void
+test_nan_voxels (void)
+{
+  static const double anterior[3] = { 0, -1, 0 };
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  g_autoptr(CuspVolume) volume = new_volume (CUSP_VOXEL_FLOAT32, identity, centre_mm);
+  g_autofree guint8 *rgba = NULL;
+  float view_projection[16];
+  double ball[3], bx, by, x, y;
+  gsize count = cusp_volume_voxel_count (volume);
+  Target target;
+  int drawn;
+
+  if (!need_gl ())
+    return;
+  for (gsize i = 0; i < count; i++)
+    ((float *) volume->voxels)[i] = NAN;
+  for (int a = 0; a < 3; a++)
+    ball[a] = centre_mm[a] + ball_offset_mm[a];
+  paint_ball (volume, ball, BALL_RADIUS_MM, 1200.0);
+  view_from (anterior, view_projection);
+  project (view_projection, ball, &bx, &by, NULL);
+  target_init (&target, GL_DEPTH24_STENCIL8);
+  rgba = render (volume, &target, view_projection, CUSP_RAYCAST_PRESET_CT_BONE);
+  target_clear (&target);
+  drawn = opaque_centroid (rgba, 0, &x, &y);
+  g_test_message ("NaN background: %d px drawn around (%.1f, %.1f), ball at (%.1f, %.1f)", drawn, x, y, bx, by);
+  g_assert_cmpint (drawn, >, 50);
+  g_assert_cmpint (drawn, <, 400);
+  g_assert_cmpfloat_with_epsilon (x, bx, 1.0);
+  g_assert_cmpfloat_with_epsilon (y, by, 1.0);
+}
+
 /* Lone bright voxels on both sides of empty-space block faces (blocks are 8 voxels) and one
  * voxel inside the volume's corners and faces: a block must never be skipped when a neighbour's
  * voxel bleeds into its trilinear samples. (Voxels on the volume's faces themselves would differ
@@ -902,6 +937,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/raycast/no-depth-buffer", test_no_depth_buffer);
   g_test_add_func ("/render/raycast/bad-input-draws-nothing", test_bad_input_draws_nothing);
   g_test_add_func ("/render/raycast/matches-cpu-reference", test_matches_cpu_reference);
+  g_test_add_func ("/render/raycast/nan-voxels", test_nan_voxels);
   g_test_add_func ("/render/raycast/single-voxels-at-block-edges", test_single_voxels_at_block_edges);
   g_test_add_func ("/render/raycast/real-ct", test_real_ct);
   g_test_add_func ("/render/raycast/real-without-hu", test_real_without_hu);
