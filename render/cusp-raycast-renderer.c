@@ -38,6 +38,14 @@ struct _CuspRaycastRenderer {
   GLint u_volume, u_table, u_depth, u_has_depth, u_viewport, u_inverse_view_projection;
   GLint u_lps_to_texture, u_index_gradient_to_lps, u_texel, u_table_map, u_step_mm;
   GLint u_max_steps, u_shaded, u_blocks, u_block_scale, u_skip_at_most, u_box_lo, u_box_hi;
+  GLint u_depth_scale;
+
+  /* Reduced resolution: rays go into low_color, which is then drawn scaled up. */
+  double resolution_scale;
+  GLuint upscale_program;
+  GLint u_image;
+  GLuint low_framebuffer, low_color;
+  int low_width, low_height;
 };
 
 CuspRaycastRenderer *
@@ -46,12 +54,23 @@ cusp_raycast_renderer_new (GError **error)
   CuspRaycastRenderer *renderer;
   GLuint program;
 
+  GLuint upscale;
+
   program = cusp_gl_program_new ("cusp-fullscreen.vert.glsl", "cusp-raycast.frag.glsl", error);
   if (program == 0)
     return NULL;
+  upscale = cusp_gl_program_new ("cusp-fullscreen.vert.glsl", "cusp-raycast-upscale.frag.glsl", error);
+  if (upscale == 0)
+    {
+      glDeleteProgram (program);
+      return NULL;
+    }
 
   renderer = g_new0 (CuspRaycastRenderer, 1);
   renderer->program = program;
+  renderer->upscale_program = upscale;
+  renderer->u_image = glGetUniformLocation (upscale, "u_image");
+  renderer->resolution_scale = 1.0;
   glGenVertexArrays (1, &renderer->vertex_array);
 #define LOCATE(name) renderer->name = glGetUniformLocation (program, #name)
   LOCATE (u_volume);
@@ -72,6 +91,7 @@ cusp_raycast_renderer_new (GError **error)
   LOCATE (u_skip_at_most);
   LOCATE (u_box_lo);
   LOCATE (u_box_hi);
+  LOCATE (u_depth_scale);
 #undef LOCATE
 
   glGenTextures (1, &renderer->table);
@@ -108,12 +128,56 @@ cusp_raycast_renderer_free (CuspRaycastRenderer *renderer)
   glDeleteTextures (1, &renderer->table);
   glDeleteTextures (1, &renderer->depth);
   glDeleteTextures (1, &renderer->blocks);
+  glDeleteTextures (1, &renderer->low_color);
+  glDeleteFramebuffers (1, &renderer->low_framebuffer);
   glDeleteVertexArrays (1, &renderer->vertex_array);
   glDeleteProgram (renderer->program);
+  glDeleteProgram (renderer->upscale_program);
   g_clear_pointer (&renderer->table_volume, cusp_volume_unref);
   g_clear_pointer (&renderer->blocks_volume, cusp_volume_unref);
   g_free (renderer->block_max);
   g_free (renderer);
+}
+
+void
+cusp_raycast_renderer_set_resolution_scale (CuspRaycastRenderer *renderer, double scale)
+{
+  g_return_if_fail (renderer != NULL);
+  renderer->resolution_scale = isfinite (scale) ? CLAMP (scale, 0.25, 1.0) : 1.0;
+}
+
+/* The reduced-resolution colour target, (re)allocated at width x height; FALSE if the driver
+ * cannot make it complete (then the draw happens at full resolution). */
+static gboolean
+ensure_low_target (CuspRaycastRenderer *renderer, int width, int height)
+{
+  GLint draw_fb = 0;
+  gboolean ok;
+
+  if (renderer->low_framebuffer != 0 && renderer->low_width == width && renderer->low_height == height)
+    return TRUE;
+  glGetIntegerv (GL_DRAW_FRAMEBUFFER_BINDING, &draw_fb);
+  if (renderer->low_color == 0)
+    {
+      glGenTextures (1, &renderer->low_color);
+      glGenFramebuffers (1, &renderer->low_framebuffer);
+    }
+  glActiveTexture (GL_TEXTURE0);
+  glBindTexture (GL_TEXTURE_2D, renderer->low_color);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+  glBindTexture (GL_TEXTURE_2D, 0);
+  glBindFramebuffer (GL_DRAW_FRAMEBUFFER, renderer->low_framebuffer);
+  glFramebufferTexture2D (GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, renderer->low_color, 0);
+  ok = glCheckFramebufferStatus (GL_DRAW_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+  glBindFramebuffer (GL_DRAW_FRAMEBUFFER, draw_fb);
+  renderer->low_width = ok ? width : 0;
+  renderer->low_height = ok ? height : 0;
+  return ok;
 }
 
 static void
@@ -439,9 +503,10 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
 {
   double vp[16], inverse[16], step_mm, diagonal_mm, lo, hi, per_value, box_lo[3], box_hi[3];
   float inverse_f[16], lps_to_tex[16], gradient_to_lps[9];
-  int scissor[4];
+  int scissor[4], pass_viewport[4], pass_scissor[4];
+  GLint target_fb = 0;
   CuspVolume *volume;
-  gboolean has_depth;
+  gboolean has_depth, low;
 
   g_return_if_fail (renderer != NULL && view_projection != NULL && viewport != NULL);
   g_return_if_fail (preset < CUSP_RAYCAST_PRESET_COUNT);
@@ -469,9 +534,35 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
   per_value = (CUSP_TRANSFER_FUNCTION_TABLE_SIZE - 1.0) / CUSP_TRANSFER_FUNCTION_TABLE_SIZE / (hi - lo);
   has_depth = copy_scene_depth (renderer, viewport);
 
-  glViewport (viewport[0], viewport[1], viewport[2], viewport[3]);
+  memcpy (pass_viewport, viewport, sizeof pass_viewport);
+  memcpy (pass_scissor, scissor, sizeof pass_scissor);
+  glGetIntegerv (GL_DRAW_FRAMEBUFFER_BINDING, &target_fb);
+  low = renderer->resolution_scale < 1.0
+        && ensure_low_target (renderer, MAX ((int) lround (viewport[2] * renderer->resolution_scale), 1),
+                              MAX ((int) lround (viewport[3] * renderer->resolution_scale), 1));
+  if (low)
+    {
+      float clear_rgba[4];
+      double sx = (double) renderer->low_width / viewport[2], sy = (double) renderer->low_height / viewport[3];
+
+      pass_viewport[0] = pass_viewport[1] = 0;
+      pass_viewport[2] = renderer->low_width;
+      pass_viewport[3] = renderer->low_height;
+      pass_scissor[0] = (int) floor ((scissor[0] - viewport[0]) * sx);
+      pass_scissor[1] = (int) floor ((scissor[1] - viewport[1]) * sy);
+      pass_scissor[2] = (int) ceil (scissor[2] * sx) + 1;
+      pass_scissor[3] = (int) ceil (scissor[3] * sy) + 1;
+      glBindFramebuffer (GL_DRAW_FRAMEBUFFER, renderer->low_framebuffer);
+      glGetFloatv (GL_COLOR_CLEAR_VALUE, clear_rgba);
+      glDisable (GL_SCISSOR_TEST);
+      glClearColor (0.0f, 0.0f, 0.0f, 0.0f);
+      glClear (GL_COLOR_BUFFER_BIT);
+      glClearColor (clear_rgba[0], clear_rgba[1], clear_rgba[2], clear_rgba[3]);
+    }
+
+  glViewport (pass_viewport[0], pass_viewport[1], pass_viewport[2], pass_viewport[3]);
   glEnable (GL_SCISSOR_TEST);
-  glScissor (scissor[0], scissor[1], scissor[2], scissor[3]);
+  glScissor (pass_scissor[0], pass_scissor[1], pass_scissor[2], pass_scissor[3]);
   glDisable (GL_DEPTH_TEST);   /* the shader stops rays at the scene depth itself */
   glDisable (GL_CULL_FACE);
   glEnable (GL_BLEND);
@@ -497,7 +588,10 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
   glUniform1i (renderer->u_table, 1);
   glUniform1i (renderer->u_depth, 2);
   glUniform1i (renderer->u_has_depth, has_depth);
-  glUniform4f (renderer->u_viewport, viewport[0], viewport[1], viewport[2], viewport[3]);
+  glUniform4f (renderer->u_viewport, pass_viewport[0], pass_viewport[1], pass_viewport[2], pass_viewport[3]);
+  /* The scene depth stays at full resolution: a reduced pixel reads the one under its corner. */
+  glUniform2f (renderer->u_depth_scale, (float) viewport[2] / pass_viewport[2],
+               (float) viewport[3] / pass_viewport[3]);
   glUniformMatrix4fv (renderer->u_inverse_view_projection, 1, GL_FALSE, inverse_f);
   glUniformMatrix4fv (renderer->u_lps_to_texture, 1, GL_FALSE, lps_to_tex);
   glUniformMatrix3fv (renderer->u_index_gradient_to_lps, 1, GL_FALSE, gradient_to_lps);
@@ -519,6 +613,22 @@ cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
   glBindTexture (GL_TEXTURE_1D, 0);
   glActiveTexture (GL_TEXTURE0);
   glBindTexture (GL_TEXTURE_3D, 0);
+
+  if (low)
+    {
+      /* Scale the premultiplied picture up over the scene (linear filtering of premultiplied
+       * colour is exact), inside the same screen rectangle. */
+      glBindFramebuffer (GL_DRAW_FRAMEBUFFER, target_fb);
+      glViewport (viewport[0], viewport[1], viewport[2], viewport[3]);
+      glScissor (scissor[0], scissor[1], scissor[2], scissor[3]);
+      glUseProgram (renderer->upscale_program);
+      glBindTexture (GL_TEXTURE_2D, renderer->low_color);
+      glUniform1i (renderer->u_image, 0);
+      glBindVertexArray (renderer->vertex_array);
+      glDrawArrays (GL_TRIANGLES, 0, 3);
+      glBindVertexArray (0);
+      glBindTexture (GL_TEXTURE_2D, 0);
+    }
   glUseProgram (0);
   glDisable (GL_BLEND);
   glDisable (GL_SCISSOR_TEST);

@@ -50,6 +50,12 @@ void                 cusp_raycast_renderer_draw (CuspRaycastRenderer *renderer,
                                                  const int            viewport[4],
                                                  CuspRaycastPreset    preset);
 
+/* Casts rays for a reduced picture, `scale` times the viewport along each side (0.25 .. 1,
+ * default 1), and scales it up: about 1 / scale^2 times cheaper and softer, with surfaces' edges
+ * a reduced pixel wide. Meant for camera drags on slow GL (llvmpipe); draw at 1 when still. */
+void                 cusp_raycast_renderer_set_resolution_scale (CuspRaycastRenderer *renderer,
+                                                                 double               scale);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspRaycastRenderer, cusp_raycast_renderer_free)
 
 G_END_DECLS

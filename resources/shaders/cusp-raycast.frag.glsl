@@ -8,6 +8,7 @@ uniform sampler1D u_table;            // RGBA: colour and opacity per mm of mate
 uniform sampler2D u_depth;            // the scene's window depth inside the viewport
 uniform bool u_has_depth;
 uniform vec4 u_viewport;              // x, y, width, height in framebuffer pixels
+uniform vec2 u_depth_scale;           // scene depth pixels per framebuffer pixel (1, or 1 / resolution scale)
 uniform mat4 u_inverse_view_projection;   // clip -> LPS mm
 uniform mat4 u_lps_to_texture;        // LPS mm -> texture coordinate (0..1 over the voxels' outer faces)
 uniform mat3 u_index_gradient_to_lps; // gradient per index step -> gradient per mm (J^T)
@@ -81,7 +82,7 @@ main ()
 
   if (u_has_depth)
     {
-      float depth = texelFetch (u_depth, ivec2 (gl_FragCoord.xy - u_viewport.xy), 0).r;
+      float depth = texelFetch (u_depth, ivec2 ((gl_FragCoord.xy - u_viewport.xy) * u_depth_scale), 0).r;
       // 1.0 is a cleared pixel: no surface, and no far plane cutting the volume either.
       if (depth < 1.0)
         leave = min (leave, dot (unproject (vec3 (v_ndc, 2.0 * depth - 1.0)) - near_mm, ray_dir));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-raycast.c: GPU ray-cast frame time at 1280 x 800 on this machine's GL (llvmpipe in CI,
  * EGL surfaceless) for a generated 256^3 and a 512 x 512 x 400 int16 chest-like CT, per preset,
- * median of N frames with the camera orbiting 3 degrees a frame as when dragging.
+ * median of N frames with the camera orbiting 3 degrees a frame as when dragging; and at half
+ * resolution (cusp_raycast_renderer_set_resolution_scale), the setting meant for drags.
  *
  * Prints figures; never fails for being slow. Exits 77 without EGL surfaceless. */
 #include "cusp-raycast-renderer.h"
@@ -192,6 +193,12 @@ bench_volume (CuspRaycastRenderer *renderer, int nx, int ny, int nz, double xy_m
           nx, ny, nz, xy_mm, xy_mm, z_mm, 0.5 * MIN (xy_mm, z_mm), frames);
   for (CuspRaycastPreset p = CUSP_RAYCAST_PRESET_CT_CARDIAC; p <= CUSP_RAYCAST_PRESET_CT_CALCIUM; p++)
     time_preset (renderer, texture, p, frames);
+  /* What a view can draw while the camera is being dragged. */
+  printf (" at resolution scale 0.5 (rays for 640 x 400, scaled up):\n");
+  cusp_raycast_renderer_set_resolution_scale (renderer, 0.5);
+  time_preset (renderer, texture, CUSP_RAYCAST_PRESET_CT_CARDIAC, frames);
+  time_preset (renderer, texture, CUSP_RAYCAST_PRESET_CT_BONE, frames);
+  cusp_raycast_renderer_set_resolution_scale (renderer, 1.0);
 }
 
 int
