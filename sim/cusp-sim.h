@@ -20,8 +20,10 @@
  * 2 nodes, 6 dof per node, the element frame follows the chord and the mean nodal triad; six
  * deformation modes in that frame: stretch, twist, two end rotations in each bending plane).
  * Material (cusp-sim-material.c) is a section law: an odd, piecewise-linear stress-strain curve
- * integrated exactly over the rectangular strut section gives N(eps) and M(kappa); a beam end uses
- * the secant of that law (deformation theory: exact for monotone loading). Cobalt-chromium is
+ * integrated exactly over the rectangular strut section gives N(eps) and M(kappa); a beam uses
+ * the secant of that law at the root mean square of its two end moments in each plane
+ * (deformation theory: exact for monotone loading; for an S-bent strut, equal ends, it is the end
+ * moment itself). Cobalt-chromium is
  * bilinear elastic-plastic (M_p / M_y = 1.5 for the rectangle without hardening); nitinol
  * deploys on the SE508 unloading branch (the loading branch is there for crimping, which the
  * world does not simulate).
