@@ -568,7 +568,10 @@ place_calcium (const CuspVolume *labels, const gint16 *vox, const CuspRootFrame 
       out->nodules[i].theta_deg = deg < 0.0 ? deg + 360.0 : deg;
       out->nodules[i].height_mm = nd->sum_z;
       out->nodules[i].radius_mm = CLAMP (nd->sum_s, 1.0, 15.0);
-      out->nodules[i].protrusion_mm = 0.0;               /* stiffness only: see the header */
+      /* its mean thickness over the footprint: how far it stands into the lumen (header) */
+      out->nodules[i].protrusion_mm = CLAMP (nd->volume_mm3 / (G_PI * out->nodules[i].radius_mm
+                                                               * out->nodules[i].radius_mm),
+                                             0.0, CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM);
       out->volume_mm3 += nd->volume_mm3;
     }
 }

@@ -43,12 +43,12 @@
  * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
  * the wall (angle x height); connected bins form nodules (the largest CUSP_SIM_MAX_CALCIUM by
  * volume are kept, a warning names how many were dropped), placed at their centroid with the
- * footprint of their farthest bin corner, near-rigid (the root def's calcium modulus). They enter
- * as stiffness only (protrusion 0), a known gap: pressed against the wall with its leaflet, a
- * nodule should stand into the lumen by its thickness, but with the default phantom's nodules
- * (up to 4 mm thick, near-rigid) the solver did not converge in 300 Newton iterations (relative
- * residual 2.8e-5, peak areal stretch 4.9, measured 2026-11-21); with stiffness only it converges
- * in about 100. */
+ * footprint of their farthest bin corner, near-rigid (the root def's calcium modulus), standing
+ * into the lumen by their mean thickness (volume over footprint area, at most
+ * CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM): pressed against the wall with its leaflet, a nodule
+ * narrows the lumen where it sits. (Until 2026-11-22 they entered as stiffness only: with the
+ * larger of a beam's end moments setting its plastic secant, the solver did not converge on the
+ * default phantom's nodules; with the smooth secant it does, tests/sim/test-patient-root.) */
 #pragma once
 
 #include "cusp-landmarks.h"
@@ -65,6 +65,7 @@ G_BEGIN_DECLS
 #define CUSP_PATIENT_WALL_MAX_FRACTION 1.6   /* hits beyond this x the measured root's radius ran
                                               * out of the root (LV, atrium): filled */
 #define CUSP_PATIENT_WALL_OUTLIER_MM 2.0     /* hits this far off the median around them: filled */
+#define CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM 3.0 /* thicker is a segmentation artefact */
 #define CUSP_PATIENT_WALL_MAX_GAP_MM2 1000.0 /* a larger hole in the valve region (about a third
                                               * of it) is refused */
 

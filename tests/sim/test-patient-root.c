@@ -143,6 +143,9 @@ test_wall_geometry (Case *c)
       g_assert_cmpfloat (w->calcium[i].height_mm, >=, p.height0_mm);
       g_assert_cmpfloat (w->calcium[i].height_mm, <=, p.height1_mm);
       g_assert_cmpfloat (w->calcium[i].radius_mm, >=, 1.0);
+      /* calcium as geometry: it stands into the lumen by its mean thickness */
+      g_assert_cmpfloat (w->calcium[i].protrusion_mm, >, 0.0);
+      g_assert_cmpfloat (w->calcium[i].protrusion_mm, <=, CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM);
     }
 
   /* the wall feeds the solver: a 26 mm frame 3 mm deep converges */

@@ -187,6 +187,73 @@ test_deeper_presses_septum (void)
   cusp_sim_world_destroy (w);
 }
 
+/* Frame radius (mean over the nodes within 20 deg and 3 mm of (theta, z)) and peak wall pressure
+ * (cells within 10 deg and 2 mm) of a converged result. */
+static void
+local_frame (const CuspSimResult *r, double theta_deg, double z_mm, double *radius_mm,
+             double *pressure_pa)
+{
+  double sum = 0.0;
+  int n = 0;
+
+  *pressure_pa = 0.0;
+  for (int i = 0; i < r->node_count; i++)
+    {
+      const double *x = r->node_position_mm + 3 * i;
+      double th = atan2 (x[1], x[0]) * 180.0 / G_PI;
+      if (fabs (remainder (th - theta_deg, 360.0)) < 20.0 && fabs (x[2] - z_mm) < 3.0)
+        {
+          sum += hypot (x[0], x[1]);
+          n++;
+        }
+    }
+  g_assert_cmpint (n, >, 0);
+  *radius_mm = sum / n;
+  for (int h = 0; h < r->wall_height_count; h++)
+    for (int a = 0; a < r->wall_angle_count; a++)
+      {
+        double th = 360.0 * a / r->wall_angle_count, z = r->wall_height0_mm + h * r->wall_height_step_mm;
+        if (fabs (remainder (th - theta_deg, 360.0)) <= 10.0 && fabs (z - z_mm) <= 2.0)
+          *pressure_pa = MAX (*pressure_pa, r->wall_pressure_pa[h * r->wall_angle_count + a]);
+      }
+}
+
+/* Calcium as geometry: a near-rigid nodule standing 1.5 mm into the lumen at the annulus holds
+ * the frame in where it sits and raises the contact pressure there, beyond what the same nodule
+ * as stiffness only does. */
+static void
+test_calcium_nodule (void)
+{
+  const double theta = 90.0, z = 2.0;
+  double radius[3], pressure[3];
+
+  for (int k = 0; k < 3; k++)
+    {
+      CuspSimWorldDef def = cusp_sim_default_world_def ();
+      CuspSimWorld *w;
+      const CuspSimResult *r;
+      if (k > 0)
+        {
+          def.root.calcium_count = 1;
+          def.root.calcium[0] = (CuspSimCalcium) { theta, z, 4.0, k == 2 ? 1.5 : 0.0 };
+        }
+      w = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (w, NULL), ==, CUSP_SIM_OK);
+      r = cusp_sim_world_result (w);
+      g_assert_true (r->converged);
+      local_frame (r, theta, z, &radius[k], &pressure[k]);
+      g_test_message ("%s: frame radius %.3f mm, peak wall pressure %.0f Pa at the nodule",
+                      k == 0 ? "no calcium" : k == 1 ? "stiffness only" : "1.5 mm nodule",
+                      radius[k], pressure[k]);
+      cusp_sim_world_destroy (w);
+    }
+  /* measured: 12.47, 11.90 and 11.79 mm; 57, 962 and 2737 kPa */
+  g_assert_cmpfloat (radius[2], <, radius[0] - 0.3);
+  g_assert_cmpfloat (radius[2], <, radius[1] - 0.05);
+  g_assert_cmpfloat (pressure[2], >, pressure[0]);
+  g_assert_cmpfloat (pressure[2], >, pressure[1]);
+}
+
 static void
 test_self_expanding (void)
 {
@@ -703,6 +770,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/oversize-seals-better", test_oversize_seals_better);
   g_test_add_func ("/sim/deploy/deeper-presses-septum", test_deeper_presses_septum);
   g_test_add_func ("/sim/deploy/self-expanding", test_self_expanding);
+  g_test_add_func ("/sim/deploy/calcium-nodule", test_calcium_nodule);
   g_test_add_func ("/sim/deploy/coronary-lowering", test_coronary_lowering);
   g_test_add_func ("/sim/deploy/strut-refinement", test_strut_refinement);
   g_test_add_func ("/sim/deploy/warm-matches-cold", test_warm_matches_cold);
