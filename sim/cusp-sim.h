@@ -128,11 +128,12 @@
  * (tests/bench/bench-sim-ccx.c: ring-in-tube displacement -0.04 %, force -1.5 % against an
  * axisymmetric continuum; zig-zag ring on a tube +0.3 % against ccx's finest deck, B31 x 16 per
  * strut, after +5.5 / +1.9 / +1.5 % with B32 x 4, B32 x 8, B31 x 8: ccx's expansion of beams
- * into solids converging with its mesh). Approximate, not validated: the plastic history of balloon expansion (replaced by
- * the plastic-hinge state above), friction (full stick), leaflet mechanics (a rigid flap), the
- * membrane coupling of the wall, patient geometry (segmented lumen: calcium as stiffness only, see
- * app/cusp-patient-root.h). Every output is a model
- * estimate for research, teaching and rehearsal. */
+ * into solids converging with its mesh). Approximate, not validated: the plastic history of
+ * balloon expansion (replaced by the plastic-hinge state above), friction (full stick), leaflet
+ * mechanics (a rigid flap), the membrane coupling of the wall, patient geometry (segmented
+ * lumen, holes filled from the measured root; calcium as nodules standing into the lumen by
+ * their mean thickness, see app/cusp-patient-root.h). Every output is a model estimate for
+ * research, teaching and rehearsal. */
 #pragma once
 
 #include "cusp-sim-device.h"
