@@ -14,6 +14,10 @@
 #define SINUS_RAYS 180
 #define OSTIUM_RAYS 240
 #define OSTIUM_EXCESS_MM 4.0
+#define OSTIUM_NECK_GAP_MM 8.0
+#define OSTIUM_NECK_MIN_GAP_MM 1.5
+#define OSTIUM_NECK_MIN_FRACTION 0.7
+#define OSTIUM_NECK_MAX_LONG_RUNS 6
 
 typedef struct {
   double p[3];
@@ -505,6 +509,103 @@ find_ostium_candidates (const CuspLandmarkInput *in, const GArray *line, const d
   return candidates;
 }
 
+/* Length (mm, at most limit_mm) of the run of samples at or above the lumen threshold from p
+ * along unit dir. */
+static double
+bright_run (const CuspLandmarkInput *in, const double p[3], const double dir[3], double limit_mm)
+{
+  double q[3];
+  for (double t = 0; t <= limit_mm; t += 0.25)
+    {
+      v_axpy (p, t, dir, q);
+      if (sample (in, q) < in->threshold)
+        return t;
+    }
+  return limit_mm;
+}
+
+/* TRUE when the bright structure around p is thin (a vessel): of the 26 grid directions, few see
+ * it extend beyond 7 mm. A chamber (right atrium, RVOT, left atrium) is bright in most of them. */
+static gboolean
+bright_is_thin (const CuspLandmarkInput *in, const double p[3])
+{
+  int long_runs = 0;
+  for (int dx = -1; dx <= 1; dx++)
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dz = -1; dz <= 1; dz++)
+        {
+          double d[3] = { dx, dy, dz };
+          if (dx == 0 && dy == 0 && dz == 0)
+            continue;
+          cusp_vec3_normalize (d);
+          long_runs += bright_run (in, p, d, 7.0) >= 7.0;
+        }
+  return long_runs <= OSTIUM_NECK_MAX_LONG_RUNS;
+}
+
+typedef struct {
+  double neck;        /* lowest intensity between the lumen edge and the vessel, image units */
+  double h;           /* height above the hinge plane */
+  double point[3];    /* on the lumen edge */
+} OstiumNeck;
+
+/* The partial-volume neck of a coronary ostium in a coarse CT (1-1.5 mm voxels): the coronary
+ * does not reach the lumen threshold where it joins the sinus, but along the ray through the
+ * ostium the intensity just outside the lumen edge stays higher than anywhere else on the sinus
+ * wall, and a thin bright vessel follows within OSTIUM_NECK_GAP_MM. Searched over the sinus's
+ * angles (dir_from..dir_to in the plane of e1/e2) and heights h_from..h_to above the hinge
+ * plane; FALSE when no ray of the sinus reaches a thin vessel. */
+static gboolean
+find_ostium_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3],
+                  const double normal[3], const double e1[3], const double e2[3], double theta_from,
+                  double theta_to, double h_from, double h_to, OstiumNeck *best)
+{
+  best->neck = -G_MAXDOUBLE;
+  for (double h = h_from; h <= h_to; h += 0.5)
+    {
+      double ctr[3];
+      axis_center_at (line, center, normal, h, ctr);
+      for (double theta = theta_from; theta <= theta_to; theta += G_PI / 90)
+        {
+          double dir[3];
+          direction_at (e1, e2, theta, dir);
+          double along = cusp_vec3_dot (dir, normal);
+          for (int a = 0; a < 3; a++)
+            dir[a] -= along * normal[a];
+          cusp_vec3_normalize (dir);
+          double r_wall = ray_radius (in, ctr, dir, FALSE);
+          if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1)
+            continue;
+          /* the first run of >= 1.5 mm above the threshold beyond the wall, and the darkest
+           * sample before it */
+          double neck = G_MAXDOUBLE, p[3];
+          double s_vessel = -1;
+          for (double s = 0.25; s <= OSTIUM_NECK_GAP_MM; s += 0.25)
+            {
+              v_axpy (ctr, r_wall + s, dir, p);
+              double value = sample (in, p);
+              if (value >= in->threshold && bright_run (in, p, dir, 1.5) >= 1.5)
+                {
+                  s_vessel = s;
+                  break;
+                }
+              neck = MIN (neck, value);
+            }
+          if (s_vessel < OSTIUM_NECK_MIN_GAP_MM || neck <= best->neck
+              || neck < OSTIUM_NECK_MIN_FRACTION * in->threshold)
+            continue;
+          double q[3];
+          v_axpy (ctr, r_wall + s_vessel + 0.75, dir, q);
+          if (!bright_is_thin (in, q))
+            continue;
+          best->neck = neck;
+          best->h = h;
+          v_axpy (ctr, r_wall, dir, best->point);
+        }
+    }
+  return best->neck > -G_MAXDOUBLE;
+}
+
 static double
 angle_distance (double a, double b)
 {
@@ -979,7 +1080,23 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     if (!found[side])
       {
         double ctr[3], dir[3], h_mid = 0.55 * h_stj;
-        const double *lobe_d = lobe_dir[lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT]];
+        const int lobe_index = lobe_of[side == 0 ? CUSP_CUSP_LEFT : CUSP_CUSP_RIGHT];
+        const double *lobe_d = lobe_dir[lobe_index];
+        if (in->find_ostia)
+          {
+            /* lobe c lies between commissures c - 1 and c; 10 degrees kept off each */
+            double from = comm[(lobe_index + 2) % 3], to = comm[lobe_index];
+            if (to < from)
+              to += 2 * G_PI;
+            OstiumNeck neck;
+            if (find_ostium_neck (in, line, center, normal, e1, e2, from + G_PI / 18, to - G_PI / 18,
+                                  4.0, h_stj, &neck))
+              {
+                memcpy (ostium[side], neck.point, sizeof ostium[side]);
+                found[side] = TRUE;
+                continue;
+              }
+          }
         axis_center_at (line, center, normal, h_mid, ctr);
         double along = cusp_vec3_dot (lobe_d, normal);
         for (int a = 0; a < 3; a++)

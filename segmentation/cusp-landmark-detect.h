@@ -15,6 +15,10 @@
  *     neighbours in planes parallel to the annulus; the lowest such plane is the lower ostium edge.
  *     Left vs right by anatomy in LPS (left main toward patient left/posterior, RCA anterior/right);
  *     the cusps are then named in their fixed order about the aorta (right, left, non-coronary).
+ *     A sinus where no ray escapes (a 1-1.5 mm CT, where the ostium is a partial-volume neck
+ *     below the lumen threshold) is searched for the ray whose darkest sample between the lumen
+ *     edge and a thin bright vessel 1.5-8 mm outside is brightest (at least 70 % of the lumen
+ *     threshold); the ostium is put on the wall at that ray, the height of its brightest neck.
  *     An ostium not seen is proposed in the middle of its sinus, with a warning.
  */
 #pragma once
