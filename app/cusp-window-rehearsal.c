@@ -12,10 +12,12 @@
  * here. They are taken afresh whenever the history is emptied (a new study or segmentation), after
  * the panel has settled on that root's recommended size.
  *
- * Benchmark hook: with CUSP_TEST_DRAG_SECONDS=N, win.bench-drag moves the valve's depth at 60 Hz
- * for N seconds (as a pointer drag would) while a tick callback on the 3D view records its frame
- * intervals and the age of the displayed answer; after the drag it waits for the answer to the
- * final pose and writes the figures to CUSP_TEST_BENCH_FILE. */
+ * Benchmark hook: with CUSP_TEST_DRAG_SECONDS=N, win.bench-drag first redraws the 3D view every
+ * frame for 3 s with nothing else changing (the reference: what the view alone costs on this
+ * machine now), then moves the valve's depth at 60 Hz for N seconds (as a pointer drag would)
+ * while a tick callback on the 3D view records its frame intervals and the age of the displayed
+ * answer; after the drag it waits for the answer to the final pose and writes the figures to
+ * CUSP_TEST_BENCH_FILE. */
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
 
@@ -32,6 +34,10 @@
 #define DRAG_CYCLE_S 2.0
 /* After the drag, how long the benchmark waits for the converged answer before saying so. */
 #define SETTLE_TIMEOUT_US (30 * G_TIME_SPAN_SECOND)
+/* Before the drag: the 3D view redrawn every frame with nothing else changing, the reference. */
+#define REFERENCE_US (3 * G_TIME_SPAN_SECOND)
+
+typedef enum { BENCH_REFERENCE, BENCH_DRAG, BENCH_SETTLE } BenchPhase;
 
 typedef struct {
   CuspWindow *window;
@@ -48,6 +54,9 @@ typedef struct {
   char *bench_file;
   guint drag_id;
   guint tick_id;
+  BenchPhase phase;
+  gint64 reference_start_us;
+  GArray *reference_ms;             /* (element-type double) frames of the 3D view alone */
   gint64 drag_start_us;
   gint64 drag_end_us;
   gint64 last_frame_us;
@@ -308,6 +317,7 @@ bench_write (Rehearsal *r, gint64 settled_us, const CuspLiveResult *result)
   json_builder_add_int_value (b, gtk_widget_get_width (GTK_WIDGET (r->window)));
   json_builder_set_member_name (b, "window_height");
   json_builder_add_int_value (b, gtk_widget_get_height (GTK_WIDGET (r->window)));
+  add_distribution (b, "reference_frame_ms", r->reference_ms);
   add_distribution (b, "frame_ms", r->frame_ms);
   add_distribution (b, "answer_age_ms", r->age_ms);
   json_builder_set_member_name (b, "preliminary_frames");
@@ -335,8 +345,22 @@ bench_write (Rehearsal *r, gint64 settled_us, const CuspLiveResult *result)
     g_warning ("Cannot write %s: %s", r->bench_file, error->message);
 }
 
-/* Every frame of the 3D view: its interval during the drag, then whether the displayed answer
- * is the final one for the pose the drag ended on. */
+static gboolean drag_step (gpointer data);
+
+static void
+record_interval (Rehearsal *r, GArray *into, gint64 now)
+{
+  if (r->last_frame_us > 0)
+    {
+      double ms = (now - r->last_frame_us) / 1000.0;
+      g_array_append_val (into, ms);
+    }
+  r->last_frame_us = now;
+}
+
+/* Every frame of the 3D view: first the reference (the view alone redrawn each frame), then its
+ * interval and the displayed answer's age during the drag, then whether the displayed answer is
+ * the final one for the pose the drag ended on. */
 static gboolean
 bench_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
@@ -344,21 +368,31 @@ bench_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   gint64 now = g_get_monotonic_time ();
   CuspLiveResult *result = cusp_valve_panel_get_result (r->panel);
 
-  if (r->drag_id != 0)
+  switch (r->phase)
     {
-      if (r->last_frame_us > 0)
+    case BENCH_REFERENCE:
+      record_interval (r, r->reference_ms, now);
+      if (now - r->reference_start_us < REFERENCE_US)
         {
-          double ms = (now - r->last_frame_us) / 1000.0;
-          g_array_append_val (r->frame_ms, ms);
-          if (result != NULL)
-            {
-              double age = (now - result->requested_us) / 1000.0;
-              g_array_append_val (r->age_ms, age);
-              r->n_preliminary_frames += result->preliminary;
-            }
+          gtk_widget_queue_draw (widget);
+          return G_SOURCE_CONTINUE;
         }
+      r->phase = BENCH_DRAG;
       r->last_frame_us = now;
+      r->drag_start_us = now;
+      r->drag_id = g_timeout_add (DRAG_PERIOD_MS, drag_step, r);
       return G_SOURCE_CONTINUE;
+    case BENCH_DRAG:
+      record_interval (r, r->frame_ms, now);
+      if (result != NULL)
+        {
+          double age = (now - result->requested_us) / 1000.0;
+          g_array_append_val (r->age_ms, age);
+          r->n_preliminary_frames += result->preliminary;
+        }
+      return G_SOURCE_CONTINUE;
+    case BENCH_SETTLE:
+      break;
     }
   if (r->first_shown_us == 0 && result != NULL && same_pose (&result->pose, &r->final_pose))
     r->first_shown_us = now;
@@ -399,6 +433,7 @@ drag_step (gpointer data)
   cusp_valve_panel_get_pose (r->panel, &r->final_pose);
   r->drag_end_us = g_get_monotonic_time ();
   r->drag_id = 0;
+  r->phase = BENCH_SETTLE;
   return G_SOURCE_REMOVE;
 }
 
@@ -412,13 +447,14 @@ bench_drag_action (GSimpleAction *action, GVariant *parameter, gpointer user_dat
     return;
   cusp_valve_panel_get_pose (r->panel, &pose);
   r->base_depth_mm = pose.depth_mm;
+  g_array_set_size (r->reference_ms, 0);
   g_array_set_size (r->frame_ms, 0);
   g_array_set_size (r->age_ms, 0);
   r->n_preliminary_frames = 0;
   r->last_frame_us = 0;
   r->first_shown_us = 0;
-  r->drag_start_us = g_get_monotonic_time ();
-  r->drag_id = g_timeout_add (DRAG_PERIOD_MS, drag_step, r);
+  r->phase = BENCH_REFERENCE;
+  r->reference_start_us = g_get_monotonic_time ();
   r->tick_id = gtk_widget_add_tick_callback (r->window->views[CUSP_WINDOW_VIEW_3D], bench_tick, r, NULL);
 }
 
@@ -437,6 +473,7 @@ rehearsal_free (gpointer data)
 
   g_clear_handle_id (&r->baseline_id, g_source_remove);
   g_clear_handle_id (&r->drag_id, g_source_remove);
+  g_array_unref (r->reference_ms);
   g_array_unref (r->frame_ms);
   g_array_unref (r->age_ms);
   g_free (r->bench_file);
@@ -455,6 +492,7 @@ _cusp_window_rehearsal_init (CuspWindow *self)
   r->window = self;
   r->panel = _cusp_window_measure_get_valve_panel (self);
   r->undo = _cusp_window_measure_get_undo (self);
+  r->reference_ms = g_array_new (FALSE, FALSE, sizeof (double));
   r->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   r->age_ms = g_array_new (FALSE, FALSE, sizeof (double));
   if (seconds != NULL)
