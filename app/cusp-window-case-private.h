@@ -31,6 +31,8 @@ struct _CuspWindowCase {
   AdwToast *live_wait_toast;
   guint n_live;                 /* plans whose result was the live answer (for the test report) */
   GMenu *history_menu;          /* the Case menu's Undo/Redo items, named after the command */
+  char *undo_text;              /* what they say now */
+  char *redo_text;
   gboolean closing;             /* the unsaved-changes prompt said Discard or saved */
   gboolean offered_recovery;
 };

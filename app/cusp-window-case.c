@@ -752,6 +752,13 @@ _cusp_window_case_show_history (CuspWindow    *self,
   /* TRANSLATORS: %s is what the command did, e.g. "Move Valve" */
   undo_text = undo_label != NULL ? g_strdup_printf (_("_Undo %s"), undo_label) : g_strdup (_("_Undo"));
   redo_text = redo_label != NULL ? g_strdup_printf (_("_Redo %s"), redo_label) : g_strdup (_("_Redo"));
+  /* a drag merges into one command 60 times a second: the menu changes only with its name */
+  if (g_strcmp0 (undo_text, cs->undo_text) == 0 && g_strcmp0 (redo_text, cs->redo_text) == 0)
+    return;
+  g_free (cs->undo_text);
+  cs->undo_text = g_strdup (undo_text);
+  g_free (cs->redo_text);
+  cs->redo_text = g_strdup (redo_text);
   g_menu_remove_all (cs->history_menu);
   g_menu_append (cs->history_menu, undo_text, "win.undo");
   g_menu_append (cs->history_menu, redo_text, "win.redo");
@@ -868,6 +875,8 @@ _cusp_window_case_dispose (CuspWindow *self)
   g_signal_handlers_disconnect_by_data (cs->undo, self);
   g_clear_object (&cs->undo);
   g_clear_object (&cs->history_menu);
+  g_clear_pointer (&cs->undo_text, g_free);
+  g_clear_pointer (&cs->redo_text, g_free);
   g_clear_object (&cs->document);
   cusp_window_case_clear_pending (cs);
   g_free (cs->path);
