@@ -161,6 +161,10 @@ publish (Core *core, CuspLiveResult *result)
     {
       GSource *source = g_idle_source_new ();
       core->idle_pending = TRUE;
+      /* Not the idle default (below GTK's redraw): during a drag the frame clock and the pose
+       * timer keep the loop busy and an idle answer would wait until the drag ends. One
+       * coalesced source at most, so it cannot flood the loop. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, deliver, core_ref (core), core_unref);
       g_source_set_static_name (source, "[cusp] live solver result");
       g_source_attach (source, core->context);
