@@ -545,16 +545,57 @@ bright_is_thin (const CuspLandmarkInput *in, const double p[3])
 
 typedef struct {
   double neck;        /* lowest intensity between the lumen edge and the vessel, image units */
-  double h;           /* height above the hinge plane */
+  double h;           /* height above the hinge plane of the ostium's lower edge */
+  double theta;
   double point[3];    /* on the lumen edge */
 } OstiumNeck;
+
+/* One ray of the neck search, in the plane at height h above the hinge plane, at angle theta
+ * (e1/e2 projected onto that plane). The darkest sample between the lumen edge and the first run
+ * of >= 1.5 mm above the threshold that starts OSTIUM_NECK_MIN_GAP_MM..OSTIUM_NECK_GAP_MM beyond
+ * the edge; -G_MAXDOUBLE when there is no such run. `vessel` (may be NULL) gets a point inside
+ * the run, `edge` (may be NULL) the lumen edge. */
+static double
+ray_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3], const double normal[3],
+          const double e1[3], const double e2[3], double h, double theta, double edge[3], double vessel[3])
+{
+  double ctr[3], dir[3], p[3];
+  axis_center_at (line, center, normal, h, ctr);
+  direction_at (e1, e2, theta, dir);
+  double along = cusp_vec3_dot (dir, normal);
+  for (int a = 0; a < 3; a++)
+    dir[a] -= along * normal[a];
+  cusp_vec3_normalize (dir);
+  double r_wall = ray_radius (in, ctr, dir, FALSE);
+  if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1)
+    return -G_MAXDOUBLE;
+  double neck = G_MAXDOUBLE;
+  for (double s = 0.25; s <= OSTIUM_NECK_GAP_MM; s += 0.25)
+    {
+      v_axpy (ctr, r_wall + s, dir, p);
+      double value = sample (in, p);
+      if (value >= in->threshold && bright_run (in, p, dir, 1.5) >= 1.5)
+        {
+          if (s < OSTIUM_NECK_MIN_GAP_MM)
+            return -G_MAXDOUBLE;
+          if (edge != NULL)
+            v_axpy (ctr, r_wall, dir, edge);
+          if (vessel != NULL)
+            v_axpy (ctr, r_wall + s + 0.75, dir, vessel);
+          return neck;
+        }
+      neck = MIN (neck, value);
+    }
+  return -G_MAXDOUBLE;
+}
 
 /* The partial-volume neck of a coronary ostium in a coarse CT (1-1.5 mm voxels): the coronary
  * does not reach the lumen threshold where it joins the sinus, but along the ray through the
  * ostium the intensity just outside the lumen edge stays higher than anywhere else on the sinus
  * wall, and a thin bright vessel follows within OSTIUM_NECK_GAP_MM. Searched over the sinus's
- * angles (dir_from..dir_to in the plane of e1/e2) and heights h_from..h_to above the hinge
- * plane; FALSE when no ray of the sinus reaches a thin vessel. */
+ * angles (theta_from..theta_to in the plane of e1/e2) and heights h_from..h_to above the hinge
+ * plane; FALSE when no ray of the sinus reaches a thin vessel through a neck of at least
+ * OSTIUM_NECK_MIN_FRACTION of the lumen threshold. */
 static gboolean
 find_ostium_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3],
                   const double normal[3], const double e1[3], const double e2[3], double theta_from,
@@ -562,48 +603,37 @@ find_ostium_neck (const CuspLandmarkInput *in, const GArray *line, const double 
 {
   best->neck = -G_MAXDOUBLE;
   for (double h = h_from; h <= h_to; h += 0.5)
+    for (double theta = theta_from; theta <= theta_to; theta += G_PI / 90)
+      {
+        double edge[3], vessel[3];
+        double neck = ray_neck (in, line, center, normal, e1, e2, h, theta, edge, vessel);
+        if (neck <= best->neck || neck < OSTIUM_NECK_MIN_FRACTION * in->threshold
+            || !bright_is_thin (in, vessel))
+          continue;
+        best->neck = neck;
+        best->h = h;
+        best->theta = theta;
+        memcpy (best->point, edge, sizeof best->point);
+      }
+  if (best->neck <= -G_MAXDOUBLE)
+    return FALSE;
+  /* The brightest neck is the middle of the ostium; SCCT heights go to its lower edge, taken at
+   * half the neck's contrast over the tissue around it. The tissue level is estimated from the
+   * threshold, which lies half-way between tissue and blood (cusp-segment-contrast.c). */
+  double ctr[3];
+  axis_center_at (line, center, normal, best->h, ctr);
+  const double lumen = MAX (in->threshold, sample (in, ctr));
+  const double tissue = MIN (2 * in->threshold - lumen, in->threshold);
+  const double half = 0.5 * (best->neck + tissue);
+  for (double h = best->h - 0.25; h >= MAX (0.0, best->h - 4.0); h -= 0.25)
     {
-      double ctr[3];
-      axis_center_at (line, center, normal, h, ctr);
-      for (double theta = theta_from; theta <= theta_to; theta += G_PI / 90)
-        {
-          double dir[3];
-          direction_at (e1, e2, theta, dir);
-          double along = cusp_vec3_dot (dir, normal);
-          for (int a = 0; a < 3; a++)
-            dir[a] -= along * normal[a];
-          cusp_vec3_normalize (dir);
-          double r_wall = ray_radius (in, ctr, dir, FALSE);
-          if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1)
-            continue;
-          /* the first run of >= 1.5 mm above the threshold beyond the wall, and the darkest
-           * sample before it */
-          double neck = G_MAXDOUBLE, p[3];
-          double s_vessel = -1;
-          for (double s = 0.25; s <= OSTIUM_NECK_GAP_MM; s += 0.25)
-            {
-              v_axpy (ctr, r_wall + s, dir, p);
-              double value = sample (in, p);
-              if (value >= in->threshold && bright_run (in, p, dir, 1.5) >= 1.5)
-                {
-                  s_vessel = s;
-                  break;
-                }
-              neck = MIN (neck, value);
-            }
-          if (s_vessel < OSTIUM_NECK_MIN_GAP_MM || neck <= best->neck
-              || neck < OSTIUM_NECK_MIN_FRACTION * in->threshold)
-            continue;
-          double q[3];
-          v_axpy (ctr, r_wall + s_vessel + 0.75, dir, q);
-          if (!bright_is_thin (in, q))
-            continue;
-          best->neck = neck;
-          best->h = h;
-          v_axpy (ctr, r_wall, dir, best->point);
-        }
+      double edge[3];
+      if (ray_neck (in, line, center, normal, e1, e2, h, best->theta, edge, NULL) < half)
+        break;
+      best->h = h;
+      memcpy (best->point, edge, sizeof best->point);
     }
-  return best->neck > -G_MAXDOUBLE;
+  return TRUE;
 }
 
 static double

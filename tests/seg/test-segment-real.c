@@ -5,6 +5,7 @@
 #include "cusp-image-io.h"
 #include "cusp-measure.h"
 #include "cusp-segment.h"
+#include "seg-test-helpers.h"
 
 #include <math.h>
 #include <string.h>
@@ -69,15 +70,6 @@ in_sinus (const CuspSegmentation *seg, CuspCusp cusp, const double p[3])
   double other = fmod (angle_about_axis (seg, lm->commissure_mm[bounds[cusp][2]]) - a0 + 4 * G_PI, 2 * G_PI);
   double x = fmod (angle_about_axis (seg, p) - a0 + 4 * G_PI, 2 * G_PI);
   return other < a1 ? x >= a1 : x <= a1;
-}
-
-static gboolean
-has_warning (const CuspSegmentation *seg, const char *part)
-{
-  for (guint w = 0; w < seg->warnings->len; w++)
-    if (strstr (g_ptr_array_index (seg->warnings, w), part) != NULL)
-      return TRUE;
-  return FALSE;
 }
 
 /* Area of the lumen label in the plane parallel to the hinge plane at `offset_mm`, sampled on a
@@ -282,7 +274,7 @@ test_real_ct (void)
    * partial-volume neck (about 210 HU against a 270 HU lumen threshold), seen in planes parallel
    * to the annulus as a 3-4 mm round vessel against the posterior-left wall 10-13 mm above the
    * hinges. It must be found (no fallback), in the left sinus, at an adult height. */
-  g_assert_false (has_warning (seg, "left coronary ostium was not found"));
+  g_assert_false (seg_test_has_warning (seg, "left coronary ostium was not found"));
   g_assert_true (in_sinus (seg, CUSP_CUSP_LEFT, lm->left_ostium_mm));
   g_assert_cmpfloat (height_above (seg, lm->left_ostium_mm), >, 6);
   g_assert_cmpfloat (height_above (seg, lm->left_ostium_mm), <, 22);
@@ -290,7 +282,7 @@ test_real_ct (void)
    * the RVOT, but 5-7 mm of fat (about 40 HU) separate it from the right sinus in every plane
    * looked at: no neck, so it stays a proposal with its warning. If it is ever found, it must be
    * in the right sinus at an adult height. */
-  if (has_warning (seg, "right coronary ostium was not found"))
+  if (seg_test_has_warning (seg, "right coronary ostium was not found"))
     g_test_message ("right ostium not found (proposed mid-sinus, with the warning)");
   else
     {
@@ -412,7 +404,11 @@ test_mr (void)
        * gives, the aorta stays joined to the pulmonary artery, SVC and atria through walls
        * about a millimetre thick (2.5 mm slices) and the path shows no sinus bulge. What must
        * hold: no crash, no silent HU rule, and a message that says what went wrong and what to
-       * do instead of asking for the click that was just given. */
+       * do instead of asking for the click that was just given. Looked at again (seg3): on
+       * slice 34 the clicked vessel is 40 mm across (LPS y -36..4) and along its row no sample
+       * darker than the blood lies between it and the pulmonary trunk; the path's section radius
+       * stays 19-23 mm from z 60 to 72 mm and falls steadily above, even taking the 20th
+       * percentile ray instead of the median: no narrowing-bulge-narrowing to find. */
       g_test_message ("MR with one click: %s", error2->message);
       g_assert_error (error2, CUSP_ERROR, CUSP_ERROR_FAILED);
       g_assert_nonnull (strstr (error2->message, "could not be separated from the chambers around it"));
