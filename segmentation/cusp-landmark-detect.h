@@ -18,7 +18,8 @@
  *     A sinus where no ray escapes (a 1-1.5 mm CT, where the ostium is a partial-volume neck
  *     below the lumen threshold) is searched for the ray whose darkest sample between the lumen
  *     edge and a thin bright vessel 1.5-8 mm outside is brightest (at least 70 % of the lumen
- *     threshold); the ostium is put on the wall at that ray, the height of its brightest neck.
+ *     threshold); the ostium is put on the wall at that ray, at its lower edge: the lowest
+ *     height (walking down from the brightest neck) where the neck keeps half its contrast.
  *     An ostium not seen is proposed in the middle of its sinus, with a warning.
  */
 #pragma once
