@@ -110,6 +110,8 @@ typedef struct {
   CuspValveScene *scene;
   GtkWidget *popover;
   GtkWidget *buttons[N_VIEWS_3D];
+  GtkCheckButton *volume_check;      /* volume rendering on / off */
+  GtkDropDown *preset_drop;          /* its transfer-function preset */
 } CuspViewButtons;
 
 static void
@@ -192,6 +194,41 @@ on_view_button_clicked (GtkButton *button, CuspViewButtons *b)
   view_buttons_apply (b, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "cusp-view-3d")));
 }
 
+static void
+volume_rendering_apply (CuspViewButtons *b)
+{
+  cusp_volume_view_set_volume_rendering (b->view, gtk_check_button_get_active (b->volume_check),
+                                         gtk_drop_down_get_selected (b->preset_drop));
+}
+
+static void
+on_volume_rendering_changed (GObject *object, GParamSpec *pspec, CuspViewButtons *b)
+{
+  volume_rendering_apply (b);
+}
+
+static gboolean
+on_volume_shortcut (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  CuspViewButtons *b = g_object_get_data (G_OBJECT (widget), "cusp-view-buttons");
+
+  if (b == NULL)
+    return FALSE;
+  gtk_check_button_set_active (b->volume_check, !gtk_check_button_get_active (b->volume_check));
+  return TRUE;
+}
+
+/* The presets' names, in CuspRaycastPreset order. */
+static GtkStringList *
+preset_names (void)
+{
+  GtkStringList *names = gtk_string_list_new (NULL);
+
+  for (int p = 0; p < CUSP_RAYCAST_PRESET_COUNT; p++)
+    gtk_string_list_append (names, cusp_raycast_preset_name (p));
+  return names;
+}
+
 static gboolean
 on_view_shortcut (GtkWidget *widget, GVariant *args, gpointer user_data)
 {
@@ -205,7 +242,7 @@ on_view_shortcut (GtkWidget *widget, GVariant *args, gpointer user_data)
 }
 
 /* The 3D view in an overlay with a small "View" button (top left) whose popover holds the
- * standard views, and Alt+1 .. Alt+7 for them. A popover rather than a row: in the 2 x 2 grid the
+ * standard views (Alt+1 .. Alt+7) and the volume rendering toggle (Alt+0) with its preset. A popover rather than a row: in the 2 x 2 grid the
  * 3D view is a few hundred pixels wide, and a row of seven buttons covered its picture. */
 static GtkWidget *
 view_3d_with_buttons (CuspVolumeView *view, CuspViewLink *link)
@@ -259,6 +296,22 @@ view_3d_with_buttons (CuspVolumeView *view, CuspViewLink *link)
       gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (i));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
     }
+  gtk_box_append (GTK_BOX (list), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  b->volume_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Volume Rendering")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (b->volume_check),
+                               _("Ray-cast the study's volume behind the translucent lumen (Alt+0). "
+                                 "Left out while you drag in the view, drawn when you stop."));
+  b->preset_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (preset_names ()), NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (b->preset_drop), _("Transfer-function preset of the volume rendering"));
+  g_signal_connect (b->volume_check, "notify::active", G_CALLBACK (on_volume_rendering_changed), b);
+  g_signal_connect (b->preset_drop, "notify::selected", G_CALLBACK (on_volume_rendering_changed), b);
+  gtk_box_append (GTK_BOX (list), GTK_WIDGET (b->volume_check));
+  gtk_box_append (GTK_BOX (list), GTK_WIDGET (b->preset_drop));
+  {
+    GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_0, GDK_ALT_MASK),
+                                              gtk_callback_action_new (on_volume_shortcut, NULL, NULL));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
+  }
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), menu);
   gtk_widget_add_controller (overlay, shortcuts);
   g_object_set_data_full (G_OBJECT (overlay), "cusp-view-buttons", b, view_buttons_free);

@@ -159,13 +159,9 @@ draw_slot (CuspMeshRenderer *renderer, const CuspMeshSlot *slot)
   glDrawElements (GL_TRIANGLES, slot->index_count, GL_UNSIGNED_INT, NULL);
 }
 
-void
-cusp_mesh_renderer_draw (CuspMeshRenderer *renderer,
-                         const float       view[16],
-                         const float       projection[16])
+static void
+begin_draw (CuspMeshRenderer *renderer, const float view[16], const float projection[16])
 {
-  g_return_if_fail (renderer != NULL);
-
   glUseProgram (renderer->program);
   glUniformMatrix4fv (renderer->u_view, 1, GL_FALSE, view);
   glUniformMatrix4fv (renderer->u_projection, 1, GL_FALSE, projection);
@@ -174,11 +170,38 @@ cusp_mesh_renderer_draw (CuspMeshRenderer *renderer,
   glDepthMask (GL_TRUE);
   glDisable (GL_CULL_FACE);   /* clipped surfaces are open: their inside shows */
   glDisable (GL_BLEND);
+}
 
+static void
+end_draw (void)
+{
+  glBindVertexArray (0);
+  glUseProgram (0);
+  glDisable (GL_DEPTH_TEST);
+}
+
+void
+cusp_mesh_renderer_draw_opaque (CuspMeshRenderer *renderer,
+                                const float       view[16],
+                                const float       projection[16])
+{
+  g_return_if_fail (renderer != NULL);
+
+  begin_draw (renderer, view, projection);
   for (guint i = 0; i < CUSP_MESH_RENDERER_SLOTS; i++)
     if (renderer->slots[i].index_count > 0 && renderer->slots[i].rgba[3] >= 1.0f)
       draw_slot (renderer, &renderer->slots[i]);
+  end_draw ();
+}
 
+void
+cusp_mesh_renderer_draw_translucent (CuspMeshRenderer *renderer,
+                                     const float       view[16],
+                                     const float       projection[16])
+{
+  g_return_if_fail (renderer != NULL);
+
+  begin_draw (renderer, view, projection);
   for (guint i = 0; i < CUSP_MESH_RENDERER_SLOTS; i++)
     {
       const CuspMeshSlot *slot = &renderer->slots[i];
@@ -200,8 +223,14 @@ cusp_mesh_renderer_draw (CuspMeshRenderer *renderer,
       glDepthMask (GL_TRUE);
       glDepthFunc (GL_LESS);
     }
+  end_draw ();
+}
 
-  glBindVertexArray (0);
-  glUseProgram (0);
-  glDisable (GL_DEPTH_TEST);
+void
+cusp_mesh_renderer_draw (CuspMeshRenderer *renderer,
+                         const float       view[16],
+                         const float       projection[16])
+{
+  cusp_mesh_renderer_draw_opaque (renderer, view, projection);
+  cusp_mesh_renderer_draw_translucent (renderer, view, projection);
 }

@@ -44,6 +44,15 @@ guint             cusp_mesh_renderer_get_triangle_count (CuspMeshRenderer *rende
 void              cusp_mesh_renderer_draw     (CuspMeshRenderer *renderer,
                                                const float       view[16],
                                                const float       projection[16]);
+/* The same in two halves, so a volume can be ray-cast between them (it stops at the opaque
+ * surfaces' depth and lies behind the translucent ones): the opaque slots, then the
+ * translucent ones. */
+void              cusp_mesh_renderer_draw_opaque      (CuspMeshRenderer *renderer,
+                                                       const float       view[16],
+                                                       const float       projection[16]);
+void              cusp_mesh_renderer_draw_translucent (CuspMeshRenderer *renderer,
+                                                       const float       view[16],
+                                                       const float       projection[16]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuspMeshRenderer, cusp_mesh_renderer_free)
 

@@ -12,12 +12,13 @@
  * for a pose; Escape during a drag puts back the pose it started from.
  *
  * Test hook: CUSP_TEST_VIEW3D_FILE gets, after each frame that changed them, the view's size,
- * the camera's angles, the handles' positions on screen and the legend's box (JSON, logical
- * pixels of the view). */
+ * the camera's angles, whether the volume is ray-cast, the handles' positions on screen and the
+ * legend's box (JSON, logical pixels of the view). */
 #pragma once
 
 #include "cusp-carm.h"
 #include "cusp-mesh.h"
+#include "cusp-transfer-function.h"
 #include "cusp-view-link.h"
 
 #include <gtk/gtk.h>
@@ -48,5 +49,14 @@ void            cusp_volume_view_set_carm_view (CuspVolumeView *self, const Cusp
 /* Looking down the root's axis from the aorta toward the ventricle (the annulus en face);
  * FALSE when there is no root yet. */
 gboolean        cusp_volume_view_look_along_annulus (CuspVolumeView *self);
+/* GPU ray-cast volume rendering of the link's volume with a transfer-function preset
+ * (cusp-raycast-renderer.h), behind the translucent lumen; off by default. While the user drags
+ * in the view the volume is left out and drawn again when the drag ends (a frame costs a few
+ * hundred ms of CPU on llvmpipe). */
+void            cusp_volume_view_set_volume_rendering (CuspVolumeView   *self,
+                                                       gboolean          enabled,
+                                                       CuspRaycastPreset preset);
+gboolean        cusp_volume_view_get_volume_rendering (CuspVolumeView    *self,
+                                                       CuspRaycastPreset *preset);
 
 G_END_DECLS
