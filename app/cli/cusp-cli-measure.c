@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cusp-cli-measure.c: `cusp-cli measure PATH [--json] [--landmarks FILE.json]` prints every
+/* cusp-cli-measure.c: `cusp-cli measure PATH [--json] [--landmarks FILE.json] [--seed X,Y,Z]`
+ * prints every
  * SCCT measurement under its stable key, and the landmarks they came from (LPS mm).
  *
  * Landmarks come from --landmarks (a file this command wrote, possibly corrected by hand, or a
  * phantom's truth file) or, without it, from automatic detection (detect_landmarks below, the
- * one place that calls the segmentation). The image loads through the isolated reader. */
+ * one place that calls the segmentation), optionally from a seed point inside the aortic lumen
+ * (LPS mm: what a click in the app gives; needed where the automatic search fails, e.g. MR).
+ * The segmentation's warnings (an ostium not found, a landmark guessed) come first in the
+ * measurement's warnings. The image loads through the isolated reader. */
 #include "cusp-cli.h"
 #include "cusp-cli-number.h"
 #include "cusp-measure.h"
@@ -20,20 +24,23 @@
 /* Automatic landmarks: the segmentation's proposal, its lumen threshold, and its calcium labels
  * as the calcium mask (they exclude bone and calcium away from the root). */
 static gboolean
-detect_landmarks (CuspVolume         *volume,
-                  CuspLandmarks      *landmarks,
-                  double             *lumen_threshold,
-                  CuspVolume        **calcium_mask,
-                  GError            **error)
+detect_landmarks (CuspVolume               *volume,
+                  const CuspSegmentOptions *options,
+                  CuspLandmarks            *landmarks,
+                  double                   *lumen_threshold,
+                  CuspVolume              **calcium_mask,
+                  GPtrArray                *warnings,
+                  GError                  **error)
 {
-  CuspSegmentOptions options = cusp_segment_options_default ();
-  g_autoptr(CuspSegmentation) seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, error);
+  g_autoptr(CuspSegmentation) seg = cusp_segment_root (volume, options, NULL, NULL, NULL, error);
   g_autoptr(GError) mask_error = NULL;
 
   if (seg == NULL)
     return FALSE;
   *landmarks = seg->landmarks;
   *lumen_threshold = seg->lumen_threshold;
+  for (guint i = 0; seg->warnings != NULL && i < seg->warnings->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (seg->warnings, i)));
   *calcium_mask = cusp_segmentation_calcium_mask (seg, &mask_error);   /* NULL on non-HU images */
   if (mask_error != NULL)
     {
@@ -66,14 +73,37 @@ print_text (const CuspMeasurements *m)
   printf ("Model estimates for research, teaching and rehearsal; never a diagnosis.\n");
 }
 
+/* "X,Y,Z" in LPS mm, three finite numbers. */
+static gboolean
+parse_seed (const char *text, CuspSegmentOptions *options, GError **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != 3)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--seed needs three numbers X,Y,Z (LPS mm), not '%s'", text);
+      return FALSE;
+    }
+  for (int i = 0; i < 3; i++)
+    if (!cusp_cli_parse_number ("--seed", g_strstrip (parts[i]), &options->seed_mm[i], error))
+      return FALSE;
+  options->has_seed = TRUE;
+  return TRUE;
+}
+
 int
 cusp_cli_measure (int argc, char **argv)
 {
   gboolean json = FALSE;
-  g_autofree char *landmarks_path = NULL, *series = NULL, *lumen = NULL, *calcium = NULL;
+  g_autofree char *landmarks_path = NULL, *series = NULL, *lumen = NULL, *calcium = NULL, *seed = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (stable keys, landmarks, warnings)", NULL },
     { "landmarks", 0, 0, G_OPTION_ARG_FILENAME, &landmarks_path, "Measure from these landmarks (JSON) instead of detecting them", "FILE" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "A point inside the aortic lumen to segment from (LPS mm)", "X,Y,Z" },
     { "series", 0, 0, G_OPTION_ARG_STRING, &series, "DICOM series to load from a folder", "UID" },
     { "lumen-threshold", 0, 0, G_OPTION_ARG_STRING, &lumen, "Lumen boundary value (default: automatic on HU data)", "VALUE" },
     { "calcium-threshold-hu", 0, 0, G_OPTION_ARG_STRING, &calcium, "Calcium threshold (default: 450 or 850 HU by lumen enhancement)", "HU" },
@@ -85,8 +115,10 @@ cusp_cli_measure (int argc, char **argv)
   g_autoptr(CuspMeasureContext) measure = NULL;
   CuspMeasureParams params = cusp_measure_default_params ();
   CuspMeasurements m = { 0 };
+  CuspSegmentOptions options = cusp_segment_options_default ();
+  g_autoptr(GPtrArray) segment_warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree CuspLandmarks *landmarks = g_new0 (CuspLandmarks, 1);   /* ~12 kB: not on the stack */
-  int status = 0;
+  int status;
 
   g_option_context_set_summary (context,
     "Measures an aortic root (SCCT 2019) and sizes valves from its landmarks.");
@@ -96,13 +128,16 @@ cusp_cli_measure (int argc, char **argv)
   if (argc != 2)
     return cusp_cli_fail (NAME, argc < 2 ? "give one image file or DICOM folder" : "unexpected argument '%s'", argv[2]);
   if (!cusp_cli_parse_number ("--lumen-threshold", lumen, &params.lumen_threshold, &error) ||
-      !cusp_cli_parse_number ("--calcium-threshold-hu", calcium, &params.calcium_threshold, &error))
+      !cusp_cli_parse_number ("--calcium-threshold-hu", calcium, &params.calcium_threshold, &error) ||
+      !parse_seed (seed, &options, &error))
     return cusp_cli_fail_error (NAME, error);
 
   volume = cusp_study_load_sync (argv[1], series, NULL, &error);
   if (volume == NULL)
     return cusp_cli_fail_error (NAME, error);
 
+  if (landmarks_path != NULL && seed != NULL)
+    return cusp_cli_fail (NAME, "--seed segments to find landmarks; --landmarks gives them: use one");
   if (landmarks_path != NULL)
     {
       g_autofree char *data = NULL;
@@ -114,7 +149,7 @@ cusp_cli_measure (int argc, char **argv)
   else
     {
       double threshold = NAN;
-      if (!detect_landmarks (volume, landmarks, &threshold, &mask, &error))
+      if (!detect_landmarks (volume, &options, landmarks, &threshold, &mask, segment_warnings, &error))
         return cusp_cli_fail_error (NAME, error);
       if (!isfinite (params.lumen_threshold))
         params.lumen_threshold = threshold;
@@ -124,8 +159,14 @@ cusp_cli_measure (int argc, char **argv)
 
   measure = cusp_measure_context_new (volume, &params, &error);
   if (measure == NULL || !cusp_measure_run (measure, landmarks, &m, &error))
-    status = cusp_cli_fail_error (NAME, error);
-  else if (json)
+    {
+      status = cusp_cli_fail_error (NAME, error);
+      cusp_measurements_clear (&m);
+      return status;
+    }
+  for (guint i = 0; i < segment_warnings->len; i++)
+    g_ptr_array_insert (m.warnings, i, g_strdup (g_ptr_array_index (segment_warnings, i)));
+  if (json)
     {
       g_autofree char *text = cusp_measurements_to_json (&m, landmarks);
       printf ("%s\n", text);
@@ -133,5 +174,5 @@ cusp_cli_measure (int argc, char **argv)
   else
     print_text (&m);
   cusp_measurements_clear (&m);
-  return status;
+  return 0;
 }

@@ -218,6 +218,32 @@ test_measure (void)
   g_assert_cmpfloat_with_epsilon (member (m2, "annulus.perimeter_mm"), member (m, "annulus.perimeter_mm"), 1e-9);
   g_assert_cmpfloat_with_epsilon (member (m2, "stj.diameter_mm"), member (m, "stj.diameter_mm"), 1e-9);
 
+  /* Segmented from a seed at the truth's STJ centre (a click in the ascending aorta): the same
+   * annulus within the sweep's 2 %, and the warnings list is there (empty or not). */
+  {
+    JsonArray *stj = json_object_get_array_member (json_object_get_object_member (t, "stj"), "center_mm");
+    g_autofree char *seed = g_strdup_printf ("%.3f,%.3f,%.3f",
+                                             json_array_get_double_element (stj, 0),
+                                             json_array_get_double_element (stj, 1),
+                                             json_array_get_double_element (stj, 2));
+    const char *seeded[] = { nii, "--json", "--seed", seed, NULL };
+    const char *bad_seed[] = { nii, "--seed", "1,2", NULL };
+    const char *both[] = { nii, "--seed", seed, "--landmarks", truth, NULL };
+    g_autofree char *out3 = NULL;
+    g_autoptr(JsonParser) parser3 = json_parser_new ();
+    JsonObject *m3;
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_command ("measure", seeded, &out3, &err), ==, 0);
+    g_assert_true (json_parser_load_from_data (parser3, out3, -1, &error));
+    m3 = json_node_get_object (json_parser_get_root (parser3));
+    g_test_message ("seeded annulus area %.1f mm², truth %.1f mm²", member (m3, "annulus.area_mm2"), truth_area);
+    g_assert_cmpfloat (fabs (member (m3, "annulus.area_mm2") / truth_area - 1.0), <, 0.02);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (m3, "warnings")));
+    expect_command_exit_2 ("measure", bad_seed, "three numbers");
+    expect_command_exit_2 ("measure", both, "use one");
+  }
+
   g_assert_true (g_file_set_contents (junk, "{\"hinges_mm\": [1, 2]}", -1, &error));
   expect_command_exit_2 ("measure", missing, "no file");
   expect_command_exit_2 ("measure", bad_landmarks, "hinges_mm");
