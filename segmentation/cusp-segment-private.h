@@ -4,6 +4,7 @@
  *   cusp-segment-grid.c      working grids: resampling, voxel <-> LPS, connected component
  *   cusp-segment-contrast.c  intensity model: blood pool and tissue levels, HU or not, seed
  *   cusp-segment-aorta.c     coarse stage: the aorta, the LV, the centerline between them
+ *   cusp-segment-track.c     the aorta tracked from a click as a tube (non-HU images that leak)
  *   cusp-segment-lumen.c     fine stage: the lumen grown from the centerline, seen from the axis
  *   cusp-segment-calcium.c   calcium in the root's wall, leaflets and LVOT; the label volume */
 #pragma once
@@ -69,6 +70,23 @@ typedef struct {
 gboolean cusp_segment_coarse_centerline (const CuspGridImage *coarse, const CuspIntensityModel *model,
                                          const CuspSegmentOptions *options, CuspCoarseResult *result,
                                          GPtrArray *warnings, GError **error);
+
+/* ---- the aorta as a tube tracked from a click (cusp-segment-track.c) ---- */
+
+typedef struct {
+  GArray *centers;     /* Vec of double[3], LV -> ascending aorta */
+  GArray *radii;       /* double per centre: 1.3 x the section's fitted radius, mm */
+} CuspTube;
+
+void     cusp_tube_clear                (CuspTube *tube);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CuspTube, cusp_tube_clear)
+/* Tracks the vessel holding seed_mm up and down as a tube of clipped sections; `path` receives
+ * its centres (a new reference) and the ascending aorta's radius. */
+gboolean cusp_segment_track_tube        (const CuspVolume *image, const CuspIntensityModel *model,
+                                         const double seed_mm[3], CuspCoarseResult *path, CuspTube *tube,
+                                         GError **error);
+/* Clears the blood voxels of `blood` that lie outside the tube (union of its sections' balls). */
+void     cusp_segment_tube_restrict     (const CuspTube *tube, const CuspGrid *g, guint8 *blood);
 
 /* ---- fine stage: lumen (cusp-segment-lumen.c) ---- */
 

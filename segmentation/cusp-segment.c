@@ -107,6 +107,71 @@ explain_seeded_failure (const CuspVolume *image, const CuspSegmentOptions *optio
                model->lumen_mean, model->tissue_mean, slice_mm, reason);
 }
 
+/* The coarse path (found, or the tube's when `tube` is given) and a first landmark pass on it. */
+static gboolean
+locate_root (const CuspGridImage *coarse, const CuspIntensityModel *model, const CuspSegmentOptions *options,
+             const CuspTube *tube, CuspCoarseResult *path, CuspLandmarkResult *lm, GPtrArray *warnings,
+             GError **error)
+{
+  if (tube == NULL && !cusp_segment_coarse_centerline (coarse, model, options, path, warnings, error))
+    return FALSE;
+  const gsize count = cusp_grid_voxel_count (&coarse->grid);
+  g_autofree guint8 *blood = g_new (guint8, count);
+  for (gsize v = 0; v < count; v++)
+    blood[v] = coarse->values[v] >= model->threshold;
+  if (tube != NULL)
+    cusp_segment_tube_restrict (tube, &coarse->grid, blood);
+  CuspLandmarkInput input = { coarse->grid, coarse->values, blood, model->threshold,
+                              (const double *) path->path->data, (int) path->path->len, FALSE, FALSE, { { 0 } } };
+  g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+  if (!cusp_landmarks_detect (&input, lm, ignored, error))
+    {
+      g_clear_pointer (&path->path, g_array_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A tube holds whatever the track ran into: its root is kept only with an annulus of 7-17 mm
+ * radius (14-34 mm across, beyond every valve chart), not a chamber taken for one. */
+static gboolean
+tube_root_plausible (const CuspLandmarkResult *lm)
+{
+  if (lm->annulus_radius_mm >= 7 && lm->annulus_radius_mm <= 17)
+    return TRUE;
+  g_debug ("the tube's root has an annulus of %.1f mm radius: refused", lm->annulus_radius_mm);
+  return FALSE;
+}
+
+/* The second chance of a clicked non-HU image: the aorta tracked from the click as a tube. */
+static gboolean
+track_root (const CuspVolume *image, const CuspGridImage *coarse, const CuspIntensityModel *model,
+            const CuspSegmentOptions *options, CuspTube *tube, CuspCoarseResult *path, CuspLandmarkResult *lm,
+            GPtrArray *warnings)
+{
+  g_autoptr(GError) local = NULL;
+  if (image->hounsfield || !options->has_seed)
+    return FALSE;
+  g_clear_pointer (&path->path, g_array_unref);
+  if (!cusp_segment_track_tube (image, model, options->seed_mm, path, tube, &local)
+      || !locate_root (coarse, model, options, tube, path, lm, warnings, &local))
+    {
+      g_debug ("tube tracking from the click failed: %s", local->message);
+      cusp_tube_clear (tube);
+      return FALSE;
+    }
+  if (!tube_root_plausible (lm))
+    {
+      g_clear_pointer (&path->path, g_array_unref);
+      cusp_tube_clear (tube);
+      return FALSE;
+    }
+  g_ptr_array_add (warnings, g_strdup ("The aorta's blood pool joins its neighbours in this image: the "
+                                       "aorta was followed from the click as a tube, cutting each "
+                                       "section at 1.3 times its fitted radius"));
+  return TRUE;
+}
+
 CuspSegmentation *
 cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in, GCancellable *cancellable,
                    CuspProgressFunc progress, gpointer progress_data, GError **error)
@@ -172,28 +237,27 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   if (!report (progress, progress_data, cancellable, 0.25, "Finding the aorta", error))
     return NULL;
 
-  /* 2-3. Aorta and centerline on the coarse grid; a first landmark pass to place the root. */
-  if (!cusp_segment_coarse_centerline (&coarse, &model, &options, &path, warnings, error))
-    {
-      explain_seeded_failure (image, &options, &model, error);
-      return NULL;
-    }
+  /* 2-3. Aorta and centerline on the coarse grid; a first landmark pass to place the root. A
+   * clicked non-HU image whose blood pool leaks into its neighbours gets a second chance: the
+   * aorta tracked from the click as a tube (cusp-segment-track.c). */
+  g_auto(CuspTube) tube = { 0 };
   CuspLandmarkResult coarse_lm;
   {
-    const gsize count = cusp_grid_voxel_count (&coarse.grid);
-    g_autofree guint8 *blood = g_new (guint8, count);
-    for (gsize v = 0; v < count; v++)
-      blood[v] = coarse.values[v] >= model.threshold;
-    CuspLandmarkInput input = { coarse.grid, coarse.values, blood, model.threshold,
-                                (const double *) path.path->data, (int) path.path->len, FALSE, FALSE, { { 0 } } };
-    g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
-    gboolean ok = cusp_landmarks_detect (&input, &coarse_lm, ignored, error);
-    if (!ok)
+    g_autoptr(GPtrArray) first_warnings = g_ptr_array_new_with_free_func (g_free);
+    GError *first_error = NULL;
+    if (locate_root (&coarse, &model, &options, NULL, &path, &coarse_lm, first_warnings, &first_error))
       {
-        g_array_unref (path.path);
+        for (guint w = 0; w < first_warnings->len; w++)
+          g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (first_warnings, w)));
+      }
+    else if (!track_root (image, &coarse, &model, &options, &tube, &path, &coarse_lm, warnings))
+      {
+        g_propagate_error (error, first_error);
         explain_seeded_failure (image, &options, &model, error);
         return NULL;
       }
+    else
+      g_clear_error (&first_error);
   }
   if (!report (progress, progress_data, cancellable, 0.4, "Segmenting the aortic root", error))
     {
@@ -240,6 +304,8 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   g_autofree guint8 *blood = g_new (guint8, fine_count);
   for (gsize v = 0; v < fine_count; v++)
     blood[v] = fine.values[v] >= model.threshold;
+  if (tube.centers != NULL)
+    cusp_segment_tube_restrict (&tube, &fine.grid, blood);
   /* keep the blood-pool component that the centerline runs through (its middle point) */
   {
     const double *mid = &g_array_index (fine_path, double, 3 * (fine_path->len / 2));
@@ -260,6 +326,13 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   memcpy (input.level_hint_mm, coarse_lm.level_mm, sizeof input.level_hint_mm);
   if (!cusp_landmarks_detect (&input, &lm, warnings, error))
     return NULL;
+  if (tube.centers != NULL && !tube_root_plausible (&lm))
+    {
+      g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                           "No aortic annulus of a plausible size was found along the aorta followed from the click");
+      explain_seeded_failure (image, &options, &model, error);
+      return NULL;
+    }
   if (!report (progress, progress_data, cancellable, 0.75, "Cutting the lumen", error))
     return NULL;
 
