@@ -408,7 +408,8 @@ draw_legend (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
   top = g_strdup_printf ("%g", scale_kpa);
   /* square-root scale: half way up the bar is a quarter of the top */
   middle = g_strdup_printf ("%g", 0.25 * scale_kpa);
-  peak = g_strdup_printf (_("peak %.0f"), overlay->peak_pressure_pa * 1e-3);
+  peak = overlay->peak_pressure_pa > 0.0 ? g_strdup_printf (_("peak %.0f"), overlay->peak_pressure_pa * 1e-3)
+                                         : g_strdup (_("no contact"));
   cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
   draw_text (cr, layout, bar_x + bar_w + 4, bar_y - 6, top, FALSE);
   draw_text (cr, layout, bar_x + bar_w + 4, bar_y + 0.5 * bar_h - 6, middle, FALSE);
@@ -800,7 +801,7 @@ cusp_volume_view_init (CuspVolumeView *self)
                                _("3D view: lumen (translucent red) and calcium (yellow); with a valve, the wall "
                                  "coloured by contact pressure, open gaps and leak jets (magenta), coronary ostia.\n"
                                  "Drag: orbit · Scroll: zoom · Middle-drag or Ctrl+drag: pan · Double-click: reset\n"
-                                 "Valve handles: orange arrow = depth, green ring = rotation, white knob = tilt "
+                                 "Valve handles: orange arrow = depth, white ring = rotation, orange knob = tilt "
                                  "(Escape cancels a drag)\n"
                                  "Axes: red = patient right, green = anterior, blue = superior"));
   if (test_file != NULL && *test_file != '\0')
@@ -994,6 +995,7 @@ write_test_file (CuspVolumeView *self)
                           g_ascii_formatd (b1, sizeof b1, "%.3f", self->camera.yaw_deg),
                           g_ascii_formatd (b2, sizeof b2, "%.3f", self->camera.pitch_deg));
   g_string_append_printf (text, ",\n  \"overlay\": %s", overlay != NULL ? "true" : "false");
+  g_string_append_printf (text, ",\n  \"jets\": %d", overlay != NULL ? overlay->jet_count : 0);
   g_string_append_printf (text, ",\n  \"volume_rendering\": %s",
                           self->volume_rendering && self->raycast != NULL ? "true" : "false");
   if (overlay != NULL && overlay->pressure_pa != NULL)

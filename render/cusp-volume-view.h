@@ -12,8 +12,8 @@
  * for a pose; Escape during a drag puts back the pose it started from.
  *
  * Test hook: CUSP_TEST_VIEW3D_FILE gets, after each frame that changed them, the view's size,
- * the camera's angles, whether the volume is ray-cast, the handles' positions on screen and the
- * legend's box (JSON, logical pixels of the view). */
+ * the camera's angles, the overlay's jet count, whether the volume is ray-cast, the handles'
+ * positions on screen and the legend's box (JSON, logical pixels of the view). */
 #pragma once
 
 #include "cusp-carm.h"
