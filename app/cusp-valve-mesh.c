@@ -71,31 +71,34 @@ CuspMesh *
 cusp_valve_mesh_new (const CuspLiveResult *result, const CuspDeviceDef *device,
                      const CuspRootFrame *frame, double radius_mm, int sides)
 {
-  int crowns = device->cells_per_row, levels = 2 * device->cell_rows + 1;
-  int beams = 2 * crowns * (levels - 1);
+  g_autofree int *beam_nodes = NULL;
+  int nodes = 0, beams;
   CuspMesh *mesh;
 
-  if (result == NULL || result->node_position_mm == NULL || crowns < 3 || levels < 2
-      || result->node_count != crowns * levels || sides < 3 || !(radius_mm > 0.0))
+  if (result == NULL || result->node_position_mm == NULL || device == NULL || sides < 3
+      || !(radius_mm > 0.0))
+    return NULL;
+  beams = cusp_sim_frame_topology (device, 1, &nodes, NULL);
+  if (beams < 1 || result->node_count != nodes)
+    return NULL;
+  beam_nodes = g_new (int, 2 * (gsize) beams);
+  if (cusp_sim_frame_topology (device, 1, &nodes, beam_nodes) != beams)
     return NULL;
   mesh = g_new0 (CuspMesh, 1);
   mesh->positions_mm = g_new (float, 3 * (gsize) beams * 2 * sides);
   mesh->normals = g_new (float, 3 * (gsize) beams * 2 * sides);
   mesh->indices = g_new (guint32, 3 * (gsize) beams * 2 * sides);
-  for (int i = 0; i < levels - 1; i++)
-    for (int j = 0; j < crowns; j++)
-      for (int side = 0; side < 2; side++)
-        {
-          int jp = side == 0 ? j : (i % 2 == 0 ? (j + crowns - 1) % crowns : (j + 1) % crowns);
-          const double *ra = result->node_position_mm + 3 * (i * crowns + j);
-          const double *rb = result->node_position_mm + 3 * ((i + 1) * crowns + jp);
-          double a[3], b[3];
+  for (int e = 0; e < beams; e++)
+    {
+      const double *ra = result->node_position_mm + 3 * beam_nodes[2 * e];
+      const double *rb = result->node_position_mm + 3 * beam_nodes[2 * e + 1];
+      double a[3], b[3];
 
-          if (!isfinite (ra[0] + ra[1] + ra[2] + rb[0] + rb[1] + rb[2]))
-            continue;
-          cusp_root_frame_to_lps (frame, ra, a);
-          cusp_root_frame_to_lps (frame, rb, b);
-          add_tube (mesh, a, b, radius_mm, sides);
-        }
+      if (!isfinite (ra[0] + ra[1] + ra[2] + rb[0] + rb[1] + rb[2]))
+        continue;
+      cusp_root_frame_to_lps (frame, ra, a);
+      cusp_root_frame_to_lps (frame, rb, b);
+      add_tube (mesh, a, b, radius_mm, sides);
+    }
   return mesh;
 }

@@ -2,13 +2,10 @@
 /* cusp-valve-mesh.h: the deployed frame of a live solver result as shaded tubes in LPS, for the
  * 3D view (GTK-free).
  *
- * The solver's result carries the deformed nodes but not its beams, so the struts are rebuilt from
- * the device's lattice as sim/cusp-sim-frame.c lays it out with one element per strut (the default
- * world): crown levels 0 .. 2 x cell_rows from the inflow, `cells_per_row` nodes each, node
- * (level, j) at index level x cells_per_row + j; strut row i joins (i, j) to (i + 1, j) and to
- * (i + 1, j - 1) on even rows, (i + 1, j + 1) on odd rows. A result whose node count does not
- * match that layout is refused (NULL), so a change of layout shows as no frame, never as a wrong
- * one. */
+ * The solver's result carries the deformed nodes in the solver's own order; the struts are the
+ * frame's beams as sim/ builds them (cusp_sim_frame_topology, one element per strut as in the
+ * default world). A result whose node count does not match that topology is refused (NULL), so a
+ * change of layout shows as no frame, never as a wrong one. */
 #pragma once
 
 #include "cusp-live-solver.h"

@@ -114,10 +114,11 @@ def check_valve_pixels(shot, measured, name):
     n = measure.count_pixels(shot, view3d, valve_like, step=1)
     log(f"{name}: {n} valve-coloured pixels in the 3D view")
     # without a frame the orientation axes and edges give about 500 such pixels (measured on the
-    # measure test's 3D view of the same phantom); with the frame about 1200 on the demo
-    # (2026-11-22: the struts as the solver joins them, the wall in contact tinted by pressure
-    # over them; the earlier 6000 counted struts drawn across the frame)
-    check(n > 900, f"{name}: the 3D view draws the deployed frame")
+    # measure test's 3D view of the same phantom); with the frame 868-1245 on the demo and
+    # 1972-2102 on the real CT (2026-11-22: the struts as the solver joins them
+    # (cusp_sim_frame_topology), the wall in contact tinted by pressure over them; a tilted or
+    # turned frame shows fewer; the earlier 6000 counted struts drawn across the frame)
+    check(n > 700, f"{name}: the 3D view draws the deployed frame")
     return n
 
 
