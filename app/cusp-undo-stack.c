@@ -146,6 +146,13 @@ cusp_undo_stack_push_merge (CuspUndoStack    *self,
 }
 
 void
+cusp_undo_stack_seal (CuspUndoStack *self)
+{
+  g_return_if_fail (CUSP_IS_UNDO_STACK (self));
+  self->top_mergeable = FALSE;
+}
+
+void
 cusp_undo_stack_run (CuspUndoStack *self,
                      const char    *label,
                      CuspUndoFunc   apply,

@@ -44,6 +44,9 @@ void           cusp_undo_stack_push_merge (CuspUndoStack    *self,
                                            CuspUndoMergeFunc merge,
                                            gpointer          data,
                                            GDestroyNotify    destroy);
+/* The newest command takes no further merges: the next change is an entry of its own (a whole
+ * move typed or scripted, a plan taken between two moves). */
+void           cusp_undo_stack_seal      (CuspUndoStack *self);
 /* Calls `apply` and then records the command. */
 void           cusp_undo_stack_run       (CuspUndoStack *self,
                                           const char    *label,

@@ -306,6 +306,10 @@ cusp_window_add_plan_action (GSimpleAction *action,
   CuspPlan *plan;
   CuspSimPose pose;
 
+  /* the pose taken into a plan is a step of its own in the valve's history: a move right after
+   * it is not folded into the move before it */
+  if (_cusp_window_measure_get_undo (self) != NULL)
+    cusp_undo_stack_seal (_cusp_window_measure_get_undo (self));
   if (device_id != NULL && _cusp_window_measure_get_measurements (self) != NULL)
     {
       cusp_valve_panel_get_pose (panel, &pose);

@@ -257,9 +257,15 @@ valve_pose_action (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   CuspSimPose pose;
 
   g_variant_get (parameter, "(ddd)", &pose.depth_mm, &pose.tilt_deg, &pose.rotation_deg);
-  /* the panel ignores non-finite values and clamps to its ranges */
-  if (r != NULL)
-    cusp_valve_panel_set_pose (r->panel, &pose);
+  /* the panel ignores non-finite values and clamps to its ranges; a whole pose given at once is
+   * one edit of its own, never folded into a drag before or after it */
+  if (r == NULL)
+    return;
+  if (r->undo != NULL)
+    cusp_undo_stack_seal (r->undo);
+  cusp_valve_panel_set_pose (r->panel, &pose);
+  if (r->undo != NULL)
+    cusp_undo_stack_seal (r->undo);
 }
 
 /* ---- the interaction benchmark ------------------------------------------------------------ */

@@ -172,6 +172,26 @@ test_busy_during_replay (void)
   g_assert_false (cusp_undo_stack_is_busy (stack));
 }
 
+/* A sealed entry takes no merge: a pose typed or scripted, or one taken into a plan, stays its own
+ * step even when the next move follows within the window. */
+static void
+test_seal_splits (void)
+{
+  g_autoptr(CuspUndoStack) stack = cusp_undo_stack_new (50);
+  double value = 0.0;
+  int freed = 0;
+
+  move (stack, &value, 1.0, KEY_POSE, 0, &freed);
+  cusp_undo_stack_seal (stack);
+  move (stack, &value, 2.0, KEY_POSE, 10 * G_TIME_SPAN_MILLISECOND, &freed);
+  move (stack, &value, 2.5, KEY_POSE, 20 * G_TIME_SPAN_MILLISECOND, &freed);
+  g_assert_cmpint (depth (stack), ==, 2);
+  g_assert_true (cusp_undo_stack_undo (stack));
+  g_assert_cmpfloat (value, ==, 1.0);
+  g_assert_true (cusp_undo_stack_undo (stack));
+  g_assert_cmpfloat (value, ==, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -181,5 +201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/case/undo/gesture-ends", test_gesture_ends);
   g_test_add_func ("/case/undo/push-between", test_push_between);
   g_test_add_func ("/case/undo/busy-during-replay", test_busy_during_replay);
+  g_test_add_func ("/case/undo/seal-splits", test_seal_splits);
   return g_test_run ();
 }
