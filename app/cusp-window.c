@@ -113,6 +113,9 @@ cusp_window_update_warnings (CuspWindow *self)
         text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning about this image",
                                              "%u warnings about this image", n), n);
       gtk_label_set_text (self->warnings_label, text);
+      /* one line (a wrapping label in the revealer broke GTK 4.8's height-for-width); the whole
+       * text on hover and under Show */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->warnings_label), text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_button), n > 0);
   gtk_revealer_set_reveal_child (self->warnings_revealer, n > 0);
