@@ -711,7 +711,7 @@ _cusp_window_case_actions_update (CuspWindow *self)
   gboolean has_case = cs != NULL && cs->document != NULL && self->study != NULL;
   static const char *const need_case[] = {
     "save-case", "save-case-as", "save-case-to", "export-report", "export-report-to",
-    "export-view-png", "export-view-png-to",
+    "export-view-png", "export-view-png-to", "export-valve", "export-valve-to",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (need_case); i++)
@@ -790,6 +790,7 @@ cusp_window_case_add_menu (CuspWindow *self)
   g_menu_append (export, _("Export 3D View as PNG…"), "win.export-view-png::3d");
   g_menu_append (export, _("Export Annulus View as PNG…"), "win.export-view-png::annulus");
   g_menu_append (export, _("Export Axial View as PNG…"), "win.export-view-png::axial");
+  g_menu_append (export, _("Export Deployed _Valve Frame (STL, OBJ, VTP)…"), "win.export-valve");
   cs->history_menu = g_menu_new ();
   g_menu_append (cs->history_menu, _("_Undo"), "win.undo");
   g_menu_append (cs->history_menu, _("_Redo"), "win.redo");

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cusp-window-report.c: what the views show as images: PNG export of any view and the PDF
- * report (cusp-report.c) with the views, the measurements and the compared plans. */
+/* cusp-window-report.c: what the views show as images and surfaces: PNG export of any view, the
+ * deployed valve frame as STL/OBJ/VTP, and the report (cusp-report.c) with the views, the
+ * measurements and the compared plans. */
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
 #include "cusp-annulus-view.h"
 #include "cusp-error.h"
 #include "cusp-measure-panel.h"
 #include "cusp-report.h"
+#include "cusp-view-link.h"
 
 #include <glib/gi18n.h>
 
@@ -267,6 +269,71 @@ cusp_window_export_report_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- the deployed frame as a surface ------------------------------------------------------- */
+
+/* The frame of the answer on screen, as the views draw it (tubes in LPS mm), in the format its
+ * extension names (.stl, .obj, .vtp). A preliminary answer is exported as it is and said so. */
+static gboolean
+cusp_window_export_valve_to (CuspWindow *self, const char *path)
+{
+  CuspValveScene *scene = cusp_view_link_get_valve_scene (CUSP_VIEW_LINK (self->view_link));
+  gboolean converged = FALSE;
+  const CuspMesh *mesh = cusp_valve_scene_get_frame_mesh (scene, &converged);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (mesh == NULL || mesh->triangle_count == 0)
+    {
+      error = g_error_new (CUSP_ERROR, CUSP_ERROR_FAILED,
+                           _("no valve is deployed yet: segment the root and wait for the solver's answer"));
+      _cusp_window_case_fail (self, _("Cannot export the valve frame"), error);
+      return FALSE;
+    }
+  if (!cusp_mesh_export (mesh, path, &error))
+    {
+      _cusp_window_case_fail (self, _("Cannot export the valve frame"), error);
+      return FALSE;
+    }
+  detail = g_strdup_printf ("%u %s %s", mesh->triangle_count, converged ? "converged" : "preliminary", path);
+  _cusp_window_case_report (self, "valve-exported", detail);
+  return TRUE;
+}
+
+static void
+cusp_window_case_valve_chosen (CuspWindow *self, GFile *file, GtkFileChooser *chooser)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    cusp_window_export_valve_to (self, path);
+}
+
+static void
+cusp_window_export_valve_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileChooser *chooser;
+
+  gtk_file_filter_set_name (filter, _("Surfaces (STL, OBJ, VTP)"));
+  gtk_file_filter_add_pattern (filter, "*.stl");
+  gtk_file_filter_add_pattern (filter, "*.obj");
+  gtk_file_filter_add_pattern (filter, "*.vtp");
+  chooser = _cusp_window_case_chooser (user_data, _("Export the Deployed Valve Frame"),
+                                      GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), filter,
+                                      "valve-frame.stl", cusp_window_case_valve_chosen);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cusp_window_export_valve_to_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  cusp_window_export_valve_to (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static void
 cusp_window_export_report_to_action (GSimpleAction *action,
                                      GVariant      *parameter,
@@ -281,6 +348,8 @@ static const GActionEntry report_actions[] = {
   { "export-report-to", cusp_window_export_report_to_action, "s", NULL, NULL, { 0 } },
   { "export-view-png", cusp_window_export_view_png_action, "s", NULL, NULL, { 0 } },
   { "export-view-png-to", cusp_window_export_view_png_to_action, "(ss)", NULL, NULL, { 0 } },
+  { "export-valve", cusp_window_export_valve_action, NULL, NULL, NULL, { 0 } },
+  { "export-valve-to", cusp_window_export_valve_to_action, "s", NULL, NULL, { 0 } },
 };
 
 void

@@ -170,6 +170,18 @@ def run(case, binary, out_dir, workdir):
         activate(app, "add-plan")
         state, n_live = wait_plans(app, state, 2, answer2)
 
+        # The deployed frame as a surface: a binary STL whose header count is the app's triangles.
+        frame_stl = os.path.join(workdir, "valve-frame.stl")
+        activate(app, "export-valve-to", gvariant_string(frame_stl))
+        state = app.wait_for({"valve-exported", "error"}, 30, state)
+        check(state["state"] == "valve-exported", f"the valve frame was exported ({state['detail']})")
+        with open(frame_stl, "rb") as f:
+            blob = f.read()
+        n_stl = int.from_bytes(blob[80:84], "little")
+        check(n_stl == int(state["detail"].split()[0]) and n_stl > 1000
+              and len(blob) == 84 + 50 * n_stl,
+              f"the frame STL holds the drawn frame ({n_stl} triangles, {len(blob)} bytes)")
+
         # One history: Ctrl+Z takes the valve back to the first pose, Shift+Ctrl+Z forward again.
         xtest.ctrl(ord("z"))
         measure.wait_report(valve_file, app, SOLVE_TIMEOUT_S, lambda r: at_pose(r, pose1, device))
