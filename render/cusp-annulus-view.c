@@ -430,7 +430,7 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy, CuspAnnulusView *
       gtk_gesture_drag_get_start_point (gesture, &x0, &y0);
       if (cusp_valve_handles_drag (self->valve_drag, &self->valve_frame, &self->valve_start,
                                    x0, y0, x0 + dx, y0 + dy, &pose))
-        cusp_valve_scene_request_pose (self->scene, &pose);
+        cusp_valve_handles_request (self->scene, &pose);
       return;
     }
   if (self->drag_handle < 0)
@@ -451,6 +451,9 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, CuspAnnulusView *sel
 {
   int handle = self->drag_handle;
 
+  /* The release's offset too, in case its last motion was folded into it. */
+  if (self->valve_drag != CUSP_VALVE_HANDLE_NONE)
+    on_drag_update (gesture, dx, dy, self);
   end_valve_drag (self, FALSE);
   if (handle < 0)
     return;

@@ -10,7 +10,10 @@
  * Handles lying off the plane (commissures, ostia) are drawn where they project, hollow. Dragging
  * a handle moves it within the plane at its own depth; the view keeps its plane for the whole
  * drag (a hinge drag tilts the plane; following it mid-drag would move the handle away from the
- * pointer) and takes the newest plane when the drag ends. */
+ * pointer) and takes the newest plane when the drag ends.
+ *
+ * The valve of the link's CuspValveScene is drawn in the plane (cusp-valve-marks.h), with its
+ * rotation knob on the rim (cusp-valve-handles.h); a landmark nearer the pointer wins the press. */
 #pragma once
 
 #include "cusp-slice-geometry.h"

@@ -558,7 +558,7 @@ on_drag_update (GtkGestureDrag *gesture,
         if (cusp_valve_handles_drag (self->drag_handle, &self->drag_frame, &self->drag_valve,
                                      self->drag_start_x, self->drag_start_y,
                                      self->drag_start_x + dx, self->drag_start_y + dy, &pose))
-          cusp_valve_scene_request_pose (self->scene, &pose);
+          cusp_valve_handles_request (self->scene, &pose);
       }
       break;
     case DRAG_PAN:
@@ -588,6 +588,9 @@ on_drag_end (GtkGestureDrag *gesture,
              double          dy,
              CuspSliceView  *self)
 {
+  /* The release's offset too, in case its last motion was folded into it. */
+  if (self->drag_mode == DRAG_VALVE)
+    on_drag_update (gesture, dx, dy, self);
   end_valve_drag (self, FALSE);
   self->drag_mode = DRAG_NONE;
 }

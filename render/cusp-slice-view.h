@@ -11,6 +11,9 @@
  *   scroll, Page Up/Down, arrows    next / previous slice
  *   Ctrl + scroll, pinch            zoom about the pointer
  *   double click                    reset zoom and pan
+ *   primary drag on a valve handle  move the valve (cusp-valve-handles.h); Escape cancels
+ *
+ * The valve of the link's CuspValveScene is drawn over the slice (cusp-valve-marks.h).
  */
 #pragma once
 

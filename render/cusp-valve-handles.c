@@ -316,3 +316,16 @@ cusp_valve_handles_drag (CuspValveHandle           handle,
   *pose = out;
   return TRUE;
 }
+
+void
+cusp_valve_handles_request (CuspValveScene *scene, const CuspSimPose *pose)
+{
+  CuspSimPose shown;
+
+  g_return_if_fail (CUSP_IS_VALVE_SCENE (scene) && pose != NULL);
+
+  if (cusp_valve_scene_get_valve (scene, &shown, NULL, NULL) && shown.depth_mm == pose->depth_mm
+      && shown.tilt_deg == pose->tilt_deg && shown.rotation_deg == pose->rotation_deg)
+    return;
+  cusp_valve_scene_request_pose (scene, pose);
+}

@@ -84,4 +84,9 @@ gboolean        cusp_valve_handles_drag   (CuspValveHandle           handle,
                                            double                    y1_px,
                                            CuspSimPose              *pose);
 
+/* Asks the scene for `pose` (cusp_valve_scene_request_pose) unless it already shows it: a drag
+ * repeats the pose at its release, and an unchanged pose need not reach the solver again. */
+void            cusp_valve_handles_request (CuspValveScene          *scene,
+                                            const CuspSimPose       *pose);
+
 G_END_DECLS

@@ -343,6 +343,31 @@ test_round_trips (void)
   g_assert_false (cusp_valve_handles_drag (CUSP_VALVE_HANDLE_DEPTH, &frame, &v, 0, 0, 1, 1, &pose));
 }
 
+static void
+count_request (CuspValveScene *scene, const CuspSimPose *pose, int *count)
+{
+  (*count)++;
+}
+
+/* A drag asks only for changes: the pose the scene already shows is not asked for again. */
+static void
+test_request_only_changes (void)
+{
+  g_autoptr(CuspValveScene) scene = cusp_valve_scene_new ();
+  CuspValvePlacement v = upright_valve ();
+  CuspSimPose pose = v.pose;
+  int count = 0;
+
+  g_signal_connect (scene, "pose-requested", G_CALLBACK (count_request), &count);
+  cusp_valve_scene_set_root (scene, &v.root);
+  cusp_valve_scene_set_valve (scene, TRUE, &v.pose, v.diameter_mm, v.height_mm);
+  cusp_valve_handles_request (scene, &pose);
+  g_assert_cmpint (count, ==, 0);
+  pose.depth_mm += 0.25;
+  cusp_valve_handles_request (scene, &pose);
+  g_assert_cmpint (count, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,5 +379,6 @@ main (int argc, char **argv)
   g_test_add_func ("/render/valve-handles/layout", test_handles_layout);
   g_test_add_func ("/render/valve-handles/depth-drag", test_depth_drag);
   g_test_add_func ("/render/valve-handles/round-trips", test_round_trips);
+  g_test_add_func ("/render/valve-handles/request-only-changes", test_request_only_changes);
   return g_test_run ();
 }
