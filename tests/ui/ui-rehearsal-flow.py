@@ -219,7 +219,11 @@ def run(case, binary, out_dir, workdir):
                   f"{r['rupture.area_oversizing_pct']:.1f} %, converged {r['solve.converged']}")
         check(case["landmarks"] is not None, "the corrected landmarks are in the case")
 
+        # Both reports start afresh: a wait below must see the reopened case's answers, not the
+        # ones written before it (on the real CT the stale answer made the report race the solver).
         os.remove(measure_file)
+        if os.path.exists(valve_file):
+            os.remove(valve_file)
         activate(app, "open-case-from", gvariant_string(saved))
         state = app.wait_for({"case-opened", "error"}, 120, state)
         check(state["state"] == "case-opened", "the saved case was reopened")
