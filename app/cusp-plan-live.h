@@ -27,6 +27,19 @@ typedef struct {
   CuspConductionRisk conduction;
 } CuspPlanOutcome;
 
+/* The risk rules alone (coronary per ostium, annular rupture, conduction) with the numbers behind
+ * them; the one place the app assembles their inputs (the valve panel's lights and the plans).
+ * `calcium_mm3` (per CuspCalciumRegion) is read only when `calcium_measured`. FALSE +
+ * CUSP_ERROR_INVALID_INPUT naming the rule that refused its input; `outcome->leak` is untouched. */
+gboolean cusp_plan_risks_evaluate    (const CuspSimResult    *result,
+                                      const CuspDeviceDef    *device,
+                                      const CuspSimRootDef   *root,
+                                      double                  annulus_area_mm2,
+                                      gboolean                calcium_measured,
+                                      const double            calcium_mm3[CUSP_CALCIUM_REGION_COUNT],
+                                      CuspPlanOutcome        *outcome,
+                                      GError                **error);
+
 /* `root` is the solver's root definition (cusp_patient_root_def) for measurements `m`. FALSE +
  * CUSP_ERROR_INVALID_INPUT naming the model that refused its input. */
 gboolean cusp_plan_outcome_evaluate  (const CuspSimResult    *result,

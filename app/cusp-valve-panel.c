@@ -13,6 +13,7 @@
 #include "cusp-valve-mesh.h"
 #include "cusp-valve-overlay.h"
 #include "cusp-patient-root.h"
+#include "cusp-plan-live.h"
 #include "cusp-sim-device.h"
 #include "cusp-sim-pvl.h"
 #include "cusp-sim-risk.h"
@@ -303,42 +304,16 @@ evaluate (CuspValvePanel *self, const CuspLiveResult *r, const CuspDeviceDef *de
 {
   g_autofree CuspSimResult *sim = g_new0 (CuspSimResult, 1);
   CuspFlowError flow_error = { 0 };
-  CuspRiskError risk_error = { 0 };
-  CuspRuptureInput rin = { 0 };
-  CuspConductionInput cin = { 0 };
-  gboolean ok = TRUE;
+  CuspPlanOutcome outcome = { 0 };
 
-  /* The leak model reads the gap map only. */
-  sim->gap = r->gap;
+  cusp_plan_sim_result_from_live (r, sim);
   s->leak_ok = cusp_sim_result_leak (sim, &s->leak, &flow_error) == CUSP_FLOW_OK;
-  for (int side = 0; side < 2; side++)
-    {
-      CuspCoronaryInput in = { 0 };
-      in.side = side == 0 ? CUSP_CORONARY_LEFT : CUSP_CORONARY_RIGHT;
-      in.leaflet_height_mm = self->root.leaflet_height_mm;
-      in.coronary_height_mm = side == 0 ? self->root.left_ostium_height_mm : self->root.right_ostium_height_mm;
-      in.vtc_mm = side == 0 ? r->left_ostium_vtc_mm : r->right_ostium_vtc_mm;
-      in.dlc_mm = side == 0 ? r->left_ostium_dlc_mm : r->right_ostium_dlc_mm;
-      in.coronary_diameter_mm = self->root.coronary_diameter_mm;
-      in.culprit_leaflet_calcium_mm3 = self->calcium_measured
-        ? self->calcium_mm3[side == 0 ? CUSP_CALCIUM_LEAFLET_LEFT : CUSP_CALCIUM_LEAFLET_RIGHT] : 0.0;
-      in.sov_diameter_mm = self->root.sinus_diameter_mm;
-      in.valve_diameter_mm = device->nominal_diameter_mm;
-      ok &= cusp_risk_coronary (&in, &s->coronary[side], &risk_error) == CUSP_RISK_OK;
-    }
-  rin.annulus_area_mm2 = self->annulus_area_mm2;
-  rin.valve_diameter_mm = device->nominal_diameter_mm;
-  rin.has_peak_areal_stretch = 1;
-  rin.peak_areal_stretch = r->annulus_peak_areal_stretch;
-  rin.lvot_calcium_mm3 = self->calcium_measured ? self->calcium_mm3[CUSP_CALCIUM_LVOT] : 0.0;
-  rin.self_expanding = device->family != CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE;
-  ok &= cusp_risk_annular_rupture (&rin, &s->rupture, &risk_error) == CUSP_RISK_OK;
-  cin.implant_depth_mm = r->implant_depth_mm;
-  cin.membranous_septum_length_mm = self->root.membranous_septum_length_mm;
-  cin.has_septal_pressure = 1;
-  cin.septal_contact_pressure_pa = r->septum_mean_pressure_pa;
-  ok &= cusp_risk_conduction (&cin, &s->conduction, &risk_error) == CUSP_RISK_OK;
-  s->risk_ok = ok;
+  /* a refused rule greys the risk lights; the leak row stands on its own */
+  s->risk_ok = cusp_plan_risks_evaluate (sim, device, &self->root, self->annulus_area_mm2,
+                                         self->calcium_measured, self->calcium_mm3, &outcome, NULL);
+  memcpy (s->coronary, outcome.coronary, sizeof s->coronary);
+  s->rupture = outcome.rupture;
+  s->conduction = outcome.conduction;
 }
 
 static void
