@@ -75,7 +75,7 @@ struct _CuspValvePanel {
 
   CuspLiveSolver *solver;
   CuspLiveResult *result;
-  CuspVolumeView *volume_view;       /* weak: draws the deployed frame */
+  CuspVolumeView *volume_view;       /* weak: whose link's scene the panel writes */
   CuspValveScene *scene;             /* the views' copy of root, pose and frame (the link's) */
   gboolean applying_pose;            /* set_pose moves three spins: post once */
   guint frame_triangles;             /* of the frame last drawn, for the test hook */
@@ -515,8 +515,6 @@ show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDevice
   if (result != NULL && device != NULL)
     mesh = cusp_valve_mesh_new (result, device, &self->frame, FRAME_TUBE_RADIUS_MM, FRAME_TUBE_SIDES);
   self->frame_triangles = mesh != NULL ? mesh->triangle_count : 0;
-  if (self->volume_view != NULL)
-    cusp_volume_view_set_valve (self->volume_view, mesh);
   if (self->scene != NULL)
     cusp_valve_scene_set_frame_mesh (self->scene, mesh, result != NULL && result->converged);
   if (self->scene != NULL && result == NULL)

@@ -34,7 +34,8 @@ void            cusp_valve_panel_set_root (CuspValvePanel         *self,
                                            CuspVolume             *image,
                                            const CuspMeasurements *measurements,
                                            const CuspLandmarks    *landmarks);
-/* Where the deployed frame of each answer is drawn (weak; NULL: nowhere). */
+/* The 3D view whose link's CuspValveScene the panel writes (weak; NULL: none): every view of
+ * that link draws the valve from it. */
 void            cusp_valve_panel_set_volume_view (CuspValvePanel *self,
                                                   CuspVolumeView *view);
 /* The newest displayed result (borrowed; NULL before the first). */

@@ -17,6 +17,7 @@ struct _CuspValveScene {
   double height_mm;
   CuspMesh *frame_mesh;
   gboolean frame_converged;
+  guint frame_serial;
   CuspValveOverlay *overlay;
   gboolean has_carm;
   CuspCarmAngles coplanar, cusp_overlap;
@@ -79,6 +80,7 @@ cusp_valve_scene_set_root (CuspValveScene *self, const CuspSceneFrame *frame)
   if (frame != NULL)
     self->frame = *frame;
   g_clear_pointer (&self->frame_mesh, cusp_mesh_free);
+  self->frame_serial++;
   g_clear_pointer (&self->overlay, cusp_valve_overlay_unref);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
@@ -140,6 +142,7 @@ cusp_valve_scene_set_frame_mesh (CuspValveScene *self, const CuspMesh *mesh, gbo
   g_clear_pointer (&self->frame_mesh, cusp_mesh_free);
   self->frame_mesh = cusp_mesh_copy (mesh);
   self->frame_converged = converged;
+  self->frame_serial++;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -202,6 +205,13 @@ cusp_valve_scene_get_carm (CuspValveScene *self, CuspCarmAngles *coplanar,
   if (cusp_overlap != NULL)
     *cusp_overlap = self->cusp_overlap;
   return TRUE;
+}
+
+guint
+cusp_valve_scene_get_frame_serial (CuspValveScene *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_SCENE (self), 0);
+  return self->frame_serial;
 }
 
 void

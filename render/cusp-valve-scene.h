@@ -66,6 +66,9 @@ void            cusp_valve_scene_set_frame_mesh (CuspValveScene *self, const Cus
                                                  gboolean converged);
 /* Borrowed; NULL when none. */
 const CuspMesh *cusp_valve_scene_get_frame_mesh (CuspValveScene *self, gboolean *converged);
+/* Changes whenever the frame mesh is replaced or removed (set_frame_mesh, set_root): a view
+ * keeping a GPU copy re-uploads only then, not on every pose change. */
+guint           cusp_valve_scene_get_frame_serial (CuspValveScene *self);
 
 /* What the newest answer paints over the root (cusp-valve-overlay.h): a reference is taken; NULL
  * removes. Emits ::changed. set_root removes it. */

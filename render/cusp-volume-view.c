@@ -47,6 +47,7 @@ struct _CuspVolumeView {
   CuspMeshRenderer *mesh_renderer;
   CuspMeshRenderer *handle_renderer;   /* drawn last, over everything */
   CuspMesh *meshes[N_SLOTS];           /* SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE */
+  guint valve_serial;                  /* the scene's frame serial SLOT_VALVE was copied at */
   gboolean meshes_dirty;
   gboolean overlay_dirty;              /* lumen colours and overlay shapes */
   gboolean handles_dirty;
@@ -692,10 +693,28 @@ on_link_notify (CuspViewLink   *link,
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
 }
 
+static CuspMesh *mesh_copy (const CuspMesh *mesh);
+
+/* The deployed frame comes from the scene, its one source; it is copied (and uploaded) only
+ * when the scene replaced it, not on every pose change of a drag. */
+static void
+sync_valve_mesh (CuspVolumeView *self)
+{
+  guint serial = cusp_valve_scene_get_frame_serial (self->scene);
+
+  if (serial == self->valve_serial)
+    return;
+  self->valve_serial = serial;
+  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
+  self->meshes[SLOT_VALVE] = mesh_copy (cusp_valve_scene_get_frame_mesh (self->scene, NULL));
+  self->meshes_dirty = TRUE;
+}
+
 static void
 on_scene_changed (CuspValveScene *scene,
                   CuspVolumeView *self)
 {
+  sync_valve_mesh (self);
   self->overlay_dirty = TRUE;
   update_handles (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
@@ -717,6 +736,8 @@ cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
       g_signal_connect (link, "notify::volume", G_CALLBACK (on_link_notify), self);
       self->scene = g_object_ref (cusp_view_link_get_valve_scene (link));
       g_signal_connect (self->scene, "changed", G_CALLBACK (on_scene_changed), self);
+      self->valve_serial = cusp_valve_scene_get_frame_serial (self->scene) - 1;
+      sync_valve_mesh (self);
     }
   self->overlay_dirty = TRUE;
   update_handles (self);
@@ -907,23 +928,10 @@ cusp_volume_view_set_meshes (CuspVolumeView *self,
 
   g_clear_pointer (&self->meshes[SLOT_LUMEN], cusp_mesh_free);
   g_clear_pointer (&self->meshes[SLOT_CALCIUM], cusp_mesh_free);
-  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
   self->meshes[SLOT_LUMEN] = mesh_copy (lumen);
   self->meshes[SLOT_CALCIUM] = mesh_copy (calcium);
   self->meshes_dirty = TRUE;
   cusp_volume_view_reset_camera (self);
-}
-
-void
-cusp_volume_view_set_valve (CuspVolumeView *self,
-                            const CuspMesh *frame)
-{
-  g_return_if_fail (CUSP_IS_VOLUME_VIEW (self));
-
-  g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
-  self->meshes[SLOT_VALVE] = mesh_copy (frame);
-  self->meshes_dirty = TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

@@ -34,10 +34,8 @@ CuspViewLink   *cusp_volume_view_get_link (CuspVolumeView *self);
 void            cusp_volume_view_set_meshes (CuspVolumeView *self,
                                              const CuspMesh *lumen,
                                              const CuspMesh *calcium);
-/* Shows a copy of the deployed valve frame (nullable: NULL removes) without moving the camera;
- * set_meshes removes it (a new root). */
-void            cusp_volume_view_set_valve  (CuspVolumeView *self,
-                                             const CuspMesh *frame);
+/* The deployed valve frame is the link's CuspValveScene's (drawn on its ::changed, without
+ * moving the camera). */
 /* The valve frame's colour (RGB 0..1), for tests that look for it on screen. */
 void            cusp_volume_view_get_valve_color (float rgb[3]);
 /* Back to the anterior view framing the surfaces. */

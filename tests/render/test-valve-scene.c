@@ -128,11 +128,18 @@ test_requests (void)
     CuspMesh mesh = { 3, 1, positions, normals, indices };
     gboolean converged = FALSE;
 
+    guint serial = cusp_valve_scene_get_frame_serial (scene);
+
     cusp_valve_scene_set_frame_mesh (scene, &mesh, TRUE);
+    g_assert_cmpuint (cusp_valve_scene_get_frame_serial (scene), !=, serial);
+    serial = cusp_valve_scene_get_frame_serial (scene);
+    cusp_valve_scene_set_valve (scene, TRUE, &pose, 26.0, 19.0);   /* a pose change keeps it */
+    g_assert_cmpuint (cusp_valve_scene_get_frame_serial (scene), ==, serial);
     g_assert_nonnull (cusp_valve_scene_get_frame_mesh (scene, &converged));
     g_assert_true (converged);
     cusp_valve_scene_set_root (scene, &f);
     g_assert_null (cusp_valve_scene_get_frame_mesh (scene, NULL));
+    g_assert_cmpuint (cusp_valve_scene_get_frame_serial (scene), !=, serial);
   }
 }
 
