@@ -16,10 +16,10 @@
 #include "cusp-measure.h"
 #include "cusp-measure-json.h"
 #include "cusp-patient-root.h"
+#include "cusp-plan-outcome.h"
 #include "cusp-segment.h"
 #include "cusp-sim.h"
 #include "cusp-sim-pvl.h"
-#include "cusp-sim-risk.h"
 #include "cusp-study-loader.h"
 
 #include <math.h>
@@ -118,12 +118,9 @@ cusp_cli_simulate (int argc, char **argv)
   const CuspSimResult *r;
   CuspSimStatus st;
   char message[CUSP_SIM_MESSAGE_MAX] = "";
-  CuspLeakResult leak;
-  CuspFlowError flow_error = { 0 };
-  CuspCoronaryRisk coronary[2];
-  CuspRuptureRisk rupture;
-  CuspConductionRisk conduction;
-  CuspRiskError risk_error = { 0 };
+  CuspPlanOutcome outcome;
+  const CuspLeakResult *leak = &outcome.leak;
+  const CuspCoronaryRisk *coronary = outcome.coronary;
   double depth_mm = NAN, tilt_deg = 0.0, rotation_deg = 0.0, solve_ms = 0.0;
 
   g_option_context_set_summary (context,
@@ -241,47 +238,13 @@ cusp_cli_simulate (int argc, char **argv)
     }
   r = cusp_sim_world_result (world);
 
-  if (cusp_sim_result_leak (r, &leak, &flow_error) != CUSP_FLOW_OK)
+  if (!cusp_plan_outcome_evaluate (r, &def->device, &def->root, &m, &outcome, &error))
     {
-      int status = cusp_cli_fail (NAME, "leak model: %s", flow_error.message);
+      int status = cusp_cli_fail_error (NAME, error);
       cusp_sim_world_destroy (world);
       cusp_measurements_clear (&m);
       return status;
     }
-  for (int side = 0; side < 2; side++)
-    {
-      CuspCoronaryInput in = { 0 };
-      in.side = side == 0 ? CUSP_CORONARY_LEFT : CUSP_CORONARY_RIGHT;
-      in.leaflet_height_mm = def->root.leaflet_height_mm;
-      in.coronary_height_mm = side == 0 ? def->root.left_ostium_height_mm : def->root.right_ostium_height_mm;
-      in.vtc_mm = side == 0 ? r->left_ostium_vtc_mm : r->right_ostium_vtc_mm;
-      in.dlc_mm = side == 0 ? r->left_ostium_dlc_mm : r->right_ostium_dlc_mm;
-      in.coronary_diameter_mm = def->root.coronary_diameter_mm;
-      in.culprit_leaflet_calcium_mm3 = m.calcium_measured
-        ? m.calcium_mm3[side == 0 ? CUSP_CALCIUM_LEAFLET_LEFT : CUSP_CALCIUM_LEAFLET_RIGHT] : 0.0;
-      in.sov_diameter_mm = def->root.sinus_diameter_mm;
-      in.valve_diameter_mm = def->device.nominal_diameter_mm;
-      memset (&coronary[side], 0, sizeof coronary[side]);
-      cusp_risk_coronary (&in, &coronary[side], &risk_error);
-    }
-  {
-    CuspRuptureInput in = { 0 };
-    CuspConductionInput cin = { 0 };
-    in.annulus_area_mm2 = m.annulus.area_mm2;
-    in.valve_diameter_mm = def->device.nominal_diameter_mm;
-    in.has_peak_areal_stretch = 1;
-    in.peak_areal_stretch = r->annulus_peak_areal_stretch;
-    in.lvot_calcium_mm3 = m.calcium_measured ? m.calcium_mm3[CUSP_CALCIUM_LVOT] : 0.0;
-    in.self_expanding = def->device.family != CUSP_DEVICE_FAMILY_BALLOON_EXPANDABLE;
-    memset (&rupture, 0, sizeof rupture);
-    cusp_risk_annular_rupture (&in, &rupture, &risk_error);
-    cin.implant_depth_mm = r->implant_depth_mm;
-    cin.membranous_septum_length_mm = def->root.membranous_septum_length_mm;
-    cin.has_septal_pressure = 1;
-    cin.septal_contact_pressure_pa = r->septum_mean_pressure_pa;
-    memset (&conduction, 0, sizeof conduction);
-    cusp_risk_conduction (&cin, &conduction, &risk_error);
-  }
 
   g_string_append (out, "{\n");
   json_key_string (out, "device.id", def->device.id);
@@ -304,10 +267,10 @@ cusp_cli_simulate (int argc, char **argv)
   json_key_number (out, "septum.peak_contact_pressure_pa", r->septum_peak_pressure_pa, FALSE);
   json_key_number (out, "implant.depth_mm", r->implant_depth_mm, FALSE);
   json_key_number (out, "sealing.apposition_pct", r->apposition_pct, FALSE);
-  json_key_number (out, "pvl.eroa_cm2", leak.eroa_cm2, FALSE);
-  json_key_number (out, "pvl.regurgitant_volume_ml", leak.regurgitant_volume_ml, FALSE);
-  json_key_number (out, "pvl.circumferential_extent_pct", leak.circumferential_extent_pct, FALSE);
-  json_key_string (out, "pvl.grade", grade_name (leak.grade));
+  json_key_number (out, "pvl.eroa_cm2", leak->eroa_cm2, FALSE);
+  json_key_number (out, "pvl.regurgitant_volume_ml", leak->regurgitant_volume_ml, FALSE);
+  json_key_number (out, "pvl.circumferential_extent_pct", leak->circumferential_extent_pct, FALSE);
+  json_key_string (out, "pvl.grade", grade_name (leak->grade));
   for (int side = 0; side < 2; side++)
     {
       const char *s = side == 0 ? "left" : "right";
@@ -325,10 +288,10 @@ cusp_cli_simulate (int argc, char **argv)
       json_key_number (out, k6, coronary[side].khan.flag, FALSE);
     }
   json_key_number (out, "coronary.leaflet_height_mm", def->root.leaflet_height_mm, FALSE);
-  json_key_string (out, "rupture.risk", cusp_risk_level_to_string (rupture.level));
-  json_key_number (out, "rupture.area_oversizing_pct", rupture.area_oversizing_pct, FALSE);
-  json_key_string (out, "conduction.risk", cusp_risk_level_to_string (conduction.level));
-  json_key_number (out, "conduction.depth_minus_septum_mm", conduction.depth_minus_septum_mm, FALSE);
+  json_key_string (out, "rupture.risk", cusp_risk_level_to_string (outcome.rupture.level));
+  json_key_number (out, "rupture.area_oversizing_pct", outcome.rupture.area_oversizing_pct, FALSE);
+  json_key_string (out, "conduction.risk", cusp_risk_level_to_string (outcome.conduction.level));
+  json_key_number (out, "conduction.depth_minus_septum_mm", outcome.conduction.depth_minus_septum_mm, FALSE);
   json_key_number (out, "solve.converged", r->converged, FALSE);
   json_key_number (out, "solve.iterations", r->total_iterations, FALSE);
   json_key_number (out, "solve.residual", r->residual, FALSE);
