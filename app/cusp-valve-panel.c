@@ -10,6 +10,7 @@
  * Test hook: CUSP_TEST_VALVE_FILE gets the displayed values as JSON after each snapshot. */
 #include "cusp-config.h"
 #include "cusp-valve-panel.h"
+#include "cusp-device-dirs.h"
 #include "cusp-valve-mesh.h"
 #include "cusp-valve-overlay.h"
 #include "cusp-patient-root.h"
@@ -107,13 +108,10 @@ static void on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValveP
 static void
 load_library (CuspValvePanel *self)
 {
-  g_autofree char *source = g_build_filename (CUSP_SOURCE_DATADIR, "devices", NULL);
-  g_autofree char *installed = g_build_filename (CUSP_DATADIR, "devices", NULL);
-  g_autofree char *user = g_build_filename (g_get_user_data_dir (), "cusp", "devices", NULL);
-  const char *dirs[2] = { g_file_test (source, G_FILE_TEST_IS_DIR) ? source : installed, user };
+  g_auto(GStrv) dirs = cusp_device_dirs ();
 
   /* Bad files are skipped: the good devices are still offered. */
-  cusp_device_library_load (&self->library, dirs, g_file_test (user, G_FILE_TEST_IS_DIR) ? 2 : 1);
+  cusp_device_library_load (&self->library, (const char *const *) dirs, (int) g_strv_length (dirs));
 }
 
 static gboolean

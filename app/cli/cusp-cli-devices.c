@@ -7,6 +7,7 @@
  * "problems" array in JSON) with its file, line and key, so a user adding a device sees why it
  * does not show up. */
 #include "cusp-config.h"
+#include "cusp-device-dirs.h"
 #include "cusp-cli.h"
 #include "cusp-sim-device.h"
 
@@ -15,18 +16,6 @@
 #include <string.h>
 
 #define COMMAND "devices"
-
-/* The built-in folder: the source tree's data/devices when running uninstalled, else the
- * installed copy. */
-static char *
-builtin_device_dir (void)
-{
-  g_autofree char *source = g_build_filename (CUSP_SOURCE_DATADIR, "devices", NULL);
-
-  if (g_file_test (source, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer (&source);
-  return g_build_filename (CUSP_DATADIR, "devices", NULL);
-}
 
 /* Shortest "%.15g" / "%.17g" form that reads back exactly, C locale (JSON has no NaN; a device
  * that passed validation has none either, "null" is the safe fallback). */
@@ -185,8 +174,7 @@ cusp_cli_devices (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *extra_dir = NULL;
-  g_autofree char *builtin = builtin_device_dir ();
-  g_autofree char *user = g_build_filename (g_get_user_data_dir (), "cusp", "devices", NULL);
+  g_auto(GStrv) library_dirs = cusp_device_dirs ();
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
@@ -194,8 +182,7 @@ cusp_cli_devices (int argc, char **argv)
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &extra_dir, "Also load the device files in DIR", "DIR" },
     { NULL }
   };
-  const char *dirs[3];
-  int dir_count = 0;
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
   CuspDeviceLibrary lib;
 
   context = g_option_context_new ("- list the valve device library");
@@ -207,14 +194,12 @@ cusp_cli_devices (int argc, char **argv)
   if (extra_dir != NULL && !g_file_test (extra_dir, G_FILE_TEST_IS_DIR))
     return cusp_cli_fail (COMMAND, "--dir %s: not a readable folder", extra_dir);
 
-  dirs[dir_count++] = builtin;
-  /* The user folder is optional: only a folder that exists is read. */
-  if (g_file_test (user, G_FILE_TEST_IS_DIR))
-    dirs[dir_count++] = user;
+  for (int i = 0; library_dirs[i] != NULL; i++)
+    g_ptr_array_add (dirs, library_dirs[i]);
   if (extra_dir != NULL)
-    dirs[dir_count++] = extra_dir;
+    g_ptr_array_add (dirs, extra_dir);
 
-  cusp_device_library_load (&lib, dirs, dir_count);
+  cusp_device_library_load (&lib, (const char *const *) dirs->pdata, (int) dirs->len);
   if (extra_dir != NULL)
     for (int i = 0; i < lib.problem_count; i++)
       if (lib.problems[i].status == CUSP_DEVICE_ERROR_IO && strstr (lib.problems[i].message, extra_dir) == lib.problems[i].message
@@ -226,7 +211,7 @@ cusp_cli_devices (int argc, char **argv)
         }
 
   if (json)
-    print_json (&lib, dirs, dir_count);
+    print_json (&lib, (const char *const *) dirs->pdata, (int) dirs->len);
   else
     {
       for (int i = 0; i < lib.problem_count; i++)

@@ -12,6 +12,7 @@
 #include "cusp-cli.h"
 #include "cusp-cli-number.h"
 #include "cusp-config.h"
+#include "cusp-device-dirs.h"
 #include "cusp-error.h"
 #include "cusp-measure.h"
 #include "cusp-measure-json.h"
@@ -32,14 +33,11 @@
 static gboolean
 load_device (const char *id, CuspDeviceDef *out, GError **error)
 {
-  g_autofree char *source = g_build_filename (CUSP_SOURCE_DATADIR, "devices", NULL);
-  g_autofree char *installed = g_build_filename (CUSP_DATADIR, "devices", NULL);
-  g_autofree char *user = g_build_filename (g_get_user_data_dir (), "cusp", "devices", NULL);
-  const char *dirs[2] = { g_file_test (source, G_FILE_TEST_IS_DIR) ? source : installed, user };
+  g_auto(GStrv) dirs = cusp_device_dirs ();
   CuspDeviceLibrary lib = { 0 };
   const CuspDeviceDef *def;
 
-  cusp_device_library_load (&lib, dirs, g_file_test (user, G_FILE_TEST_IS_DIR) ? 2 : 1);
+  cusp_device_library_load (&lib, (const char *const *) dirs, (int) g_strv_length (dirs));
   def = cusp_device_library_find (&lib, id);
   if (def != NULL)
     *out = *def;
