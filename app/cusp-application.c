@@ -216,6 +216,13 @@ cusp_application_set_accels (GtkApplication *app)
     { "win.window-preset::calcium", { "<Primary>2", NULL } },
     { "win.window-preset::soft-tissue", { "<Primary>3", NULL } },
     { "win.window-preset::mr-auto", { "<Primary>4", NULL } },
+    { "win.view-layout::grid", { "<Primary><Alt>0", NULL } },
+    { "win.view-layout::axial", { "<Primary><Alt>1", NULL } },
+    { "win.view-layout::coronal", { "<Primary><Alt>2", NULL } },
+    { "win.view-layout::sagittal", { "<Primary><Alt>3", NULL } },
+    { "win.view-layout::3d", { "<Primary><Alt>4", NULL } },
+    { "win.sidebar", { "F9", NULL } },
+    { "win.fullscreen", { "F11", NULL } },
     { "window.close", { "<Primary>w", NULL } },
   };
 

@@ -5,6 +5,7 @@
  *   cusp-window-load.c     opening studies: progress, cancel, series picker, errors
  *   cusp-window-dnd.c      drag and drop of files and folders
  *   cusp-window-views.c    the 2x2 view grid, window/level presets, the cursor read-out
+ *   cusp-window-layout.c   the grid or one view alone, the sidebar, full screen
  *   cusp-window-measure.c  segmentation, measurement panel, annulus view, landmark undo, export */
 #pragma once
 
@@ -127,6 +128,11 @@ void _cusp_window_notify_preset      (CuspWindow *self);
 /* `preset` is a nick of the schema's WindowPreset enum; FALSE when it is unknown. */
 gboolean _cusp_window_views_apply_preset (CuspWindow *self,
                                           const char *preset);
+
+/* cusp-window-layout.c: win.view-layout ("grid", "axial", "coronal", "sagittal", "3d"),
+ * win.sidebar, win.fullscreen */
+void _cusp_window_layout_init        (CuspWindow *self);
+const char *_cusp_window_layout_get  (CuspWindow *self);
 
 /* cusp-window-measure.c */
 void _cusp_window_class_measure_init (GtkWidgetClass *widget_class);

@@ -172,16 +172,19 @@ cusp_window_report_test_state (CuspWindow *self,
   json_builder_set_member_name (builder, "warnings");
   json_builder_add_int_value (builder, gtk_widget_get_visible (GTK_WIDGET (self->warnings_button))
                                          ? cusp_window_count_children (GTK_WIDGET (self->warnings_list)) : 0);
+  json_builder_set_member_name (builder, "layout");
+  json_builder_add_string_value (builder, _cusp_window_layout_get (self));
   json_builder_set_member_name (builder, "scale");
   json_builder_add_int_value (builder, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
-  /* Where each view lies in the window, in logical pixels, so a screenshot can be cut up. */
+  /* Where each shown view lies in the window, in logical pixels, so a screenshot can be cut up. */
   json_builder_set_member_name (builder, "views");
   json_builder_begin_array (builder);
   for (guint i = 0; i < G_N_ELEMENTS (self->views); i++)
     {
       graphene_rect_t bounds;
 
-      if (self->views[i] == NULL
+      /* a view left out of the layout is not on screen */
+      if (self->views[i] == NULL || !gtk_widget_get_mapped (self->views[i])
           || !gtk_widget_compute_bounds (self->views[i], GTK_WIDGET (self), &bounds))
         continue;
       json_builder_begin_object (builder);
@@ -439,6 +442,7 @@ cusp_window_init (CuspWindow *self)
     self->ready_file = g_strdup (ready_file);
 
   _cusp_window_views_init (self);
+  _cusp_window_layout_init (self);
   _cusp_window_case_init (self);
   _cusp_window_measure_init (self);
   _cusp_window_rehearsal_init (self);
