@@ -9,8 +9,6 @@
 #include "cusp-config.h"
 #include "cusp-window-private.h"
 
-#include <glib/gi18n.h>
-
 /* win.view-layout's targets, by view index; "grid" shows all four. */
 static const char *const layout_names[CUSP_WINDOW_N_SLICE_VIEWS + 1] = {
   "axial", "coronal", "sagittal", "3d",
