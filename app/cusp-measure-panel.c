@@ -48,13 +48,54 @@ section_title (const char *key)
   return NULL;
 }
 
-/* "annulus.area_derived_diameter_mm" -> "Area derived diameter": the unit is in its own column. */
+/* Rows whose name cannot be read off the key: the words a cardiologist uses (SCCT 2019). */
+static const struct {
+  const char *key;
+  const char *name;
+} row_names[] = {
+  { "annulus.area_derived_diameter_mm", N_("Area-derived diameter") },
+  { "annulus.perimeter_derived_diameter_mm", N_("Perimeter-derived diameter") },
+  { "lvot.area_derived_diameter_mm", N_("Area-derived diameter") },
+  { "lvot.perimeter_derived_diameter_mm", N_("Perimeter-derived diameter") },
+  { "sov.left_diameter_mm", N_("Left sinus diameter") },
+  { "sov.right_diameter_mm", N_("Right sinus diameter") },
+  { "sov.non_coronary_diameter_mm", N_("Non-coronary sinus diameter") },
+  { "coronary.left_height_mm", N_("Left coronary ostium height") },
+  { "coronary.right_height_mm", N_("Right coronary ostium height") },
+  { "calcium.valve_mm3", N_("Valve (all leaflets)") },
+  { "calcium.leaflet_left_mm3", N_("Left coronary leaflet") },
+  { "calcium.leaflet_right_mm3", N_("Right coronary leaflet") },
+  { "calcium.leaflet_non_mm3", N_("Non-coronary leaflet") },
+  { "calcium.lvot_mm3", N_("LVOT") },
+  { "calcium.ascending_mm3", N_("Ascending aorta wall") },
+  { "lumen.mean_hu", N_("Mean enhancement") },
+  { "lumen.threshold", N_("Segmentation threshold") },
+  { "carm.coplanar_ap_cra_deg", N_("Coplanar view at AP: cranial/caudal") },
+  { "carm.coplanar_lao_at_cra0_deg", N_("Coplanar view at 0° cranial: LAO/RAO") },
+  { "carm.cusp_overlap_lao_deg", N_("Cusp-overlap view: LAO/RAO") },
+  { "carm.cusp_overlap_cra_deg", N_("Cusp-overlap view: cranial/caudal") },
+  { "carm.three_cusp_lao_deg", N_("Three-cusp view: LAO/RAO") },
+  { "carm.three_cusp_cra_deg", N_("Three-cusp view: cranial/caudal") },
+  { "sizing.balloon_expandable", N_("Balloon-expandable size") },
+  { "sizing.balloon_expandable_area_oversizing_pct", N_("Balloon-expandable area oversizing") },
+  { "sizing.self_expanding", N_("Self-expanding size") },
+  { "sizing.self_expanding_perimeter_oversizing_pct", N_("Self-expanding perimeter oversizing") },
+  { "sizing.navitor", N_("Navitor-class size") },
+  { "sizing.navitor_perimeter_oversizing_pct", N_("Navitor-class perimeter oversizing") },
+};
+
+/* "annulus.dmin_mm" -> "Dmin": the unit is in its own column. */
 static char *
 row_name (const char *key)
 {
   static const char *const unit_suffixes[] = { "_mm2", "_mm3", "_mm", "_deg", "_pct", "_hu" };
   const char *dot = strchr (key, '.');
-  char *name = g_strdup (dot ? dot + 1 : key);
+  char *name;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (row_names); i++)
+    if (g_str_equal (key, row_names[i].key))
+      return g_strdup (_(row_names[i].name));
+  name = g_strdup (dot ? dot + 1 : key);
 
   for (gsize i = 0; i < G_N_ELEMENTS (unit_suffixes); i++)
     if (g_str_has_suffix (name, unit_suffixes[i]))
@@ -65,6 +106,16 @@ row_name (const char *key)
   g_strdelimit (name, "_", ' ');
   name[0] = g_ascii_toupper (name[0]);
   return name;
+}
+
+char *
+cusp_measurement_display_name (const char *key)
+{
+  const char *title = section_title (key);
+  g_autofree char *name = row_name (key);
+
+  g_return_val_if_fail (key != NULL, NULL);
+  return title != NULL ? g_strdup_printf ("%s: %s", title, name) : g_steal_pointer (&name);
 }
 
 char *

@@ -39,6 +39,9 @@ const char       *cusp_measure_panel_get_shown        (CuspMeasurePanel       *s
  * and unit, the sizing notes, the flags and the notice that these are model estimates. */
 char             *cusp_measurements_format_text       (const CuspMeasurements *m,
                                                        const char             *study_title);
+/* What a person calls a key: "Annulus: Perimeter" for "annulus.perimeter_mm" (section title,
+ * then the row's name without its unit suffix). */
+char             *cusp_measurement_display_name       (const char             *key);
 /* One value as shown: C-arm angles as "LAO 12°" / "CAU 5°", sizes as "26 mm", "—" when unmeasured. */
 char             *cusp_measurement_format_value       (const CuspMeasureKey   *key,
                                                        const CuspMeasurements *m);

@@ -317,7 +317,7 @@ static void
 write_measurements (Writer *w)
 {
   GPtrArray *rows = w->content->measurements;
-  double widths[3] = { BODY_WIDTH_PT * 0.55, BODY_WIDTH_PT * 0.25, BODY_WIDTH_PT * 0.20 };
+  double widths[3] = { BODY_WIDTH_PT * 0.70, BODY_WIDTH_PT * 0.18, BODY_WIDTH_PT * 0.12 };
   char *header[3] = { "<b>Measurement (SCCT 2019)</b>", "<b>Value</b>", "<b>Unit</b>" };
 
   heading (w, "Measurements");

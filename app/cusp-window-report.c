@@ -156,8 +156,28 @@ cusp_window_case_add_measurements (CuspWindow *self,
     {
       const char *shown = cusp_measure_panel_get_shown (panel, keys[i].key);
 
-      if (shown != NULL && !g_str_equal (shown, "—"))
-        g_ptr_array_add (rows, cusp_report_row_new (keys[i].key, shown, ""));
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *unit_suffix = NULL;
+      g_autofree char *value = NULL;
+      const char *unit = "";
+
+      if (shown == NULL || g_str_equal (shown, "—"))
+        continue;
+      /* the unit gets its column when the shown text ends with it ("85.2 mm"); C-arm angles
+       * ("LAO 24°") and sizes keep their words */
+      unit_suffix = g_strconcat (" ", keys[i].unit, NULL);
+      if (keys[i].unit[0] != '\0' && g_str_has_suffix (shown, unit_suffix))
+        {
+          value = g_strndup (shown, strlen (shown) - strlen (unit_suffix));
+          unit = keys[i].unit;
+        }
+      else
+        value = g_strdup (shown);
+      /* the stable key too, so a row can be matched with `cusp-cli measure --json` */
+      name = cusp_measurement_display_name (keys[i].key);
+      label = g_strdup_printf ("%s (%s)", name, keys[i].key);
+      g_ptr_array_add (rows, cusp_report_row_new (label, value, unit));
     }
 }
 

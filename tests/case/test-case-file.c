@@ -83,6 +83,25 @@ test_plan_result (void)
   g_assert_cmpint (cusp_plan_key_index ("model.note"), ==, -1);
 }
 
+/* What people read: words for the grade, no exponent on a small leak area, one on the residual. */
+static void
+test_plan_format (void)
+{
+  g_autoptr(CuspPlan) plan = plan_with_result ("F", 3.0,
+    "{\"pvl.grade\": \"none_trace\", \"pvl.eroa_cm2\": 0.00472, \"pvl.regurgitant_volume_ml\": 0.00001,"
+    " \"solve.residual\": 3.5e-07}");
+  g_autofree char *grade = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.grade"));
+  g_autofree char *eroa = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.eroa_cm2"));
+  g_autofree char *volume = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.regurgitant_volume_ml"));
+  g_autofree char *residual = cusp_plan_format_value (plan, cusp_plan_key_index ("solve.residual"));
+
+  g_assert_cmpstr (plan->texts[cusp_plan_key_index ("pvl.grade")], ==, "none_trace");
+  g_assert_cmpstr (grade, ==, "none/trace");
+  g_assert_cmpstr (eroa, ==, "0.00472 cm²");
+  g_assert_cmpstr (volume, ==, "0 mL/beat");
+  g_assert_cmpstr (residual, ==, "3.50e-07");
+}
+
 static void
 test_plan_result_wrong_type (void)
 {
@@ -377,6 +396,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/case/plan/result", test_plan_result);
+  g_test_add_func ("/case/plan/format", test_plan_format);
   g_test_add_func ("/case/plan/result-wrong-type", test_plan_result_wrong_type);
   g_test_add_func ("/case/plan/worst", test_plan_worst);
   g_test_add_func ("/case/document/dirty", test_case_dirty);

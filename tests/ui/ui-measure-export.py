@@ -57,6 +57,12 @@ def check_copied(report):
     check(abs(float(number.group(1)) - round(value, 1)) < 0.051,
           f"the copied perimeter {number.group(1)} mm is the measured {value:.2f} mm")
     check("never a diagnosis" in text, "the copied text says the values are model estimates")
+    # rows are named in a clinician's words, not by the stable key alone
+    for key, name in (("coronary.left_height_mm", "Left coronary ostium height"),
+                      ("calcium.leaflet_non_mm3", "Non-coronary leaflet"),
+                      ("carm.cusp_overlap_lao_deg", "Cusp-overlap view: LAO/RAO")):
+        row = [line for line in text.splitlines() if line.rstrip().endswith(key)]
+        check(len(row) == 1 and name in row[0], f"the {key} row reads '{name}'")
 
 
 def stl_triangles(path):
