@@ -195,13 +195,19 @@ cusp_window_case_report_to (CuspWindow *self,
   g_autofree char *detail = NULL;
   CuspReportContent content = { 0 };
   guint n_pages = 0;
+  g_autoptr(GPtrArray) left_out = g_ptr_array_new ();
+  g_autofree char *toast = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
     {
       cairo_surface_t *image = self->views[i] ? cusp_window_case_snapshot_view (self->views[i]) : NULL;
 
       if (image == NULL)
-        continue;
+        {
+          /* a view left out of the layout has no picture: say so rather than drop it quietly */
+          g_ptr_array_add (left_out, (gpointer) _(view_titles[i]));
+          continue;
+        }
       g_ptr_array_add (images, cusp_report_image_new (_(view_titles[i]), image));
       cairo_surface_destroy (image);
     }
@@ -214,6 +220,8 @@ cusp_window_case_report_to (CuspWindow *self,
         g_ptr_array_add (images, cusp_report_image_new (_("Annulus plane"), image));
         cairo_surface_destroy (image);
       }
+    else if (annulus != NULL)
+      g_ptr_array_add (left_out, (gpointer) _("Annulus plane"));
   }
   {
     CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
@@ -257,6 +265,18 @@ cusp_window_case_report_to (CuspWindow *self,
       return FALSE;
     }
   detail = g_strdup_printf ("%u pages %s", n_pages, path);
+  if (left_out->len > 0)
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (left_out, NULL);
+      names = g_strjoinv (", ", (char **) left_out->pdata);
+      /* short enough for a toast; the Layout menu brings the views back */
+      toast = g_strdup_printf (_("Report written (%u pages) without %s: not on screen"), n_pages, names);
+    }
+  else
+    toast = g_strdup_printf (_("Report written (%u pages)"), n_pages);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
   _cusp_window_case_report (self, "report-written", detail);
   return TRUE;
 }

@@ -534,8 +534,19 @@ def run(case, binary, shot_dir, workdir):
             check(wide["detail"] == "no sidebar" and wide["views"][0]["width"] > big["width"] + 200,
                   f"hiding the sidebar widens the view ({wide['views'][0]['width']} > {big['width']} + 200)")
             screenshot(workdir, shot_dir, "ui-layout-3d-no-sidebar")
+            # the report can only picture what is on screen: the 3D view, not the hidden ones
+            pdf = os.path.join(workdir, "report.pdf")
+            activate("export-report-to", "[<'" + pdf + "'>]")
+            written = app.wait_for({"report-written", "error"}, 120, previous=wide)
+            check(written["state"] == "report-written", f"the report was written ({written['detail']})")
+            if shutil.which("pdftotext") is not None:
+                text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
+                                      capture_output=True, text=True).stdout
+                captions = [line.strip() for line in text.splitlines()]
+                check("3D" in captions and "Axial" not in captions and "Annulus plane" not in captions,
+                      "the report pictures the 3D view only (the others are not on screen)")
             activate("view-layout", "[<'3d'>]")
-            back = app.wait_for({"layout"}, 60, previous=wide)
+            back = app.wait_for({"layout"}, 60, previous=written)
             check(back["layout"] == "grid" and len(back["views"]) == 4,
                   "choosing the lone view again brings the grid back")
             activate("view-layout", "[<'axial'>]")
