@@ -19,8 +19,6 @@
 #   dialogs      About, Preferences and the shortcuts window open (through the app's D-Bus
 #                actions) over the demo case without harm
 #   broken       a truncated .nii: the app shows an error and keeps running
-#   layout       the demo case, then the 3D view alone (win.view-layout through D-Bus), the sidebar
-#                hidden, the grid back, the axial view alone: each fills the space the others left
 #   keep-study   the demo case first, then a text file named .nii opened into the same window
 #                through a second `cusp PATH` (D-Bus activation): the error is shown and the demo
 #                stays
@@ -472,90 +470,6 @@ def run(case, binary, shot_dir, workdir):
                   f"the demo case is still open after the failed load ({state['study']})")
             shot = screenshot(workdir, shot_dir, "ui-keep-study")
             check_views_show_content(shot, state)
-        finally:
-            app.quit()
-        return 0
-
-    if case == "layout":
-        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or shutil.which("gdbus") is None:
-            log("skip: the layout is changed through the app's D-Bus actions; no bus or no gdbus")
-            return SKIP
-        # the app segments the demo on its own; the 3D view has a root to draw once it is measured
-        measure_file = os.path.join(workdir, "measure.json")
-        os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
-        app = App(binary, workdir, [])
-
-        def wait_measured(timeout_s):
-            deadline = time.monotonic() + timeout_s
-            while time.monotonic() < deadline:
-                try:
-                    with open(measure_file, encoding="utf-8") as f:
-                        if json.load(f)["state"] == "measured":
-                            return
-                except (OSError, ValueError, KeyError):
-                    pass
-                if app.proc.poll() is not None:
-                    raise RuntimeError(f"the app exited with status {app.proc.returncode} while segmenting")
-                time.sleep(0.2)
-            raise RuntimeError(f"the demo was not measured within {timeout_s} s")
-
-        def activate(action, parameter):
-            subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
-                            "--object-path", "/io/github/cusp/Cusp/window/1",
-                            "--method", "org.gtk.Actions.Activate", action, parameter, "{}"],
-                           check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
-
-        def area(view):
-            return view["width"] * view["height"]
-
-        try:
-            app.wait_for({"ready"}, ready_timeout_s)
-            wait_measured(ready_timeout_s)
-            # a report after the measurement, with every view drawn
-            activate("view-layout", "[<'grid'>]")
-            grid = app.wait_for({"layout"}, 60)
-            check(grid.get("layout") == "grid" and len(grid["views"]) == 4,
-                  f"the study opens in the 2x2 grid ({[v['name'] for v in grid['views']]})")
-            view_3d = next(v for v in grid["views"] if v["name"] == "3d")
-            activate("view-layout", "[<'3d'>]")
-            alone = app.wait_for({"layout"}, 60, previous=grid)
-            check(alone["layout"] == "3d" and [v["name"] for v in alone["views"]] == ["3d"],
-                  f"only the 3D view is on screen ({[v['name'] for v in alone['views']]})")
-            big = alone["views"][0]
-            check(area(big) > 3.5 * area(view_3d),
-                  f"the 3D view takes the grid's space ({big['width']}x{big['height']} against "
-                  f"{view_3d['width']}x{view_3d['height']} in the grid)")
-            shot = screenshot(workdir, shot_dir, "ui-layout-3d")
-            x0, y0, x1, y1 = view_boxes(alone)["3d"]
-            values = shot.grey_region(x0, y0, x1, y1, step=4)
-            check(stddev(values) > 8.0, f"the enlarged 3D view draws the root (grey sd {stddev(values):.1f})")
-            activate("sidebar", "[]")
-            wide = app.wait_for({"layout"}, 60, previous=alone)
-            check(wide["detail"] == "no sidebar" and wide["views"][0]["width"] > big["width"] + 200,
-                  f"hiding the sidebar widens the view ({wide['views'][0]['width']} > {big['width']} + 200)")
-            screenshot(workdir, shot_dir, "ui-layout-3d-no-sidebar")
-            # the report can only picture what is on screen: the 3D view, not the hidden ones
-            pdf = os.path.join(workdir, "report.pdf")
-            activate("export-report-to", "[<'" + pdf + "'>]")
-            written = app.wait_for({"report-written", "error"}, 120, previous=wide)
-            check(written["state"] == "report-written", f"the report was written ({written['detail']})")
-            if shutil.which("pdftotext") is not None:
-                text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
-                                      capture_output=True, text=True).stdout
-                captions = [line.strip() for line in text.splitlines()]
-                check("3D" in captions and "Axial" not in captions and "Annulus plane" not in captions,
-                      "the report pictures the 3D view only (the others are not on screen)")
-            activate("view-layout", "[<'3d'>]")
-            back = app.wait_for({"layout"}, 60, previous=written)
-            check(back["layout"] == "grid" and len(back["views"]) == 4,
-                  "choosing the lone view again brings the grid back")
-            activate("view-layout", "[<'axial'>]")
-            axial = app.wait_for({"layout"}, 60, previous=back)
-            check([v["name"] for v in axial["views"]] == ["axial"], "the axial view alone")
-            shot = screenshot(workdir, shot_dir, "ui-layout-axial")
-            x0, y0, x1, y1 = view_boxes(axial)["axial"]
-            values = shot.grey_region(x0, y0, x1, y1, step=4)
-            check(stddev(values) > 8.0, f"the enlarged axial view shows the image (grey sd {stddev(values):.1f})")
         finally:
             app.quit()
         return 0

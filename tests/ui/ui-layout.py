@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ui-layout.py APP [SHOT_DIR]: the layout for a heart-team screen, in the real app on the demo case
+# (segmented on open), driven by real key presses through XTEST:
+#   Ctrl+Alt+4  the 3D view alone: it takes the grid's space and draws the root
+#   F9          the measurement sidebar hidden: the view widens
+#   report      written in that layout (win.export-report-to over D-Bus): it pictures the 3D view
+#               and leaves out the hidden views instead of drawing them blank
+#   Ctrl+Alt+4  again: the 2x2 grid is back
+#   Ctrl+Alt+1  the axial view alone, showing the image
+# The app's test hook (CUSP_TEST_READY_FILE, state "layout") reports which views are on screen
+# and where, two frames after each change.
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load(name, file):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ui = load("ui_test", "ui-test.py")
+measure = load("ui_measure_test", "ui-measure-test.py")
+log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
+
+XK_CONTROL_L, XK_ALT_L, XK_F9 = 0xffe3, 0xffe9, 0xffc6
+
+
+def press(xtest, keysyms):
+    """A chord: the keys pressed in order, released in reverse."""
+    codes = [xtest.x11.XKeysymToKeycode(xtest.display, k) for k in keysyms]
+    for code in codes:
+        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 1, 0)
+    for code in reversed(codes):
+        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 0, 0)
+    xtest._sync()
+
+
+def area(view):
+    return view["width"] * view["height"]
+
+
+def names(state):
+    return [v["name"] for v in state["views"]]
+
+
+def view_sd(shot, state, name):
+    x0, y0, x1, y1 = ui.view_boxes(state)[name]
+    return ui.stddev(shot.grey_region(x0, y0, x1, y1, step=4))
+
+
+def run(binary, shot_dir, workdir):
+    try:
+        xtest = measure.XTest()
+    except (OSError, FileNotFoundError) as e:
+        log(f"skip: no XTEST ({e}): the layout is driven by real key presses")
+        return SKIP
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    app = App(binary, workdir, [])
+    try:
+        app.wait_for({"ready"}, 240)
+        report = measure.wait_measured(measure_file, app, 240)
+        check(report["state"] == "measured", "the demo case segmented and measured: the 3D view has a root")
+        # the pointer off the views, so no tooltip covers them in the screenshots
+        xtest.xtst.XTestFakeMotionEvent(xtest.display, -1, 5, 5, 0)
+        xtest._sync()
+
+        press(xtest, [XK_CONTROL_L, XK_ALT_L, ord("4")])
+        alone = app.wait_for({"layout"}, 60)
+        check(alone["layout"] == "3d" and names(alone) == ["3d"],
+              f"Ctrl+Alt+4: only the 3D view is on screen ({names(alone)})")
+        shot = screenshot(workdir, shot_dir, "ui-layout-3d")
+        big = alone["views"][0]
+        check(big["width"] > 600 and big["height"] > 600,
+              f"the 3D view takes the grid's space ({big['width']} x {big['height']})")
+        sd = view_sd(shot, alone, "3d")
+        check(sd > 8.0, f"the enlarged 3D view draws the root (grey sd {sd:.1f})")
+
+        press(xtest, [XK_F9])
+        wide = app.wait_for({"layout"}, 60, previous=alone)
+        check(wide["detail"] == "no sidebar" and wide["views"][0]["width"] > big["width"] + 200,
+              f"F9 hides the sidebar and the view widens ({wide['views'][0]['width']} > {big['width']} + 200)")
+        screenshot(workdir, shot_dir, "ui-layout-3d-no-sidebar")
+
+        # the report pictures what is on screen: the 3D view, not the hidden ones
+        pdf = os.path.join(workdir, "report.pdf")
+        subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
+                        "--object-path", "/io/github/cusp/Cusp/window/1",
+                        "--method", "org.gtk.Actions.Activate", "export-report-to",
+                        "[<'" + pdf + "'>]", "{}"],
+                       check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
+        written = app.wait_for({"report-written", "error"}, 120, previous=wide)
+        check(written["state"] == "report-written", f"the report was written ({written['detail']})")
+        if shutil.which("pdftotext") is not None:
+            text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
+                                  capture_output=True, text=True).stdout
+            captions = [line.strip() for line in text.splitlines()]
+            check("3D" in captions and "Axial" not in captions and "Annulus plane" not in captions,
+                  "the report pictures the 3D view only (the others are not on screen)")
+
+        press(xtest, [XK_CONTROL_L, XK_ALT_L, ord("4")])
+        back = app.wait_for({"layout"}, 60, previous=written)
+        check(back["layout"] == "grid" and len(back["views"]) == 4,
+              "Ctrl+Alt+4 again brings the 2x2 grid back")
+        check(all(area(v) < area(wide["views"][0]) / 3 for v in back["views"]), "the four views share the space again")
+
+        press(xtest, [XK_CONTROL_L, XK_ALT_L, ord("1")])
+        axial = app.wait_for({"layout"}, 60, previous=back)
+        check(names(axial) == ["axial"], f"Ctrl+Alt+1: the axial view alone ({names(axial)})")
+        shot = screenshot(workdir, shot_dir, "ui-layout-axial")
+        sd = view_sd(shot, axial, "axial")
+        check(sd > 8.0, f"the enlarged axial view shows the image (grey sd {sd:.1f})")
+    finally:
+        app.quit()
+    return 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: ui-layout.py APP [SHOT_DIR]")
+    binary = sys.argv[1]
+    shot_dir = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
+    if not os.environ.get("DISPLAY"):
+        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
+        return SKIP
+    if shutil.which("gdbus") is None:
+        log("skip: gdbus is missing (the report is asked for over D-Bus)")
+        return SKIP
+    if os.environ.get("CUSP_UI_TEST_BUS") is None and shutil.which("dbus-run-session"):
+        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
+        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        log("skip: no D-Bus session bus (the report is asked for over D-Bus)")
+        return SKIP
+    os.makedirs(shot_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cusp-ui-layout-") as workdir:
+        try:
+            return run(binary, shot_dir, workdir)
+        except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
+            log("FAIL:", e)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
