@@ -10,38 +10,17 @@
 #   Ctrl+Alt+1  the axial view alone, showing the image
 # The app's test hook (CUSP_TEST_READY_FILE, state "layout") reports which views are on screen
 # and where, two frames after each change.
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import cusp_ui
 
-
-def load(name, file):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = load("ui_test", "ui-test.py")
-measure = load("ui_measure_test", "ui-measure-test.py")
+ui, measure, press = cusp_ui.ui, cusp_ui.measure, cusp_ui.press
 log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
 
 XK_CONTROL_L, XK_ALT_L, XK_F9 = 0xffe3, 0xffe9, 0xffc6
-
-
-def press(xtest, keysyms):
-    """A chord: the keys pressed in order, released in reverse."""
-    codes = [xtest.x11.XKeysymToKeycode(xtest.display, k) for k in keysyms]
-    for code in codes:
-        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 1, 0)
-    for code in reversed(codes):
-        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 0, 0)
-    xtest._sync()
 
 
 def area(view):
@@ -58,6 +37,9 @@ def view_sd(shot, state, name):
 
 
 def run(binary, shot_dir, workdir):
+    if shutil.which("gdbus") is None or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        log("skip: no gdbus or no session bus (the report is asked for over D-Bus)")
+        return SKIP
     try:
         xtest = measure.XTest()
     except (OSError, FileNotFoundError) as e:
@@ -124,31 +106,5 @@ def run(binary, shot_dir, workdir):
     return 0
 
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: ui-layout.py APP [SHOT_DIR]")
-    binary = sys.argv[1]
-    shot_dir = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
-    if not os.environ.get("DISPLAY"):
-        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
-        return SKIP
-    if shutil.which("gdbus") is None:
-        log("skip: gdbus is missing (the report is asked for over D-Bus)")
-        return SKIP
-    if os.environ.get("CUSP_UI_TEST_BUS") is None and shutil.which("dbus-run-session"):
-        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
-        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        log("skip: no D-Bus session bus (the report is asked for over D-Bus)")
-        return SKIP
-    os.makedirs(shot_dir, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cusp-ui-layout-") as workdir:
-        try:
-            return run(binary, shot_dir, workdir)
-        except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
-            log("FAIL:", e)
-            return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cusp_ui.main(run, "ui-layout.py APP [SHOT_DIR]", 1, "cusp-ui-layout-"))

@@ -10,40 +10,18 @@
 #           (Lumen Surface, focused when the menu opens): win.export-surface::lumen; with CUSP_TEST_EXPORT_DIR the app
 #           writes lumen.stl, lumen.obj and lumen.vtp there instead of asking for a file; each
 #           must parse and hold the surface's triangles
-import importlib.util
 import os
 import re
 import struct
-import subprocess
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import cusp_ui
 
-
-def load(name, file):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = load("ui_test", "ui-test.py")
-measure = load("ui_measure_test", "ui-measure-test.py")
+ui, measure, keys = cusp_ui.ui, cusp_ui.measure, cusp_ui.press
 log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
 
 XK_SHIFT_L, XK_CONTROL_L, XK_RETURN = 0xffe1, 0xffe3, 0xff0d
-
-
-def keys(xtest, keysyms):
-    """Presses the keys in order, then releases them in reverse (a chord)."""
-    codes = [xtest.x11.XKeysymToKeycode(xtest.display, k) for k in keysyms]
-    for code in codes:
-        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 1, 0)
-    for code in reversed(codes):
-        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 0, 0)
-    xtest._sync()
 
 
 def check_copied(report):
@@ -144,25 +122,5 @@ def run(binary, shot_dir, workdir):
     return 0
 
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: ui-measure-export.py APP [SHOT_DIR]")
-    binary = sys.argv[1]
-    shot_dir = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
-    if not os.environ.get("DISPLAY"):
-        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
-        return SKIP
-    if os.environ.get("CUSP_UI_TEST_BUS") is None and ui.shutil.which("dbus-run-session"):
-        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
-        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
-    os.makedirs(shot_dir, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cusp-ui-export-") as workdir:
-        try:
-            return run(binary, shot_dir, workdir)
-        except (AssertionError, RuntimeError, subprocess.CalledProcessError) as e:
-            log("FAIL:", e)
-            return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cusp_ui.main(run, "ui-measure-export.py APP [SHOT_DIR]", 1, "cusp-ui-export-"))
