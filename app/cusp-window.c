@@ -2,6 +2,7 @@
 /* cusp-window.c: the main window: template, study display, warnings, status line, test hook. */
 #include "cusp-config.h"
 #include "cusp-window-private.h"
+#include "cusp-slice-view.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -198,6 +199,16 @@ cusp_window_report_test_state (CuspWindow *self,
       json_builder_add_int_value (builder, (gint64) bounds.size.width);
       json_builder_set_member_name (builder, "height");
       json_builder_add_int_value (builder, (gint64) bounds.size.height);
+      if (CUSP_IS_SLICE_VIEW (self->views[i]))
+        {
+          CuspSliceFrame frame;
+
+          cusp_slice_view_get_frame (CUSP_SLICE_VIEW (self->views[i]), &frame);
+          json_builder_set_member_name (builder, "mm_per_px");
+          json_builder_add_double_value (builder, frame.mm_per_px);
+          json_builder_set_member_name (builder, "ruler_mm");
+          json_builder_add_double_value (builder, cusp_slice_view_get_ruler_length_mm (CUSP_SLICE_VIEW (self->views[i])));
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -430,6 +441,17 @@ cusp_window_class_init (CuspWindowClass *klass)
   _cusp_window_class_measure_init (widget_class);
 }
 
+/* Test hook: a ruler drawn, moved or removed in a slice view. */
+static void
+cusp_window_ruler_changed (CuspWindow *self,
+                           GParamSpec *pspec,
+                           GObject    *view)
+{
+  for (guint i = 0; i < CUSP_WINDOW_N_SLICE_VIEWS; i++)
+    if (self->views[i] == GTK_WIDGET (view))
+      _cusp_window_report_after_frames (self, "ruler", view_names[i]);
+}
+
 static void
 cusp_window_init (CuspWindow *self)
 {
@@ -443,6 +465,9 @@ cusp_window_init (CuspWindow *self)
 
   _cusp_window_views_init (self);
   _cusp_window_layout_init (self);
+  for (guint i = 0; i < CUSP_WINDOW_N_SLICE_VIEWS; i++)
+    g_signal_connect_object (self->views[i], "notify::ruler-length-mm",
+                             G_CALLBACK (cusp_window_ruler_changed), self, G_CONNECT_SWAPPED);
   _cusp_window_case_init (self);
   _cusp_window_measure_init (self);
   _cusp_window_rehearsal_init (self);

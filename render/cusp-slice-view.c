@@ -2,6 +2,7 @@
 /* cusp-slice-view.c: an MPR slice widget: GL drawing, overlay read-outs and pointer/keys. */
 #include "cusp-slice-view.h"
 #include "cusp-mpr-renderer.h"
+#include "cusp-slice-ruler.h"
 #include "cusp-valve-marks.h"
 
 #include <glib/gi18n-lib.h>
@@ -21,6 +22,7 @@ typedef enum {
   DRAG_WINDOW,
   DRAG_PAN,
   DRAG_VALVE,
+  DRAG_RULER,
 } DragMode;
 
 struct _CuspSliceView {
@@ -33,7 +35,7 @@ struct _CuspSliceView {
 
   GtkWidget *overlay;
   GtkWidget *area;
-  GtkWidget *valve_marks;  /* GtkDrawingArea over the image: the valve and its handles */
+  GtkWidget *valve_marks;  /* GtkDrawingArea over the image: the valve, its handles, the ruler */
   GtkWidget *letters[4];   /* indexed by CuspSliceEdge */
   GtkWidget *title_label;
   GtkWidget *window_label;
@@ -62,6 +64,11 @@ struct _CuspSliceView {
   CuspValveHandle drag_handle;
   CuspValvePlacement drag_valve;
   CuspSliceFrame drag_frame;
+
+  /* The distance caliper (Ctrl+Shift+drag), and the one it replaces while a drag may still be
+   * cancelled with Escape. */
+  CuspSliceRuler ruler;
+  CuspSliceRuler ruler_before_drag;
 };
 
 G_DEFINE_FINAL_TYPE (CuspSliceView, cusp_slice_view, GTK_TYPE_WIDGET)
@@ -71,10 +78,18 @@ enum {
   PROP_LINK,
   PROP_ORIENTATION,
   PROP_ZOOM,
+  PROP_RULER_LENGTH_MM,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+double
+cusp_slice_view_get_ruler_length_mm (CuspSliceView *self)
+{
+  g_return_val_if_fail (CUSP_IS_SLICE_VIEW (self), 0.0);
+  return self->ruler.placed ? cusp_slice_ruler_length_mm (&self->ruler) : 0.0;
+}
 
 void
 cusp_slice_view_get_frame (CuspSliceView  *self,
@@ -249,13 +264,16 @@ draw_valve (GtkDrawingArea *area,
   CuspSliceFrame frame;
   gboolean shown;
 
-  if (self->scene == NULL || current_volume (self) == NULL)
+  if (current_volume (self) == NULL)
     return;
-  shown = valve_handles (self, &handles);
+  shown = self->scene != NULL && valve_handles (self, &handles);
   cusp_slice_view_get_frame (self, &frame);
   cusp_valve_marks_draw (cr, &frame, self->scene, shown ? &handles : NULL,
                          self->drag_handle != CUSP_VALVE_HANDLE_NONE ? self->drag_handle : self->hover_handle,
                          self->valve_scratch);
+  /* on this slice: within half a voxel step of the plane it was drawn on */
+  cusp_slice_ruler_draw (cr, &self->ruler, &frame,
+                         0.5 * cusp_slice_frame_slice_step_mm (&frame, current_volume (self)) + 1e-3);
 }
 
 /* Hover highlight and cursor: a hand over a handle, the crosshair elsewhere. */
@@ -497,6 +515,35 @@ end_valve_drag (CuspSliceView *self, gboolean cancel)
 }
 
 static void
+ruler_changed (CuspSliceView *self)
+{
+  gtk_widget_queue_draw (self->valve_marks);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RULER_LENGTH_MM]);
+}
+
+/* The ruler's end follows the pointer in the plane of the slice the drag began on. */
+static void
+ruler_drag_to (CuspSliceView *self, double x, double y)
+{
+  cusp_slice_frame_screen_to_lps (&self->drag_frame, x, y, self->ruler.end_lps);
+  ruler_changed (self);
+}
+
+static void
+end_ruler_drag (CuspSliceView *self, gboolean cancel)
+{
+  double ax, ay, bx, by;
+
+  cusp_slice_frame_lps_to_screen (&self->drag_frame, self->ruler.start_lps, &ax, &ay);
+  cusp_slice_frame_lps_to_screen (&self->drag_frame, self->ruler.end_lps, &bx, &by);
+  /* a click is not a measurement: the ruler there before stays */
+  if (cancel || hypot (bx - ax, by - ay) < CUSP_SLICE_RULER_MIN_PX)
+    self->ruler = self->ruler_before_drag;
+  self->drag_mode = DRAG_NONE;
+  ruler_changed (self);
+}
+
+static void
 on_drag_begin (GtkGestureDrag *gesture,
                double          x,
                double          y,
@@ -519,6 +566,16 @@ on_drag_begin (GtkGestureDrag *gesture,
   if (button == GDK_BUTTON_PRIMARY && !(state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
       && begin_valve_drag (self, x, y))
     self->drag_mode = DRAG_VALVE;
+  else if (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK) && (state & GDK_SHIFT_MASK)
+           && current_volume (self) != NULL)
+    {
+      self->drag_mode = DRAG_RULER;
+      self->ruler_before_drag = self->ruler;
+      cusp_slice_view_get_frame (self, &self->drag_frame);
+      cusp_slice_frame_screen_to_lps (&self->drag_frame, x, y, self->ruler.start_lps);
+      self->ruler.placed = TRUE;
+      ruler_drag_to (self, x, y);
+    }
   else if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK)))
     self->drag_mode = DRAG_PAN;
   else if (button == GDK_BUTTON_SECONDARY || (button == GDK_BUTTON_PRIMARY && (state & GDK_SHIFT_MASK)))
@@ -561,6 +618,9 @@ on_drag_update (GtkGestureDrag *gesture,
           cusp_valve_handles_request (self->scene, &pose);
       }
       break;
+    case DRAG_RULER:
+      ruler_drag_to (self, self->drag_start_x + dx, self->drag_start_y + dy);
+      break;
     case DRAG_PAN:
       cusp_slice_view_get_frame (self, &frame);
       self->pan_mm[0] = self->drag_start_pan[0] + dx * frame.mm_per_px;
@@ -589,8 +649,10 @@ on_drag_end (GtkGestureDrag *gesture,
              CuspSliceView  *self)
 {
   /* The release's offset too, in case its last motion was folded into it. */
-  if (self->drag_mode == DRAG_VALVE)
+  if (self->drag_mode == DRAG_VALVE || self->drag_mode == DRAG_RULER)
     on_drag_update (gesture, dx, dy, self);
+  if (self->drag_mode == DRAG_RULER)
+    end_ruler_drag (self, FALSE);
   end_valve_drag (self, FALSE);
   self->drag_mode = DRAG_NONE;
 }
@@ -695,9 +757,22 @@ on_key_pressed (GtkEventControllerKey *controller,
   switch (keyval)
     {
     case GDK_KEY_Escape:
+      if (self->drag_mode == DRAG_RULER)
+        {
+          end_ruler_drag (self, TRUE);
+          return TRUE;
+        }
       if (self->drag_handle == CUSP_VALVE_HANDLE_NONE)
         return FALSE;
       end_valve_drag (self, TRUE);
+      return TRUE;
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+    case GDK_KEY_BackSpace:
+      if (!self->ruler.placed || self->drag_mode == DRAG_RULER)
+        return FALSE;
+      self->ruler.placed = FALSE;
+      ruler_changed (self);
       return TRUE;
     case GDK_KEY_Page_Up:
     case GDK_KEY_KP_Page_Up:
@@ -832,6 +907,7 @@ cusp_slice_view_constructed (GObject *object)
                             "Scroll, Page Up/Down, arrow keys: change slice\n"
                             "Ctrl+scroll or pinch: zoom\n"
                             "Double-click: reset zoom and pan\n"
+                            "Ctrl+Shift+drag: measure a distance on this slice (Delete removes it)\n"
                             "Valve (dashed: nominal size at the pose; solid: the deployed frame cut by this slice):\n"
                             "drag the middle handle along the axis to change the depth, the outflow handle sideways to tilt, "
                             "the rim handle (looking down the valve) to rotate; Escape cancels a drag"),
@@ -883,6 +959,7 @@ cusp_slice_view_get_property (GObject    *object,
     case PROP_LINK: g_value_set_object (value, self->link); break;
     case PROP_ORIENTATION: g_value_set_enum (value, self->orientation); break;
     case PROP_ZOOM: g_value_set_double (value, self->zoom); break;
+    case PROP_RULER_LENGTH_MM: g_value_set_double (value, cusp_slice_view_get_ruler_length_mm (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -926,6 +1003,10 @@ cusp_slice_view_class_init (CuspSliceViewClass *klass)
   properties[PROP_ZOOM] =
     g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* 0 while there is no ruler */
+  properties[PROP_RULER_LENGTH_MM] =
+    g_param_spec_double ("ruler-length-mm", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -43,6 +43,9 @@ void                  cusp_slice_view_move_slices     (CuspSliceView        *sel
 /* The view's current pixel <-> LPS mapping, for callers (and tests) that place things on it. */
 void                  cusp_slice_view_get_frame       (CuspSliceView        *self,
                                                        CuspSliceFrame       *frame);
+/* The distance caliper's length in mm (Ctrl+Shift+drag on the view), 0 when there is none;
+ * notified as "ruler-length-mm". */
+double                cusp_slice_view_get_ruler_length_mm (CuspSliceView   *self);
 /* Why the view cannot draw (no GL 3.3, shader or texture failure), or NULL. */
 const GError         *cusp_slice_view_get_error       (CuspSliceView        *self);
 
