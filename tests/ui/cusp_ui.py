@@ -8,6 +8,7 @@ sys.path, so `import cusp_ui` finds this file.
 - `load(name, path)`: a script as a module.
 - `ui`, `measure`: ui-test.py (App, screenshots, checks) and ui-measure-test.py (XTest, reports).
 - `press(xtest, keysyms)`: a key chord through XTEST.
+- `measured_demo(binary, workdir)`: the app on the demo case, once it is segmented and measured.
 - `main(run, usage, n_args, prefix)`: the common entry: skip without an X display, a private
   session bus, a temporary folder, and a failed check reported as one FAIL line (exit 1).
 """
@@ -40,6 +41,23 @@ def press(xtest, keysyms):
     for code in reversed(codes):
         xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 0, 0)
     xtest._sync()
+
+
+def measured_demo(binary, workdir, timeout_s=240):
+    """Starts the app on the demo case and waits until the case is segmented and measured (the
+    views move to the root then, so a test acts on them as they stay). The app reports its
+    measurements in workdir/measure.json (CUSP_TEST_MEASURE_FILE). The caller quits it."""
+    measure_file = os.path.join(workdir, "measure.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    app = ui.App(binary, workdir, [])
+    try:
+        app.wait_for({"ready"}, timeout_s)
+        report = measure.wait_measured(measure_file, app, timeout_s)
+        ui.check(report["state"] == "measured", "the demo case segmented and measured")
+    except BaseException:
+        app.quit()
+        raise
+    return app
 
 
 def main(run, usage, n_args, prefix):

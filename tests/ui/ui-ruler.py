@@ -9,13 +9,12 @@
 #   Page Down        back: it is drawn again
 #   Delete           removes it (length 0)
 import math
-import os
 import sys
 
 import cusp_ui
 
 ui, measure = cusp_ui.ui, cusp_ui.measure
-log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
+log, check, screenshot, SKIP = ui.log, ui.check, ui.screenshot, ui.SKIP
 
 XK_CONTROL_L, XK_SHIFT_L = 0xffe3, 0xffe1
 XK_PAGE_UP, XK_PAGE_DOWN, XK_DELETE = 0xff55, 0xff56, 0xffff
@@ -51,15 +50,8 @@ def run(binary, shot_dir, workdir):
     except (OSError, FileNotFoundError) as e:
         log(f"skip: no XTEST ({e}): the ruler is drawn with real pointer events")
         return SKIP
-    measure_file = os.path.join(workdir, "measure.json")
-    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
-    app = App(binary, workdir, [])
+    app = cusp_ui.measured_demo(binary, workdir)
     try:
-        app.wait_for({"ready"}, 240)
-        # the demo is segmented on open, and the views move to the root when it is measured:
-        # draw on the view as it then stays
-        report = measure.wait_measured(measure_file, app, 240)
-        check(report["state"] == "measured", "the demo case segmented and measured")
         ready = app.state()
         view = axial(ready)
         scale = ready.get("scale", 1)
