@@ -18,6 +18,10 @@
 #define OSTIUM_NECK_MIN_GAP_MM 1.5
 #define OSTIUM_NECK_MIN_FRACTION 0.7
 #define OSTIUM_NECK_MAX_LONG_RUNS 6
+#define OSTIUM_VESSEL_FROM_MM 3.0
+#define OSTIUM_VESSEL_TO_MM 12.0
+#define OSTIUM_VESSEL_REACH_MM 12.0
+#define OSTIUM_VESSEL_MIN_FRACTION 0.5
 
 typedef struct {
   double p[3];
@@ -200,6 +204,18 @@ direction_at (const double e1[3], const double e2[3], double theta, double out[3
 {
   for (int c = 0; c < 3; c++)
     out[c] = cos (theta) * e1[c] + sin (theta) * e2[c];
+}
+
+/* direction_at projected onto the plane normal to n, unit: e1/e2 span the plane normal to the
+ * root axis, which the hinge plane is tilted against. */
+static void
+plane_direction_at (const double e1[3], const double e2[3], const double n[3], double theta, double out[3])
+{
+  direction_at (e1, e2, theta, out);
+  double along = cusp_vec3_dot (out, n);
+  for (int c = 0; c < 3; c++)
+    out[c] -= along * n[c];
+  cusp_vec3_normalize (out);
 }
 
 /* Circular median of half-width `half` (in samples): removes single rays escaping through
@@ -561,11 +577,7 @@ ray_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3
 {
   double ctr[3], dir[3], p[3];
   axis_center_at (line, center, normal, h, ctr);
-  direction_at (e1, e2, theta, dir);
-  double along = cusp_vec3_dot (dir, normal);
-  for (int a = 0; a < 3; a++)
-    dir[a] -= along * normal[a];
-  cusp_vec3_normalize (dir);
+  plane_direction_at (e1, e2, normal, theta, dir);
   double r_wall = ray_radius (in, ctr, dir, FALSE);
   if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1)
     return -G_MAXDOUBLE;
@@ -587,6 +599,20 @@ ray_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3
       neck = MIN (neck, value);
     }
   return -G_MAXDOUBLE;
+}
+
+/* The brightest neck is the middle of the ostium; SCCT heights go to its lower edge, taken where
+ * the neck falls to half its contrast over the tissue around it. The tissue level is estimated
+ * from the threshold, which lies half-way between tissue and blood (cusp-segment-contrast.c). */
+static double
+neck_half_contrast (const CuspLandmarkInput *in, const GArray *line, const double center[3],
+                    const double normal[3], const OstiumNeck *neck)
+{
+  double ctr[3];
+  axis_center_at (line, center, normal, neck->h, ctr);
+  const double lumen = MAX (in->threshold, sample (in, ctr));
+  const double tissue = MIN (2 * in->threshold - lumen, in->threshold);
+  return 0.5 * (neck->neck + tissue);
 }
 
 /* The partial-volume neck of a coronary ostium in a coarse CT (1-1.5 mm voxels): the coronary
@@ -617,18 +643,145 @@ find_ostium_neck (const CuspLandmarkInput *in, const GArray *line, const double 
       }
   if (best->neck <= -G_MAXDOUBLE)
     return FALSE;
-  /* The brightest neck is the middle of the ostium; SCCT heights go to its lower edge, taken at
-   * half the neck's contrast over the tissue around it. The tissue level is estimated from the
-   * threshold, which lies half-way between tissue and blood (cusp-segment-contrast.c). */
-  double ctr[3];
-  axis_center_at (line, center, normal, best->h, ctr);
-  const double lumen = MAX (in->threshold, sample (in, ctr));
-  const double tissue = MIN (2 * in->threshold - lumen, in->threshold);
-  const double half = 0.5 * (best->neck + tissue);
+  const double half = neck_half_contrast (in, line, center, normal, best);
   for (double h = best->h - 0.25; h >= MAX (0.0, best->h - 4.0); h -= 0.25)
     {
       double edge[3];
       if (ray_neck (in, line, center, normal, e1, e2, h, best->theta, edge, NULL) < half)
+        break;
+      best->h = h;
+      memcpy (best->point, edge, sizeof best->point);
+    }
+  return TRUE;
+}
+
+/* Lowest sample on the straight segment from a vessel point to a lumen edge point, leaving out
+ * the vessel's own bright run at the start and the last half millimetre before the edge. Returns
+ * -G_MAXDOUBLE when the segment is shorter than OSTIUM_NECK_MIN_GAP_MM or never falls below the
+ * threshold (no neck: a bright connection the other searches see). */
+static double
+segment_neck (const CuspLandmarkInput *in, const double vessel[3], const double edge[3])
+{
+  double d[3], p[3];
+  v_sub (edge, vessel, d);
+  const double length = cusp_vec3_normalize (d);
+  if (length < OSTIUM_NECK_MIN_GAP_MM)
+    return -G_MAXDOUBLE;
+  double s = 0;
+  for (; s < length - 0.5; s += 0.25)
+    {
+      v_axpy (vessel, s, d, p);
+      if (sample (in, p) < in->threshold)
+        break;
+    }
+  double neck = G_MAXDOUBLE;
+  for (; s < length - 0.5; s += 0.25)
+    {
+      v_axpy (vessel, s, d, p);
+      neck = MIN (neck, sample (in, p));
+    }
+  return neck < in->threshold ? neck : -G_MAXDOUBLE;
+}
+
+typedef struct {
+  double h, theta;
+  double point[3];
+} SinusEdge;
+
+/* A coronary that leaves its sinus obliquely (the RCA on the real 1.5 mm CT runs off about 55
+ * degrees from the radial direction, rising as it goes): no radial ray passes through its
+ * partial-volume neck, so the vessel is looked for first. Seeds are thin bright points
+ * (bright_is_thin) at a local maximum along radial rays OSTIUM_VESSEL_FROM_MM..OSTIUM_VESSEL_TO_MM
+ * outside the sinus wall (the circular median of the lumen radius over +-22 degrees, so that the
+ * blood behind an open leaflet lying in its sinus is no seed). The neck of a seed is the best
+ * straight segment to a lumen edge point of the sinus within OSTIUM_VESSEL_REACH_MM
+ * (segment_neck); the brightest neck of at least OSTIUM_NECK_MIN_FRACTION of the threshold wins,
+ * and the ostium is put on its edge point, at its lower edge: the lowest edge point (walking
+ * down at the same angle) whose segment to the seed keeps half the neck's contrast over tissue. */
+static gboolean
+find_ostium_vessel (const CuspLandmarkInput *in, const GArray *line, const double center[3],
+                    const double normal[3], const double e1[3], const double e2[3], double theta_from,
+                    double theta_to, double h_from, double h_to, OstiumNeck *best)
+{
+  enum { WALL_RAYS = 180 };
+  const double dh = 0.5, dtheta = G_PI / 90;
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (SinusEdge));
+  g_autoptr(GArray) seeds = g_array_new (FALSE, FALSE, sizeof (Vec3));
+
+  for (int level = 0; h_from + level * dh <= h_to; level++)
+    {
+      const double h = h_from + level * dh;
+      double ctr[3], raw[WALL_RAYS], wall[WALL_RAYS], dir[3];
+      axis_center_at (line, center, normal, h, ctr);
+      for (int k = 0; k < WALL_RAYS; k++)
+        {
+          plane_direction_at (e1, e2, normal, 2 * G_PI * k / WALL_RAYS, dir);
+          raw[k] = ray_radius (in, ctr, dir, FALSE);
+        }
+      circular_median (raw, WALL_RAYS, 11, wall);
+      for (int step = 0; theta_from + step * dtheta <= theta_to; step++)
+        {
+          const double theta = theta_from + step * dtheta;
+          int k = ((int) lround (theta / (2 * G_PI) * WALL_RAYS) % WALL_RAYS + WALL_RAYS) % WALL_RAYS;
+          plane_direction_at (e1, e2, normal, theta, dir);
+          double r_wall = ray_radius (in, ctr, dir, FALSE);
+          if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1 || wall[k] <= 3 || wall[k] >= RAY_MAX_MM - 1)
+            continue;
+          SinusEdge edge = { h, theta, { 0 } };
+          v_axpy (ctr, r_wall, dir, edge.point);
+          g_array_append_val (edges, edge);
+          /* seeds every 1 mm and 4 degrees are enough for a vessel 2-4 mm wide */
+          if (level % 2 != 0 || step % 2 != 0)
+            continue;
+          for (double r = wall[k] + OSTIUM_VESSEL_FROM_MM; r <= wall[k] + OSTIUM_VESSEL_TO_MM; r += 0.5)
+            {
+              Vec3 seed;
+              double before[3], after[3];
+              v_axpy (ctr, r, dir, seed.p);
+              v_axpy (ctr, r - 0.5, dir, before);
+              v_axpy (ctr, r + 0.5, dir, after);
+              double value = sample (in, seed.p);
+              if (value >= in->threshold && value >= sample (in, before) && value >= sample (in, after)
+                  && bright_is_thin (in, seed.p))
+                g_array_append_val (seeds, seed);
+            }
+        }
+    }
+
+  best->neck = -G_MAXDOUBLE;
+  int best_seed = -1;
+  for (guint i = 0; i < seeds->len; i++)
+    for (guint j = 0; j < edges->len; j++)
+      {
+        const Vec3 *seed = &g_array_index (seeds, Vec3, i);
+        const SinusEdge *edge = &g_array_index (edges, SinusEdge, j);
+        double d[3];
+        v_sub (edge->point, seed->p, d);
+        if (cusp_vec3_dot (d, d) > OSTIUM_VESSEL_REACH_MM * OSTIUM_VESSEL_REACH_MM)
+          continue;
+        double neck = segment_neck (in, seed->p, edge->point);
+        if (neck <= best->neck || neck < OSTIUM_VESSEL_MIN_FRACTION * in->threshold)
+          continue;
+        best->neck = neck;
+        best->h = edge->h;
+        best->theta = edge->theta;
+        memcpy (best->point, edge->point, sizeof best->point);
+        best_seed = (int) i;
+      }
+  if (best_seed < 0)
+    return FALSE;
+
+  /* lower edge: same angle, walking down while the neck keeps half its contrast (as in
+   * find_ostium_neck) */
+  const Vec3 *seed = &g_array_index (seeds, Vec3, best_seed);
+  const double half = neck_half_contrast (in, line, center, normal, best);
+  for (double h = best->h - 0.25; h >= MAX (0.0, best->h - 4.0); h -= 0.25)
+    {
+      double ctr[3], dir[3], edge[3];
+      axis_center_at (line, center, normal, h, ctr);
+      plane_direction_at (e1, e2, normal, best->theta, dir);
+      v_axpy (ctr, ray_radius (in, ctr, dir, FALSE), dir, edge);
+      if (segment_neck (in, seed->p, edge) < half)
         break;
       best->h = h;
       memcpy (best->point, edge, sizeof best->point);
@@ -1119,11 +1272,21 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
             if (to < from)
               to += 2 * G_PI;
             OstiumNeck neck;
+            gboolean oblique = FALSE;
             if (find_ostium_neck (in, line, center, normal, e1, e2, from + G_PI / 18, to - G_PI / 18,
-                                  4.0, h_stj, &neck))
+                                  4.0, h_stj, &neck)
+                || (oblique = find_ostium_vessel (in, line, center, normal, e1, e2, from + G_PI / 18,
+                                                  to - G_PI / 18, 4.0, h_stj, &neck)))
               {
                 memcpy (ostium[side], neck.point, sizeof ostium[side]);
                 found[side] = TRUE;
+                /* the weakest evidence of the three searches: said so */
+                if (oblique)
+                  g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was placed where a thin "
+                                                              "vessel running obliquely off the %s sinus joins "
+                                                              "it through a faint partial-volume neck: check it",
+                                                              side == 0 ? "left" : "right",
+                                                              side == 0 ? "left" : "right"));
                 continue;
               }
           }

@@ -20,6 +20,10 @@
  *     edge and a thin bright vessel 1.5-8 mm outside is brightest (at least 70 % of the lumen
  *     threshold); the ostium is put on the wall at that ray, at its lower edge: the lowest
  *     height (walking down from the brightest neck) where the neck keeps half its contrast.
+ *     A coronary leaving obliquely (no radial ray through its neck, as the RCA on the real CT) is
+ *     looked for vessel first: thin bright points 3-12 mm outside the sinus wall, each joined by
+ *     the straight segment to a sinus edge point whose darkest sample is brightest (at least half
+ *     the lumen threshold); placed at that edge point's lower edge, with a warning to check it.
  *     An ostium not seen is proposed in the middle of its sinus, with a warning.
  */
 #pragma once

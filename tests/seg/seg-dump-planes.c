@@ -11,7 +11,11 @@
  * commissures blue, ostia green, STJ magenta, centerline orange;
  * calcium label voxels red). Also long-1/long-2.ppm, two long-axis views through
  * the annulus centre, and 12 intensity profiles of the annulus plane on stdout. With
- * DUMP_BINARY=1 the grey is the lumen threshold mask instead. Convert with ImageMagick. */
+ * DUMP_BINARY=1 the grey is the lumen threshold mask instead. Convert with ImageMagick.
+ * More views, by environment: DUMP_STEP_MM (plane spacing), DUMP_TOP_MM (highest plane, up to
+ * 40 mm: the right coronary can leave near the STJ), DUMP_RADIAL_DEG (long-axis planes rotated
+ * about the annulus normal every so many degrees, radial-<angle>.ppm), DUMP_WINDOW=LO,HI (grey
+ * window in image units, e.g. -150,550 to tell a thin vessel from fat). */
 #include "cusp-image-io.h"
 #include "cusp-measure.h"
 #include "cusp-segment.h"
@@ -53,9 +57,14 @@ mark (guint8 *rgb, const double c[3], const double u[3], const double v[3], cons
         put (rgb, x + dx, y + dy, r, g, b);
 }
 
+/* axis 0: the plane parallel to the annulus at `height`; otherwise a long-axis plane containing
+ * the annulus normal, its horizontal at `angle_deg` from patient left toward posterior (0 =
+ * left, 90 = posterior, 180 = right, 270 = anterior), named long-1 (0), long-2 (90) or
+ * radial-<angle>. */
 static void
 dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *seg,
-            const CuspMeasurements *m, const CuspLandmarks *lm, double height, int axis)
+            const CuspMeasurements *m, const CuspLandmarks *lm, double height, int axis,
+            int angle_deg)
 {
   double c[3], u[3], v[3], n_buf[3];
   const double *n = m->annulus_normal;
@@ -63,8 +72,25 @@ dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *se
   g_autofree guint8 *lumen = g_new0 (guint8, SIDE * SIDE);
   double lo = seg->tissue_mean - 0.5 * (seg->lumen_mean - seg->tissue_mean);
   double hi = seg->lumen_mean + 0.6 * (seg->lumen_mean - seg->tissue_mean);
+  /* DUMP_WINDOW=LO,HI sets the grey window in image units (e.g. -100,600 to tell fat from a
+   * thin contrast-filled vessel). */
+  if (g_getenv ("DUMP_WINDOW") != NULL)
+    {
+      char *end = NULL;
+      double w_lo = g_ascii_strtod (g_getenv ("DUMP_WINDOW"), &end);
+      if (end != NULL && *end == ',')
+        {
+          double w_hi = g_ascii_strtod (end + 1, NULL);
+          if (w_hi > w_lo)
+            {
+              lo = w_lo;
+              hi = w_hi;
+            }
+        }
+    }
   g_autofree char *name = axis == 0 ? g_strdup_printf ("%s/plane-%+03d.ppm", dir, (int) height)
-                                     : g_strdup_printf ("%s/long-%d.ppm", dir, axis);
+                         : axis < 3 ? g_strdup_printf ("%s/long-%d.ppm", dir, axis)
+                                    : g_strdup_printf ("%s/radial-%03d.ppm", dir, angle_deg);
   FILE *f;
 
   for (int k = 0; k < 3; k++)
@@ -78,14 +104,18 @@ dump_plane (const char *dir, const CuspVolume *image, const CuspSegmentation *se
     cusp_vec3_cross (n, u, v);
   }
   /* Long-axis views: the picture's vertical is the annulus normal (up = toward the aorta at the
-   * top after the flip below), through u (axis 1) or v (axis 2); c moves up 15 mm. */
+   * top after the flip below), the horizontal the in-plane direction at angle_deg; c moves up
+   * 15 mm. */
   if (axis != 0)
     {
-      double side[3];
-      memcpy (side, axis == 1 ? u : v, sizeof side);
+      double side[3], a = angle_deg * G_PI / 180;
       for (int k = 0; k < 3; k++)
         {
-          n_buf[k] = axis == 1 ? v[k] : u[k];
+          side[k] = cos (a) * u[k] + sin (a) * v[k];
+          n_buf[k] = -sin (a) * u[k] + cos (a) * v[k];
+        }
+      for (int k = 0; k < 3; k++)
+        {
           v[k] = -n[k];
           u[k] = side[k];
           c[k] += 15.0 * n[k];
@@ -252,14 +282,24 @@ main (int argc, char **argv)
         printf ("\n");
       }
   }
-  /* DUMP_STEP_MM=2 writes more planes (default every 4 mm). */
+  /* DUMP_STEP_MM=1 writes more planes (default every 4 mm), DUMP_TOP_MM the highest (default
+   * 24 mm; the right coronary can leave near or above the STJ). */
   {
     int step = g_getenv ("DUMP_STEP_MM") != NULL ? CLAMP (atoi (g_getenv ("DUMP_STEP_MM")), 1, 10) : 4;
-    for (int h = -4; h <= 24; h += step)
-      dump_plane (argv[2], image, seg, &m, &seg->landmarks, h, 0);
+    int top = g_getenv ("DUMP_TOP_MM") != NULL ? CLAMP (atoi (g_getenv ("DUMP_TOP_MM")), 0, 40) : 24;
+    for (int h = -4; h <= top; h += step)
+      dump_plane (argv[2], image, seg, &m, &seg->landmarks, h, 0, 0);
   }
-  dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 1);
-  dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 2);
+  dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 1, 0);
+  dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 2, 90);
+  /* DUMP_RADIAL_DEG=15 adds long-axis planes rotated about the annulus normal every 15 degrees
+   * (each shows two opposite sides of the root, so 0 .. 180 covers it all). */
+  if (g_getenv ("DUMP_RADIAL_DEG") != NULL)
+    {
+      int step = CLAMP (atoi (g_getenv ("DUMP_RADIAL_DEG")), 1, 90);
+      for (int a = 0; a < 180; a += step)
+        dump_plane (argv[2], image, seg, &m, &seg->landmarks, 0, 3, a);
+    }
   cusp_measurements_clear (&m);
   return 0;
 
