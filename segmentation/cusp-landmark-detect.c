@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cusp-landmark-detect.c: hinges, commissures, ostia, STJ and centerline from the blood pool.
- * The method is described in cusp-landmark-detect.h. */
-#include "cusp-landmark-detect.h"
+/* cusp-landmark-detect.c: hinges, commissures, STJ and centerline from the blood pool, and the
+ * cusp names from the ostia (found in cusp-landmark-ostium.c). The method is described in
+ * cusp-landmark-detect.h. */
+#include "cusp-landmark-private.h"
 #include "cusp-error.h"
 #include "cusp-vec3.h"
 
@@ -9,37 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RAY_MAX_MM 40.0
 #define SECTION_RAYS 72
 #define SINUS_RAYS 180
-#define OSTIUM_RAYS 240
-#define OSTIUM_EXCESS_MM 4.0
-#define OSTIUM_NECK_GAP_MM 8.0
-#define OSTIUM_NECK_MIN_GAP_MM 1.5
-#define OSTIUM_NECK_MIN_FRACTION 0.7
-#define OSTIUM_NECK_MAX_LONG_RUNS 6
-#define OSTIUM_VESSEL_FROM_MM 3.0
-#define OSTIUM_VESSEL_TO_MM 12.0
-#define OSTIUM_VESSEL_REACH_MM 12.0
-#define OSTIUM_VESSEL_MIN_FRACTION 0.5
-
-typedef struct {
-  double p[3];
-} Vec3;
-
-static inline void
-v_sub (const double a[3], const double b[3], double out[3])
-{
-  for (int c = 0; c < 3; c++)
-    out[c] = a[c] - b[c];
-}
-
-static inline void
-v_axpy (const double base[3], double t, const double dir[3], double out[3])
-{
-  for (int c = 0; c < 3; c++)
-    out[c] = base[c] + t * dir[c];
-}
 
 void
 cusp_grid_index_to_lps (const CuspGrid *grid, const double ijk[3], double lps_mm[3])
@@ -69,8 +41,8 @@ compare_double (const void *a, const void *b)
 }
 
 /* Trilinear sample; -G_MAXFLOAT outside the grid so rays stop at the border. */
-static double
-sample (const CuspLandmarkInput *in, const double p[3])
+double
+cusp_landmark_sample (const CuspLandmarkInput *in, const double p[3])
 {
   const CuspGrid *g = &in->grid;
   double x[3];
@@ -125,21 +97,21 @@ in_blood (const CuspLandmarkInput *in, const double p[3])
   return FALSE;
 }
 
-/* Distance from `c` along unit `dir` to the lumen edge (sub-voxel), at most RAY_MAX_MM.
+/* Distance from `c` along unit `dir` to the lumen edge (sub-voxel), at most CUSP_LANDMARK_RAY_MAX_MM.
  * `use_mask`: also stop on leaving the blood-pool component (keeps rays out of neighbours). */
-static double
-ray_radius (const CuspLandmarkInput *in, const double c[3], const double dir[3], gboolean use_mask)
+double
+cusp_landmark_ray_radius (const CuspLandmarkInput *in, const double c[3], const double dir[3], gboolean use_mask)
 {
   const double step = 0.3 * MIN (in->grid.spacing_mm[0], MIN (in->grid.spacing_mm[1], in->grid.spacing_mm[2]));
-  double prev_value = sample (in, c);
+  double prev_value = cusp_landmark_sample (in, c);
   double p[3];
 
   if (prev_value < in->threshold)
     return 0;
-  for (double t = step; t <= RAY_MAX_MM; t += step)
+  for (double t = step; t <= CUSP_LANDMARK_RAY_MAX_MM; t += step)
     {
-      v_axpy (c, t, dir, p);
-      double value = sample (in, p);
+      cusp_landmark_axpy (c, t, dir, p);
+      double value = cusp_landmark_sample (in, p);
       if (value < in->threshold)
         {
           if (value <= -G_MAXFLOAT)
@@ -150,7 +122,7 @@ ray_radius (const CuspLandmarkInput *in, const double c[3], const double dir[3],
         return t;
       prev_value = value;
     }
-  return RAY_MAX_MM;
+  return CUSP_LANDMARK_RAY_MAX_MM;
 }
 
 /* Like ray_radius, but crossing dark gaps up to `gap_mm` long (closed leaflets are thinner than
@@ -161,15 +133,15 @@ static double
 ray_radius_across_gaps (const CuspLandmarkInput *in, const double c[3], const double dir[3],
                         double gap_mm, double limit_mm)
 {
-  double r = ray_radius (in, c, dir, TRUE);
+  double r = cusp_landmark_ray_radius (in, c, dir, TRUE);
   const double step = 0.3 * MIN (in->grid.spacing_mm[0], MIN (in->grid.spacing_mm[1], in->grid.spacing_mm[2]));
   for (;;)
     {
       double resume = -1, p[3];
       for (double t = r + step; t <= MIN (r + gap_mm, limit_mm); t += step)
         {
-          v_axpy (c, t, dir, p);
-          if (sample (in, p) >= in->threshold && in_blood (in, p))
+          cusp_landmark_axpy (c, t, dir, p);
+          if (cusp_landmark_sample (in, p) >= in->threshold && in_blood (in, p))
             {
               resume = t;
               break;
@@ -178,8 +150,8 @@ ray_radius_across_gaps (const CuspLandmarkInput *in, const double c[3], const do
       if (resume < 0)
         return r;
       double q[3];
-      v_axpy (c, resume, dir, q);
-      double more = ray_radius (in, q, dir, TRUE);
+      cusp_landmark_axpy (c, resume, dir, q);
+      double more = cusp_landmark_ray_radius (in, q, dir, TRUE);
       if (resume + more > limit_mm)
         return r;
       r = resume + more;
@@ -187,8 +159,8 @@ ray_radius_across_gaps (const CuspLandmarkInput *in, const double c[3], const do
 }
 
 /* Two unit vectors spanning the plane normal to `n`; e1 is anterior (-y) projected when possible. */
-static void
-plane_basis (const double n[3], double e1[3], double e2[3])
+void
+cusp_landmark_plane_basis (const double n[3], double e1[3], double e2[3])
 {
   const double anterior[3] = { 0, -1, 0 }, left[3] = { 1, 0, 0 };
   const double *ref = fabs (cusp_vec3_dot (anterior, n)) < 0.9 ? anterior : left;
@@ -199,29 +171,17 @@ plane_basis (const double n[3], double e1[3], double e2[3])
   cusp_vec3_cross (n, e1, e2);
 }
 
-static void
-direction_at (const double e1[3], const double e2[3], double theta, double out[3])
+void
+cusp_landmark_direction_at (const double e1[3], const double e2[3], double theta, double out[3])
 {
   for (int c = 0; c < 3; c++)
     out[c] = cos (theta) * e1[c] + sin (theta) * e2[c];
 }
 
-/* direction_at projected onto the plane normal to n, unit: e1/e2 span the plane normal to the
- * root axis, which the hinge plane is tilted against. */
-static void
-plane_direction_at (const double e1[3], const double e2[3], const double n[3], double theta, double out[3])
-{
-  direction_at (e1, e2, theta, out);
-  double along = cusp_vec3_dot (out, n);
-  for (int c = 0; c < 3; c++)
-    out[c] -= along * n[c];
-  cusp_vec3_normalize (out);
-}
-
 /* Circular median of half-width `half` (in samples): removes single rays escaping through
  * coronary ostia or gaps. */
-static void
-circular_median (const double *in, int count, int half, double *out)
+void
+cusp_landmark_circular_median (const double *in, int count, int half, double *out)
 {
   double window[64];
   int width = MIN (2 * half + 1, 63);
@@ -236,20 +196,20 @@ circular_median (const double *in, int count, int half, double *out)
 }
 
 /* Polar profile in the plane (centre c, basis e1 e2), circular-median filtered. */
-static void
-polar_profile (const CuspLandmarkInput *in, const double c[3], const double e1[3], const double e2[3],
-               int rays, int median_half, gboolean use_mask, double *r)
+void
+cusp_landmark_polar_profile (const CuspLandmarkInput *in, const double c[3], const double e1[3],
+                             const double e2[3], int rays, int median_half, gboolean use_mask, double *r)
 {
-  double raw[OSTIUM_RAYS], dir[3];
+  double raw[CUSP_LANDMARK_MAX_RAYS], dir[3];
 
-  g_assert (rays <= OSTIUM_RAYS);
+  g_assert (rays <= CUSP_LANDMARK_MAX_RAYS);
   for (int k = 0; k < rays; k++)
     {
-      direction_at (e1, e2, 2 * G_PI * k / rays, dir);
-      raw[k] = ray_radius (in, c, dir, use_mask);
+      cusp_landmark_direction_at (e1, e2, 2 * G_PI * k / rays, dir);
+      raw[k] = cusp_landmark_ray_radius (in, c, dir, use_mask);
     }
   if (median_half > 0)
-    circular_median (raw, rays, median_half, r);
+    cusp_landmark_circular_median (raw, rays, median_half, r);
   else
     memcpy (r, raw, sizeof (double) * rays);
 }
@@ -278,7 +238,7 @@ profile_area (const double *r, int rays, double centroid[2])
 }
 
 /* Re-centres `c` in its cross-section (two centroid iterations) and returns the equivalent
- * radius; `open` is set when many rays run to RAY_MAX_MM (a chamber, not a vessel). */
+ * radius; `open` is set when many rays run to CUSP_LANDMARK_RAY_MAX_MM (a chamber, not a vessel). */
 static double
 section_radius (const CuspLandmarkInput *in, double c[3], const double n[3], gboolean recenter,
                 gboolean *open)
@@ -286,14 +246,14 @@ section_radius (const CuspLandmarkInput *in, double c[3], const double n[3], gbo
   double e1[3], e2[3], r[SECTION_RAYS], centroid[2];
   double area = 0;
 
-  plane_basis (n, e1, e2);
+  cusp_landmark_plane_basis (n, e1, e2);
   for (int iteration = 0; iteration < (recenter ? 3 : 1); iteration++)
     {
-      polar_profile (in, c, e1, e2, SECTION_RAYS, 2, TRUE, r);
+      cusp_landmark_polar_profile (in, c, e1, e2, SECTION_RAYS, 2, TRUE, r);
       area = profile_area (r, SECTION_RAYS, centroid);
       int far = 0;
       for (int k = 0; k < SECTION_RAYS; k++)
-        far += r[k] >= RAY_MAX_MM - 1e-6;
+        far += r[k] >= CUSP_LANDMARK_RAY_MAX_MM - 1e-6;
       if (iteration < 2 && recenter && area > 0 && far == 0)
         for (int a = 0; a < 3; a++)
           c[a] += centroid[0] * e1[a] + centroid[1] * e2[a];
@@ -302,7 +262,7 @@ section_radius (const CuspLandmarkInput *in, double c[3], const double n[3], gbo
     {
       int far = 0;
       for (int k = 0; k < SECTION_RAYS; k++)
-        far += r[k] >= RAY_MAX_MM - 1e-6;
+        far += r[k] >= CUSP_LANDMARK_RAY_MAX_MM - 1e-6;
       *open = far > SECTION_RAYS / 4;
     }
   /* The median ray, not the area: where a neighbour (pulmonary trunk, left atrium) touches the
@@ -323,13 +283,13 @@ resample_polyline (const double *points, int count, double step_mm, GArray *out)
   for (int m = 1; m < count; m++)
     {
       double d[3];
-      v_sub (points + 3 * m, points + 3 * (m - 1), d);
+      cusp_landmark_sub (points + 3 * m, points + 3 * (m - 1), d);
       double len = sqrt (cusp_vec3_dot (d, d));
       double t = step_mm - carry;
       while (t <= len)
         {
-          Vec3 p;
-          v_axpy (points + 3 * (m - 1), t / len, d, p.p);
+          CuspLandmarkPoint p;
+          cusp_landmark_axpy (points + 3 * (m - 1), t / len, d, p.p);
           g_array_append_val (out, p);
           t += step_mm;
         }
@@ -357,7 +317,7 @@ static void
 axis_center_near (const GArray *line, const double base[3], const double a[3], double h, int prefer,
                   double out[3])
 {
-  const Vec3 *pts = (const Vec3 *) line->data;
+  const CuspLandmarkPoint *pts = (const CuspLandmarkPoint *) line->data;
   int best = 0;
   double best_d = G_MAXDOUBLE;
   /* where the path crosses the height more than once (it can wander inside the LV), the
@@ -366,8 +326,8 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
   for (guint m = 0; m + 1 < line->len; m++)
     {
       double d0[3], d1[3];
-      v_sub (pts[m].p, base, d0);
-      v_sub (pts[m + 1].p, base, d1);
+      cusp_landmark_sub (pts[m].p, base, d0);
+      cusp_landmark_sub (pts[m + 1].p, base, d1);
       double h0 = cusp_vec3_dot (d0, a), h1 = cusp_vec3_dot (d1, a);
       if ((h0 - h) * (h1 - h) <= 0 && h1 != h0
           && (crossing < 0 || abs ((int) m - prefer) < abs (crossing - prefer)))
@@ -376,8 +336,8 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
   for (guint m = 0; m + 1 < line->len; m++)
     {
       double d0[3], d1[3];
-      v_sub (pts[m].p, base, d0);
-      v_sub (pts[m + 1].p, base, d1);
+      cusp_landmark_sub (pts[m].p, base, d0);
+      cusp_landmark_sub (pts[m + 1].p, base, d1);
       double h0 = cusp_vec3_dot (d0, a), h1 = cusp_vec3_dot (d1, a);
       if ((int) m == crossing)
         {
@@ -386,7 +346,7 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
             out[c] = pts[m].p[c] + t * (pts[m + 1].p[c] - pts[m].p[c]);
           /* move onto the exact plane */
           double d[3];
-          v_sub (out, base, d);
+          cusp_landmark_sub (out, base, d);
           double err = cusp_vec3_dot (d, a) - h;
           for (int c = 0; c < 3; c++)
             out[c] -= err * a[c];
@@ -399,14 +359,14 @@ axis_center_near (const GArray *line, const double base[3], const double a[3], d
         }
     }
   double d[3];
-  v_sub (pts[best].p, base, d);
+  cusp_landmark_sub (pts[best].p, base, d);
   double err = cusp_vec3_dot (d, a) - h;
   for (int c = 0; c < 3; c++)
     out[c] = pts[best].p[c] - err * a[c];
 }
 
-static void
-axis_center_at (const GArray *line, const double base[3], const double a[3], double h, double out[3])
+void
+cusp_landmark_axis_center_at (const GArray *line, const double base[3], const double a[3], double h, double out[3])
 {
   axis_center_near (line, base, a, h, 0, out);
 }
@@ -436,371 +396,11 @@ nadir_index (const double *r, int count, int from, int window)
   return best;
 }
 
-typedef struct {
-  double theta;
-  double h_low;
-  double r_wall;
-  int cells;
-} OstiumCandidate;
-
-/* Coronary candidates: runs of rays that escape > OSTIUM_EXCESS_MM beyond the circular median in
- * planes normal to n from h_from to h_to; clustered over neighbouring angles and heights. */
-static GArray *
-find_ostium_candidates (const CuspLandmarkInput *in, const GArray *line, const double base[3],
-                        const double n[3], double h_from, double h_to)
-{
-  const double dh = 0.25;
-  const int levels = (int) ((h_to - h_from) / dh) + 1;
-  g_autofree guint8 *hit = g_new0 (guint8, (gsize) levels * OSTIUM_RAYS);
-  g_autofree double *wall = g_new0 (double, (gsize) levels * OSTIUM_RAYS);
-  g_autofree int *cluster = g_new0 (int, (gsize) levels * OSTIUM_RAYS);
-  GArray *candidates = g_array_new (FALSE, TRUE, sizeof (OstiumCandidate));
-  double e1[3], e2[3];
-
-  plane_basis (n, e1, e2);
-  for (int l = 0; l < levels; l++)
-    {
-      double c[3], raw[OSTIUM_RAYS], base_r[OSTIUM_RAYS];
-      axis_center_at (line, base, n, h_from + l * dh, c);
-      polar_profile (in, c, e1, e2, OSTIUM_RAYS, 0, FALSE, raw);
-      circular_median (raw, OSTIUM_RAYS, 15, base_r);
-      for (int k = 0; k < OSTIUM_RAYS; k++)
-        {
-          hit[l * OSTIUM_RAYS + k] = raw[k] - base_r[k] > OSTIUM_EXCESS_MM && base_r[k] > 3;
-          wall[l * OSTIUM_RAYS + k] = base_r[k];
-        }
-    }
-
-  /* Flood-fill clusters over (level, angle), angle wrapping around. */
-  int next = 0;
-  g_autofree int *stack = g_new (int, (gsize) levels * OSTIUM_RAYS);
-  for (int seed = 0; seed < levels * OSTIUM_RAYS; seed++)
-    {
-      if (!hit[seed] || cluster[seed] != 0)
-        continue;
-      next++;
-      int top = 0;
-      double sx = 0, sy = 0, low = G_MAXDOUBLE, r_low = 0;
-      int cells = 0, min_level = levels, max_level = -1;
-      stack[top++] = seed;
-      cluster[seed] = next;
-      while (top > 0)
-        {
-          int cell = stack[--top];
-          int l = cell / OSTIUM_RAYS, k = cell % OSTIUM_RAYS;
-          double theta = 2 * G_PI * k / OSTIUM_RAYS;
-          sx += cos (theta);
-          sy += sin (theta);
-          cells++;
-          min_level = MIN (min_level, l);
-          max_level = MAX (max_level, l);
-          if (h_from + l * dh < low)
-            {
-              low = h_from + l * dh;
-              r_low = wall[cell];
-            }
-          for (int dl = -1; dl <= 1; dl++)
-            for (int dk = -1; dk <= 1; dk++)
-              {
-                int l2 = l + dl, k2 = ((k + dk) % OSTIUM_RAYS + OSTIUM_RAYS) % OSTIUM_RAYS;
-                if (l2 < 0 || l2 >= levels)
-                  continue;
-                int c2 = l2 * OSTIUM_RAYS + k2;
-                if (hit[c2] && cluster[c2] == 0)
-                  {
-                    cluster[c2] = next;
-                    stack[top++] = c2;
-                  }
-              }
-        }
-      /* A coronary ostium is a few mm wide and tall: reject single rays and whole neighbours. */
-      double height_span = (max_level - min_level) * dh;
-      if (cells < 6 || height_span < 0.75 || height_span > 12)
-        continue;
-      OstiumCandidate candidate = { atan2 (sy, sx), low, r_low, cells };
-      if (candidate.theta < 0)
-        candidate.theta += 2 * G_PI;
-      g_array_append_val (candidates, candidate);
-    }
-  return candidates;
-}
-
-/* Length (mm, at most limit_mm) of the run of samples at or above the lumen threshold from p
- * along unit dir. */
-static double
-bright_run (const CuspLandmarkInput *in, const double p[3], const double dir[3], double limit_mm)
-{
-  double q[3];
-  for (double t = 0; t <= limit_mm; t += 0.25)
-    {
-      v_axpy (p, t, dir, q);
-      if (sample (in, q) < in->threshold)
-        return t;
-    }
-  return limit_mm;
-}
-
-/* TRUE when the bright structure around p is thin (a vessel): of the 26 grid directions, few see
- * it extend beyond 7 mm. A chamber (right atrium, RVOT, left atrium) is bright in most of them. */
-static gboolean
-bright_is_thin (const CuspLandmarkInput *in, const double p[3])
-{
-  int long_runs = 0;
-  for (int dx = -1; dx <= 1; dx++)
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dz = -1; dz <= 1; dz++)
-        {
-          double d[3] = { dx, dy, dz };
-          if (dx == 0 && dy == 0 && dz == 0)
-            continue;
-          cusp_vec3_normalize (d);
-          long_runs += bright_run (in, p, d, 7.0) >= 7.0;
-        }
-  return long_runs <= OSTIUM_NECK_MAX_LONG_RUNS;
-}
-
-typedef struct {
-  double neck;        /* lowest intensity between the lumen edge and the vessel, image units */
-  double h;           /* height above the hinge plane of the ostium's lower edge */
-  double theta;
-  double point[3];    /* on the lumen edge */
-} OstiumNeck;
-
-/* One ray of the neck search, in the plane at height h above the hinge plane, at angle theta
- * (e1/e2 projected onto that plane). The darkest sample between the lumen edge and the first run
- * of >= 1.5 mm above the threshold that starts OSTIUM_NECK_MIN_GAP_MM..OSTIUM_NECK_GAP_MM beyond
- * the edge; -G_MAXDOUBLE when there is no such run. `vessel` (may be NULL) gets a point inside
- * the run, `edge` (may be NULL) the lumen edge. */
-static double
-ray_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3], const double normal[3],
-          const double e1[3], const double e2[3], double h, double theta, double edge[3], double vessel[3])
-{
-  double ctr[3], dir[3], p[3];
-  axis_center_at (line, center, normal, h, ctr);
-  plane_direction_at (e1, e2, normal, theta, dir);
-  double r_wall = ray_radius (in, ctr, dir, FALSE);
-  if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1)
-    return -G_MAXDOUBLE;
-  double neck = G_MAXDOUBLE;
-  for (double s = 0.25; s <= OSTIUM_NECK_GAP_MM; s += 0.25)
-    {
-      v_axpy (ctr, r_wall + s, dir, p);
-      double value = sample (in, p);
-      if (value >= in->threshold && bright_run (in, p, dir, 1.5) >= 1.5)
-        {
-          if (s < OSTIUM_NECK_MIN_GAP_MM)
-            return -G_MAXDOUBLE;
-          if (edge != NULL)
-            v_axpy (ctr, r_wall, dir, edge);
-          if (vessel != NULL)
-            v_axpy (ctr, r_wall + s + 0.75, dir, vessel);
-          return neck;
-        }
-      neck = MIN (neck, value);
-    }
-  return -G_MAXDOUBLE;
-}
-
-/* The brightest neck is the middle of the ostium; SCCT heights go to its lower edge, taken where
- * the neck falls to half its contrast over the tissue around it. The tissue level is estimated
- * from the threshold, which lies half-way between tissue and blood (cusp-segment-contrast.c). */
-static double
-neck_half_contrast (const CuspLandmarkInput *in, const GArray *line, const double center[3],
-                    const double normal[3], const OstiumNeck *neck)
-{
-  double ctr[3];
-  axis_center_at (line, center, normal, neck->h, ctr);
-  const double lumen = MAX (in->threshold, sample (in, ctr));
-  const double tissue = MIN (2 * in->threshold - lumen, in->threshold);
-  return 0.5 * (neck->neck + tissue);
-}
-
-/* The partial-volume neck of a coronary ostium in a coarse CT (1-1.5 mm voxels): the coronary
- * does not reach the lumen threshold where it joins the sinus, but along the ray through the
- * ostium the intensity just outside the lumen edge stays higher than anywhere else on the sinus
- * wall, and a thin bright vessel follows within OSTIUM_NECK_GAP_MM. Searched over the sinus's
- * angles (theta_from..theta_to in the plane of e1/e2) and heights h_from..h_to above the hinge
- * plane; FALSE when no ray of the sinus reaches a thin vessel through a neck of at least
- * OSTIUM_NECK_MIN_FRACTION of the lumen threshold. */
-static gboolean
-find_ostium_neck (const CuspLandmarkInput *in, const GArray *line, const double center[3],
-                  const double normal[3], const double e1[3], const double e2[3], double theta_from,
-                  double theta_to, double h_from, double h_to, OstiumNeck *best)
-{
-  best->neck = -G_MAXDOUBLE;
-  for (double h = h_from; h <= h_to; h += 0.5)
-    for (double theta = theta_from; theta <= theta_to; theta += G_PI / 90)
-      {
-        double edge[3], vessel[3];
-        double neck = ray_neck (in, line, center, normal, e1, e2, h, theta, edge, vessel);
-        if (neck <= best->neck || neck < OSTIUM_NECK_MIN_FRACTION * in->threshold
-            || !bright_is_thin (in, vessel))
-          continue;
-        best->neck = neck;
-        best->h = h;
-        best->theta = theta;
-        memcpy (best->point, edge, sizeof best->point);
-      }
-  if (best->neck <= -G_MAXDOUBLE)
-    return FALSE;
-  const double half = neck_half_contrast (in, line, center, normal, best);
-  for (double h = best->h - 0.25; h >= MAX (0.0, best->h - 4.0); h -= 0.25)
-    {
-      double edge[3];
-      if (ray_neck (in, line, center, normal, e1, e2, h, best->theta, edge, NULL) < half)
-        break;
-      best->h = h;
-      memcpy (best->point, edge, sizeof best->point);
-    }
-  return TRUE;
-}
-
-/* Lowest sample on the straight segment from a vessel point to a lumen edge point, leaving out
- * the vessel's own bright run at the start and the last half millimetre before the edge. Returns
- * -G_MAXDOUBLE when the segment is shorter than OSTIUM_NECK_MIN_GAP_MM or never falls below the
- * threshold (no neck: a bright connection the other searches see). */
-static double
-segment_neck (const CuspLandmarkInput *in, const double vessel[3], const double edge[3])
-{
-  double d[3], p[3];
-  v_sub (edge, vessel, d);
-  const double length = cusp_vec3_normalize (d);
-  if (length < OSTIUM_NECK_MIN_GAP_MM)
-    return -G_MAXDOUBLE;
-  double s = 0;
-  for (; s < length - 0.5; s += 0.25)
-    {
-      v_axpy (vessel, s, d, p);
-      if (sample (in, p) < in->threshold)
-        break;
-    }
-  double neck = G_MAXDOUBLE;
-  for (; s < length - 0.5; s += 0.25)
-    {
-      v_axpy (vessel, s, d, p);
-      neck = MIN (neck, sample (in, p));
-    }
-  return neck < in->threshold ? neck : -G_MAXDOUBLE;
-}
-
-typedef struct {
-  double h, theta;
-  double point[3];
-} SinusEdge;
-
-/* A coronary that leaves its sinus obliquely (the RCA on the real 1.5 mm CT runs off about 55
- * degrees from the radial direction, rising as it goes): no radial ray passes through its
- * partial-volume neck, so the vessel is looked for first. Seeds are thin bright points
- * (bright_is_thin) at a local maximum along radial rays OSTIUM_VESSEL_FROM_MM..OSTIUM_VESSEL_TO_MM
- * outside the sinus wall (the circular median of the lumen radius over +-22 degrees, so that the
- * blood behind an open leaflet lying in its sinus is no seed). The neck of a seed is the best
- * straight segment to a lumen edge point of the sinus within OSTIUM_VESSEL_REACH_MM
- * (segment_neck); the brightest neck of at least OSTIUM_NECK_MIN_FRACTION of the threshold wins,
- * and the ostium is put on its edge point, at its lower edge: the lowest edge point (walking
- * down at the same angle) whose segment to the seed keeps half the neck's contrast over tissue. */
-static gboolean
-find_ostium_vessel (const CuspLandmarkInput *in, const GArray *line, const double center[3],
-                    const double normal[3], const double e1[3], const double e2[3], double theta_from,
-                    double theta_to, double h_from, double h_to, OstiumNeck *best)
-{
-  enum { WALL_RAYS = 180 };
-  const double dh = 0.5, dtheta = G_PI / 90;
-  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (SinusEdge));
-  g_autoptr(GArray) seeds = g_array_new (FALSE, FALSE, sizeof (Vec3));
-
-  for (int level = 0; h_from + level * dh <= h_to; level++)
-    {
-      const double h = h_from + level * dh;
-      double ctr[3], raw[WALL_RAYS], wall[WALL_RAYS], dir[3];
-      axis_center_at (line, center, normal, h, ctr);
-      for (int k = 0; k < WALL_RAYS; k++)
-        {
-          plane_direction_at (e1, e2, normal, 2 * G_PI * k / WALL_RAYS, dir);
-          raw[k] = ray_radius (in, ctr, dir, FALSE);
-        }
-      circular_median (raw, WALL_RAYS, 11, wall);
-      for (int step = 0; theta_from + step * dtheta <= theta_to; step++)
-        {
-          const double theta = theta_from + step * dtheta;
-          int k = ((int) lround (theta / (2 * G_PI) * WALL_RAYS) % WALL_RAYS + WALL_RAYS) % WALL_RAYS;
-          plane_direction_at (e1, e2, normal, theta, dir);
-          double r_wall = ray_radius (in, ctr, dir, FALSE);
-          if (r_wall <= 3 || r_wall >= RAY_MAX_MM - 1 || wall[k] <= 3 || wall[k] >= RAY_MAX_MM - 1)
-            continue;
-          SinusEdge edge = { h, theta, { 0 } };
-          v_axpy (ctr, r_wall, dir, edge.point);
-          g_array_append_val (edges, edge);
-          /* seeds every 1 mm and 4 degrees are enough for a vessel 2-4 mm wide */
-          if (level % 2 != 0 || step % 2 != 0)
-            continue;
-          for (double r = wall[k] + OSTIUM_VESSEL_FROM_MM; r <= wall[k] + OSTIUM_VESSEL_TO_MM; r += 0.5)
-            {
-              Vec3 seed;
-              double before[3], after[3];
-              v_axpy (ctr, r, dir, seed.p);
-              v_axpy (ctr, r - 0.5, dir, before);
-              v_axpy (ctr, r + 0.5, dir, after);
-              double value = sample (in, seed.p);
-              if (value >= in->threshold && value >= sample (in, before) && value >= sample (in, after)
-                  && bright_is_thin (in, seed.p))
-                g_array_append_val (seeds, seed);
-            }
-        }
-    }
-
-  best->neck = -G_MAXDOUBLE;
-  int best_seed = -1;
-  for (guint i = 0; i < seeds->len; i++)
-    for (guint j = 0; j < edges->len; j++)
-      {
-        const Vec3 *seed = &g_array_index (seeds, Vec3, i);
-        const SinusEdge *edge = &g_array_index (edges, SinusEdge, j);
-        double d[3];
-        v_sub (edge->point, seed->p, d);
-        if (cusp_vec3_dot (d, d) > OSTIUM_VESSEL_REACH_MM * OSTIUM_VESSEL_REACH_MM)
-          continue;
-        double neck = segment_neck (in, seed->p, edge->point);
-        if (neck <= best->neck || neck < OSTIUM_VESSEL_MIN_FRACTION * in->threshold)
-          continue;
-        best->neck = neck;
-        best->h = edge->h;
-        best->theta = edge->theta;
-        memcpy (best->point, edge->point, sizeof best->point);
-        best_seed = (int) i;
-      }
-  if (best_seed < 0)
-    return FALSE;
-
-  /* lower edge: same angle, walking down while the neck keeps half its contrast (as in
-   * find_ostium_neck) */
-  const Vec3 *seed = &g_array_index (seeds, Vec3, best_seed);
-  const double half = neck_half_contrast (in, line, center, normal, best);
-  for (double h = best->h - 0.25; h >= MAX (0.0, best->h - 4.0); h -= 0.25)
-    {
-      double ctr[3], dir[3], edge[3];
-      axis_center_at (line, center, normal, h, ctr);
-      plane_direction_at (e1, e2, normal, best->theta, dir);
-      v_axpy (ctr, ray_radius (in, ctr, dir, FALSE), dir, edge);
-      if (segment_neck (in, seed->p, edge) < half)
-        break;
-      best->h = h;
-      memcpy (best->point, edge, sizeof best->point);
-    }
-  return TRUE;
-}
-
-static double
-angle_distance (double a, double b)
-{
-  double d = fmod (fabs (a - b), 2 * G_PI);
-  return d > G_PI ? 2 * G_PI - d : d;
-}
-
 gboolean
 cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, GPtrArray *warnings,
                        GError **error)
 {
-  g_autoptr(GArray) line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+  g_autoptr(GArray) line = g_array_new (FALSE, FALSE, sizeof (CuspLandmarkPoint));
   memset (result, 0, sizeof *result);
 
   if (in->centerline_count < 2
@@ -812,7 +412,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       return FALSE;
     }
   const int count = (int) line->len;
-  Vec3 *pts = (Vec3 *) line->data;
+  CuspLandmarkPoint *pts = (CuspLandmarkPoint *) line->data;
   g_autofree double *radius = g_new0 (double, count);
   g_autofree double *smooth = g_new0 (double, count);
   g_autofree gboolean *open = g_new0 (gboolean, count);
@@ -821,7 +421,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   for (int m = 0; m < count; m++)
     {
       double t[3];
-      v_sub (pts[MIN (count - 1, m + 3)].p, pts[MAX (0, m - 3)].p, t);
+      cusp_landmark_sub (pts[MIN (count - 1, m + 3)].p, pts[MAX (0, m - 3)].p, t);
       cusp_vec3_normalize (t);
       radius[m] = section_radius (in, pts[m].p, t, TRUE, &open[m]);
     }
@@ -912,7 +512,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
           for (int m = 0; m < count; m++)
             {
               double d[3];
-              v_sub (pts[m].p, in->level_hint_mm[q], d);
+              cusp_landmark_sub (pts[m].p, in->level_hint_mm[q], d);
               if (cusp_vec3_dot (d, d) < best)
                 {
                   best = cusp_vec3_dot (d, d);
@@ -942,7 +542,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
 
   /* 4. Root axis from the annulus-level centre to the STJ centre. */
   double axis[3];
-  v_sub (pts[m_stj].p, pts[m_ann].p, axis);
+  cusp_landmark_sub (pts[m_stj].p, pts[m_ann].p, axis);
   if (cusp_vec3_normalize (axis) < 5)
     {
       g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
@@ -957,11 +557,11 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   const int root_from = MAX (0, m_ann - 15);
   {
     int from = root_from, to = MIN (count, m_stj + 60);
-    g_autoptr(GArray) root_line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+    g_autoptr(GArray) root_line = g_array_new (FALSE, FALSE, sizeof (CuspLandmarkPoint));
     g_array_append_vals (root_line, pts + from, to - from);
     g_array_set_size (line, 0);
     g_array_append_vals (line, root_line->data, root_line->len);
-    pts = (Vec3 *) line->data;
+    pts = (CuspLandmarkPoint *) line->data;
     m_ann -= from;
     m_sin -= from;
     m_stj -= from;
@@ -969,18 +569,18 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double base[3];
   memcpy (base, pts[m_ann].p, sizeof base);
   double d_sin[3], d_stj[3];
-  v_sub (pts[m_sin].p, base, d_sin);
-  v_sub (pts[m_stj].p, base, d_stj);
+  cusp_landmark_sub (pts[m_sin].p, base, d_sin);
+  cusp_landmark_sub (pts[m_stj].p, base, d_stj);
   const double h_sin = cusp_vec3_dot (d_sin, axis), h_stj0 = cusp_vec3_dot (d_stj, axis);
 
   /* Re-centre the root part in sections normal to the root axis (the path's own sections are
    * oblique where it bends into the LV); the path above the STJ is kept as it is. */
   g_autoptr(GArray) line_radius = g_array_new (FALSE, FALSE, sizeof (double));
   {
-    g_autoptr(GArray) axis_line = g_array_new (FALSE, FALSE, sizeof (Vec3));
+    g_autoptr(GArray) axis_line = g_array_new (FALSE, FALSE, sizeof (CuspLandmarkPoint));
     for (double h = -15; h <= h_stj0 + 5; h += 0.5)
       {
-        Vec3 c;
+        CuspLandmarkPoint c;
         axis_center_near (line, base, axis, h, m_ann, c.p);
         double r = section_radius (in, c.p, axis, TRUE, NULL);
         g_array_append_val (axis_line, c);
@@ -989,11 +589,11 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     for (guint m = 0; m < line->len; m++)
       {
         double d[3];
-        v_sub (pts[m].p, base, d);
+        cusp_landmark_sub (pts[m].p, base, d);
         if (cusp_vec3_dot (d, axis) > h_stj0 + 5.5)
           {
             double t[3], c[3];
-            v_sub (pts[MIN (line->len - 1, m + 3)].p, pts[m >= 3 ? m - 3 : 0].p, t);
+            cusp_landmark_sub (pts[MIN (line->len - 1, m + 3)].p, pts[m >= 3 ? m - 3 : 0].p, t);
             cusp_vec3_normalize (t);
             memcpy (c, pts[m].p, sizeof c);
             double r = section_radius (in, c, t, FALSE, NULL);
@@ -1003,14 +603,14 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
       }
     g_array_set_size (line, 0);
     g_array_append_vals (line, axis_line->data, axis_line->len);
-    pts = (Vec3 *) line->data;
+    pts = (CuspLandmarkPoint *) line->data;
   }
 
   /* 5. Cusp lobes in the sinus section (normal to the axis): third Fourier harmonic. */
   double e1[3], e2[3], c_sin[3], r_sin[SINUS_RAYS];
-  plane_basis (axis, e1, e2);
-  axis_center_at (line, base, axis, h_sin, c_sin);
-  polar_profile (in, c_sin, e1, e2, SINUS_RAYS, 4, TRUE, r_sin);
+  cusp_landmark_plane_basis (axis, e1, e2);
+  cusp_landmark_axis_center_at (line, base, axis, h_sin, c_sin);
+  cusp_landmark_polar_profile (in, c_sin, e1, e2, SINUS_RAYS, 4, TRUE, r_sin);
   double re = 0, im = 0;
   for (int k = 0; k < SINUS_RAYS; k++)
     {
@@ -1068,15 +668,15 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   for (int c = 0; c < 3; c++)
     {
       double dir[3];
-      direction_at (e1, e2, lobe[c], dir);
+      cusp_landmark_direction_at (e1, e2, lobe[c], dir);
       for (int l = 0; l < levels; l++)
         {
           double ctr[3], r5[5];
-          axis_center_at (line, base, axis, h_from + l * dh, ctr);
+          cusp_landmark_axis_center_at (line, base, axis, h_from + l * dh, ctr);
           for (int s = -2; s <= 2; s++)
             {
               double d2[3];
-              direction_at (e1, e2, lobe[c] + s * 0.06, d2);
+              cusp_landmark_direction_at (e1, e2, lobe[c] + s * 0.06, d2);
               r5[s + 2] = ray_radius_across_gaps (in, ctr, d2, 2.0, lobe_limit);
             }
           qsort (r5, 5, sizeof (double), compare_double);
@@ -1120,14 +720,14 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
         h_hinge = CLAMP (h_from + steep * dh - (profile[steep] - profile[k]) / slope, h_hinge - 1.0,
                          h_from + steep * dh);
       double ctr[3];
-      axis_center_at (line, base, axis, h_hinge, ctr);
-      v_axpy (ctr, profile[k], dir, hinge[c]);
+      cusp_landmark_axis_center_at (line, base, axis, h_hinge, ctr);
+      cusp_landmark_axpy (ctr, profile[k], dir, hinge[c]);
     }
 
   /* 7. Annulus plane through the hinges. */
   double u[3], v[3], normal[3], center[3];
-  v_sub (hinge[1], hinge[0], u);
-  v_sub (hinge[2], hinge[0], v);
+  cusp_landmark_sub (hinge[1], hinge[0], u);
+  cusp_landmark_sub (hinge[2], hinge[0], v);
   cusp_vec3_cross (u, v, normal);
   if (cusp_vec3_normalize (normal) < 1e-6)
     memcpy (normal, axis, sizeof normal);
@@ -1145,8 +745,8 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
 
   /* Heights are now measured from the hinge plane along its normal. */
   double stj_center[3], to_stj[3];
-  axis_center_at (line, base, axis, h_stj0, stj_center);
-  v_sub (stj_center, center, to_stj);
+  cusp_landmark_axis_center_at (line, base, axis, h_stj0, stj_center);
+  cusp_landmark_sub (stj_center, center, to_stj);
   const double h_stj = cusp_vec3_dot (to_stj, normal);
 
   /* 8. Commissures: on the wall in the commissure directions, 1 mm below the STJ. */
@@ -1154,9 +754,9 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   for (int c = 0; c < 3; c++)
     {
       double ctr[3], dir[3];
-      axis_center_at (line, base, axis, h_stj0 - 1.0, ctr);
-      direction_at (e1, e2, comm[c], dir);
-      v_axpy (ctr, ray_radius (in, ctr, dir, TRUE), dir, comm_pt[c]);
+      cusp_landmark_axis_center_at (line, base, axis, h_stj0 - 1.0, ctr);
+      cusp_landmark_direction_at (e1, e2, comm[c], dir);
+      cusp_landmark_axpy (ctr, cusp_landmark_ray_radius (in, ctr, dir, TRUE), dir, comm_pt[c]);
     }
 
   /* 9. Ostia, then which lobe is left / right / non-coronary. */
@@ -1164,63 +764,12 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
   double ostium[2][3] = { { 0 } };
   gboolean found[2] = { FALSE, FALSE };
   if (in->find_ostia)
-    {
-      double n_e1[3], n_e2[3];
-      plane_basis (normal, n_e1, n_e2);
-      g_autoptr(GArray) cand = find_ostium_candidates (in, line, center, normal, 1.0,
-                                                       MAX (2.0, h_stj + 3));
-      const double left_dir[3] = { 0.8, 0.6, 0 }, right_dir[3] = { -0.45, -0.89, 0 };
-      double best_score = -G_MAXDOUBLE;
-      int best_l = -1, best_r = -1;
-      for (guint i = 0; i < cand->len; i++)
-        for (guint j = 0; j < cand->len; j++)
-          {
-            if (i == j)
-              continue;
-            const OstiumCandidate *ci = &g_array_index (cand, OstiumCandidate, i);
-            const OstiumCandidate *cj = &g_array_index (cand, OstiumCandidate, j);
-            double di[3], dj[3];
-            direction_at (n_e1, n_e2, ci->theta, di);
-            direction_at (n_e1, n_e2, cj->theta, dj);
-            if (angle_distance (ci->theta, cj->theta) < G_PI / 4)
-              continue;
-            double score = cusp_vec3_dot (di, left_dir) + cusp_vec3_dot (dj, right_dir);
-            if (score > best_score)
-              {
-                best_score = score;
-                best_l = (int) i;
-                best_r = (int) j;
-              }
-          }
-      if (best_l < 0 && cand->len == 1)
-        {
-          /* one branch only: left or right by its side */
-          const OstiumCandidate *c0 = &g_array_index (cand, OstiumCandidate, 0);
-          double d0[3];
-          direction_at (n_e1, n_e2, c0->theta, d0);
-          if (cusp_vec3_dot (d0, left_dir) > cusp_vec3_dot (d0, right_dir))
-            best_l = 0;
-          else
-            best_r = 0;
-        }
-      for (int side = 0; side < 2; side++)
-        {
-          int idx = side == 0 ? best_l : best_r;
-          if (idx < 0)
-            continue;
-          const OstiumCandidate *oc = &g_array_index (cand, OstiumCandidate, idx);
-          double ctr[3], dir[3];
-          axis_center_at (line, center, normal, oc->h_low, ctr);
-          direction_at (n_e1, n_e2, oc->theta, dir);
-          v_axpy (ctr, oc->r_wall, dir, ostium[side]);
-          found[side] = TRUE;
-        }
-    }
+    cusp_landmark_find_branch_ostia (in, line, center, normal, h_stj, ostium, found);
 
   /* lobe directions as LPS vectors for the cusp assignment */
   double lobe_dir[3][3];
   for (int c = 0; c < 3; c++)
-    direction_at (e1, e2, lobe[c], lobe_dir[c]);
+    cusp_landmark_direction_at (e1, e2, lobe[c], lobe_dir[c]);
   /* Cusp names. Seen from the aorta (about the axis, counter-clockwise with this basis) the
    * order is right, left, non-coronary, as in every heart: only the right cusp has to be found.
    * It holds the right ostium when that was found, else is the neighbour before the left ostium's
@@ -1230,7 +779,7 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
     if (found[side])
       {
         double to[3], best = -G_MAXDOUBLE;
-        v_sub (ostium[side], center, to);
+        cusp_landmark_sub (ostium[side], center, to);
         for (int c = 0; c < 3; c++)
           if (cusp_vec3_dot (to, lobe_dir[c]) > best)
             {
@@ -1271,14 +820,10 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
             double from = comm[(lobe_index + 2) % 3], to = comm[lobe_index];
             if (to < from)
               to += 2 * G_PI;
-            OstiumNeck neck;
             gboolean oblique = FALSE;
-            if (find_ostium_neck (in, line, center, normal, e1, e2, from + G_PI / 18, to - G_PI / 18,
-                                  4.0, h_stj, &neck)
-                || (oblique = find_ostium_vessel (in, line, center, normal, e1, e2, from + G_PI / 18,
-                                                  to - G_PI / 18, 4.0, h_stj, &neck)))
+            if (cusp_landmark_find_sinus_ostium (in, line, center, normal, e1, e2, from + G_PI / 18,
+                                                 to - G_PI / 18, 4.0, h_stj, ostium[side], &oblique))
               {
-                memcpy (ostium[side], neck.point, sizeof ostium[side]);
                 found[side] = TRUE;
                 /* the weakest evidence of the three searches: said so */
                 if (oblique)
@@ -1290,12 +835,12 @@ cusp_landmarks_detect (const CuspLandmarkInput *in, CuspLandmarkResult *result, 
                 continue;
               }
           }
-        axis_center_at (line, center, normal, h_mid, ctr);
+        cusp_landmark_axis_center_at (line, center, normal, h_mid, ctr);
         double along = cusp_vec3_dot (lobe_d, normal);
         for (int a = 0; a < 3; a++)
           dir[a] = lobe_d[a] - along * normal[a];
         cusp_vec3_normalize (dir);
-        v_axpy (ctr, ray_radius (in, ctr, dir, TRUE), dir, ostium[side]);
+        cusp_landmark_axpy (ctr, cusp_landmark_ray_radius (in, ctr, dir, TRUE), dir, ostium[side]);
         if (in->find_ostia)
           g_ptr_array_add (warnings, g_strdup_printf ("The %s coronary ostium was not found: it is proposed "
                                                       "in the middle of the %s sinus; drag it onto the ostium",
