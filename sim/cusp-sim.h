@@ -123,8 +123,9 @@
  * by angle_step_deg, row 0 at the frame's inflow edge, rows up to the skirt's top; `annulus_row`
  * is the row at z = 0. Apposition = % of the annulus row's angles with gap <= gap_tolerance_mm
  * (CUSP_GAP_TOLERANCE_MM, 0.1 mm, in cusp-sim-flow.h with its reason; the leak model closes
- * the same gaps), 0 if the skirt does not reach the annulus. Areal stretch = hoop stretch
- * (r + u) / r times the tilt of the displaced surface, peak over |z| <= 2 mm. Septal pressure =
+ * the same gaps), 0 if the skirt does not reach the annulus. Areal stretch = the displaced
+ * wall's area element over the free wall's (both radius fields, |X_t x X_z| = sqrt (R^2 (1 +
+ * R_z^2) + R_t^2), slopes over a wall thickness), peak over |z| <= 2 mm. Septal pressure =
  * contact force of the nodes in the region (|theta - NCC/RCC commissure| <= septum_half_width_deg,
  * -membranous_septum_length_mm <= z <= 0) over the region's area. A native leaflet is a rigid flap
  * of leaflet_height_mm hinged on the wall at the annulus, falling inward as far as the frame lets
