@@ -18,7 +18,15 @@ struct _CuspMeasurePanel {
   GHashTable *value_labels;      /* key -> GtkLabel (borrowed: the grid owns it) */
   const CuspMeasureKey *keys;
   guint n_keys;
+
+  /* The calcium threshold the user asks for (win.calcium-threshold, 0 = automatic), sent once
+   * the spin button has rested: each change segments again. */
+  GtkWidget *calcium_spin;
+  GtkWidget *calcium_auto;
+  guint calcium_send_id;
 };
+
+#define CALCIUM_SEND_DELAY_MS 600
 
 G_DEFINE_FINAL_TYPE (CuspMeasurePanel, cusp_measure_panel, GTK_TYPE_BOX)
 
@@ -319,6 +327,82 @@ export_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+/* ---- the calcium threshold ---------------------------------------------------------------- */
+
+static gboolean
+calcium_send (gpointer data)
+{
+  CuspMeasurePanel *self = data;
+  gboolean automatic = gtk_check_button_get_active (GTK_CHECK_BUTTON (self->calcium_auto));
+  double threshold_hu = automatic ? 0.0 : gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->calcium_spin));
+
+  self->calcium_send_id = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.calcium-threshold", "d", threshold_hu);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_calcium_changed (CuspMeasurePanel *self)
+{
+  gtk_widget_set_sensitive (self->calcium_spin, !gtk_check_button_get_active (GTK_CHECK_BUTTON (self->calcium_auto)));
+  g_clear_handle_id (&self->calcium_send_id, g_source_remove);
+  self->calcium_send_id = g_timeout_add (CALCIUM_SEND_DELAY_MS, calcium_send, self);
+}
+
+static GtkWidget *
+calcium_controls (CuspMeasurePanel *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->calcium_spin = gtk_spin_button_new_with_range (CUSP_MEASURE_PANEL_CALCIUM_MIN_HU,
+                                                       CUSP_MEASURE_PANEL_CALCIUM_MAX_HU, 10.0);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->calcium_spin), 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->calcium_spin), 850.0);
+  gtk_widget_set_sensitive (self->calcium_spin, FALSE);
+  gtk_widget_set_tooltip_text (self->calcium_spin,
+                               _("Calcium threshold in HU. Changing it segments the root again; the "
+                                 "case keeps it."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->calcium_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Calcium threshold (HU)"), -1);
+  self->calcium_auto = gtk_check_button_new_with_mnemonic (_("_Auto"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->calcium_auto), TRUE);
+  gtk_widget_set_tooltip_text (self->calcium_auto,
+                               _("SCCT rule: 850 HU when the lumen enhances to at least 300 HU, else 450 HU"));
+  g_signal_connect_swapped (self->calcium_spin, "value-changed", G_CALLBACK (on_calcium_changed), self);
+  g_signal_connect_swapped (self->calcium_auto, "toggled", G_CALLBACK (on_calcium_changed), self);
+  gtk_box_append (GTK_BOX (box), self->calcium_auto);
+  gtk_box_append (GTK_BOX (box), self->calcium_spin);
+  gtk_widget_set_halign (box, GTK_ALIGN_END);
+  return box;
+}
+
+void
+cusp_measure_panel_set_calcium_threshold (CuspMeasurePanel *self,
+                                          double            used_hu,
+                                          gboolean          automatic)
+{
+  g_return_if_fail (CUSP_IS_MEASURE_PANEL (self));
+
+  /* showing what was used is no request: the handlers stay quiet */
+  g_signal_handlers_block_by_func (self->calcium_spin, on_calcium_changed, self);
+  g_signal_handlers_block_by_func (self->calcium_auto, on_calcium_changed, self);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->calcium_auto), automatic);
+  if (isfinite (used_hu) && used_hu > 0.0)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->calcium_spin), used_hu);
+  gtk_widget_set_sensitive (self->calcium_spin, !automatic);
+  g_signal_handlers_unblock_by_func (self->calcium_auto, on_calcium_changed, self);
+  g_signal_handlers_unblock_by_func (self->calcium_spin, on_calcium_changed, self);
+}
+
+static void
+cusp_measure_panel_dispose (GObject *object)
+{
+  CuspMeasurePanel *self = CUSP_MEASURE_PANEL (object);
+
+  g_clear_handle_id (&self->calcium_send_id, g_source_remove);
+  G_OBJECT_CLASS (cusp_measure_panel_parent_class)->dispose (object);
+}
+
 static void
 cusp_measure_panel_finalize (GObject *object)
 {
@@ -331,6 +415,7 @@ cusp_measure_panel_finalize (GObject *object)
 static void
 cusp_measure_panel_class_init (CuspMeasurePanelClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = cusp_measure_panel_dispose;
   G_OBJECT_CLASS (klass)->finalize = cusp_measure_panel_finalize;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "cusp-measure-panel");
 }
@@ -429,6 +514,9 @@ cusp_measure_panel_init (CuspMeasurePanel *self)
       gtk_grid_attach (GTK_GRID (grid), name_label, 0, row, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), value_label, 1, row++, 1, 1);
       g_hash_table_insert (self->value_labels, (gpointer) key->key, value_label);
+      /* the threshold used, then the one the user may set instead */
+      if (g_str_equal (key->key, "calcium.threshold_hu"))
+        gtk_grid_attach (GTK_GRID (grid), calcium_controls (self), 0, row++, 2, 1);
     }
 
   self->flags_label = wrapped_label (NULL, "warning");

@@ -31,6 +31,14 @@ void              cusp_measure_panel_set_status       (CuspMeasurePanel       *s
                                                        const char             *text,
                                                        gboolean                is_error);
 const char       *cusp_measure_panel_get_status       (CuspMeasurePanel       *self);
+/* The calcium threshold control (win.calcium-threshold, "d": HU, 0 = the automatic rule): shows
+ * the threshold `used_hu` of the last segmentation and whether it came from the automatic rule,
+ * without asking for a new one. */
+#define CUSP_MEASURE_PANEL_CALCIUM_MIN_HU 130.0
+#define CUSP_MEASURE_PANEL_CALCIUM_MAX_HU 3000.0
+void              cusp_measure_panel_set_calcium_threshold (CuspMeasurePanel *self,
+                                                            double            used_hu,
+                                                            gboolean          automatic);
 /* The text shown for a key's value ("75.9 mm", "LAO 12°", "—"), or NULL for an unknown key. */
 const char       *cusp_measure_panel_get_shown        (CuspMeasurePanel       *self,
                                                        const char             *key);

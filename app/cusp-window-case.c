@@ -262,6 +262,26 @@ _cusp_window_case_take_landmarks (CuspWindow    *self,
   return TRUE;
 }
 
+/* The case's calcium threshold (HU), NAN for the automatic 450 / 850 HU rule: read by every
+ * segmentation of the study, set from the measurement panel. */
+double
+_cusp_window_case_get_calcium_threshold_hu (CuspWindow *self)
+{
+  CuspWindowCase *cs = case_state (self);
+
+  return cs != NULL && cs->document != NULL ? cusp_case_get_calcium_threshold_hu (cs->document) : NAN;
+}
+
+void
+_cusp_window_case_set_calcium_threshold_hu (CuspWindow *self,
+                                            double      threshold_hu)
+{
+  CuspWindowCase *cs = case_state (self);
+
+  if (cs != NULL && cs->document != NULL)
+    cusp_case_set_calcium_threshold_hu (cs->document, threshold_hu);
+}
+
 /* ---- save and open ---- */
 
 static gboolean

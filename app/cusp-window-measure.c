@@ -204,6 +204,8 @@ segment_thread (GTask        *task,
   cusp_load_progress_update (job->progress, 0.8, _("Preparing measurements"));
   params.lumen_threshold = result->segmentation->lumen_threshold;
   params.calcium_mask = result->calcium_mask;
+  if (result->segmentation->calcium_threshold > 0.0)
+    params.calcium_threshold = result->segmentation->calcium_threshold;
   {
     g_autoptr(GError) measure_error = NULL;
 
@@ -415,6 +417,8 @@ segment_done (GObject      *source,
   }
   segment_result_free (result);
 
+  cusp_measure_panel_set_calcium_threshold (m->panel, m->segmentation->calcium_threshold,
+                                            !isfinite (_cusp_window_case_get_calcium_threshold_hu (self)));
   volume_view = CUSP_VOLUME_VIEW (self->views[CUSP_WINDOW_VIEW_3D]);
   cusp_volume_view_set_meshes (volume_view, m->meshes[MESH_LUMEN], m->meshes[MESH_CALCIUM]);
   show_measurements (m);
@@ -463,6 +467,9 @@ segment_start (CuspWindow *self)
       job->options.has_seed = TRUE;
       memcpy (job->options.seed_mm, m->seed_mm, sizeof m->seed_mm);
     }
+  /* the case's threshold, when the user set one: every segmentation of the study uses it */
+  job->options.calcium_threshold_hu = _cusp_window_case_get_calcium_threshold_hu (self);
+  job->options.has_calcium_threshold = isfinite (job->options.calcium_threshold_hu);
   job->generation = m->generation;
   m->runs++;
   if (m->progress != NULL)
@@ -570,6 +577,44 @@ static void
 segment_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   segment_start (CUSP_WINDOW (widget));
+}
+
+/* win.calcium-threshold (HU; 0 = the automatic 450 / 850 HU rule): kept in the case, and the
+ * root is segmented again with it (the calcium labels, volumes and surfaces all follow). */
+static void
+calcium_threshold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CuspWindow *self = CUSP_WINDOW (user_data);
+  CuspWindowMeasure *m = measure_of (self);
+  double requested_hu = g_variant_get_double (parameter);
+  double threshold_hu = requested_hu == 0.0 ? NAN : requested_hu;
+  double current_hu = _cusp_window_case_get_calcium_threshold_hu (self);
+  CuspVolume *volume = self->study != NULL ? cusp_study_get_volume (self->study) : NULL;
+
+  if (m == NULL || volume == NULL)
+    return;
+  if (!volume->hounsfield)
+    {
+      cusp_measure_panel_set_status (m->panel, _("This image is not in Hounsfield units: calcium is not labelled "
+                                                 "by a threshold here."), TRUE);
+      return;
+    }
+  if (isfinite (threshold_hu) != (requested_hu != 0.0)
+      || (isfinite (threshold_hu) && (threshold_hu < CUSP_MEASURE_PANEL_CALCIUM_MIN_HU
+                                      || threshold_hu > CUSP_MEASURE_PANEL_CALCIUM_MAX_HU)))
+    {
+      g_autofree char *text = g_strdup_printf (_("A calcium threshold must lie between %.0f and %.0f HU "
+                                                 "(or be automatic); %g HU was not applied."),
+                                               CUSP_MEASURE_PANEL_CALCIUM_MIN_HU,
+                                               CUSP_MEASURE_PANEL_CALCIUM_MAX_HU, requested_hu);
+      cusp_measure_panel_set_status (m->panel, text, TRUE);
+      measure_report (self, "calcium-refused");
+      return;
+    }
+  if (isfinite (threshold_hu) == isfinite (current_hu) && (!isfinite (threshold_hu) || threshold_hu == current_hu))
+    return;
+  _cusp_window_case_set_calcium_threshold_hu (self, threshold_hu);
+  segment_start (self);
 }
 
 static void
@@ -955,8 +1000,14 @@ _cusp_window_measure_init (CuspWindow *self)
   const char *test_file = g_getenv ("CUSP_TEST_MEASURE_FILE");
   GtkWidget *frame;
 
+  /* in the window's action map, so it is scriptable over D-Bus too */
+  static const GActionEntry measure_entries[] = {
+    { "calcium-threshold", calcium_threshold_action, "d", NULL, NULL, { 0 } },
+  };
+
   self->measure = m;
   m->window = self;
+  g_action_map_add_action_entries (G_ACTION_MAP (self), measure_entries, G_N_ELEMENTS (measure_entries), self);
   m->undo = cusp_undo_stack_new (UNDO_DEPTH);
   g_signal_connect (m->undo, "changed", G_CALLBACK (on_undo_changed), self);
   if (test_file != NULL && *test_file != '\0')

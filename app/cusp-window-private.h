@@ -108,6 +108,9 @@ gboolean _cusp_window_case_open_file (CuspWindow *self,
 void     _cusp_window_case_keep_landmarks (CuspWindow *self, const CuspLandmarks *landmarks,
                                            gboolean edited);
 gboolean _cusp_window_case_take_landmarks (CuspWindow *self, CuspLandmarks *landmarks);
+/* The case's calcium threshold in HU; NAN: the automatic 450 / 850 HU rule. */
+double   _cusp_window_case_get_calcium_threshold_hu (CuspWindow *self);
+void     _cusp_window_case_set_calcium_threshold_hu (CuspWindow *self, double threshold_hu);
 
 /* cusp-window-rehearsal.c: the valve's device and pose in the window's history, valve actions */
 void _cusp_window_rehearsal_init     (CuspWindow *self);

@@ -278,7 +278,11 @@ measure_calcium (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasureme
       return;
     }
   if (ctx->params.calcium_mask != NULL)
-    threshold = -G_MAXDOUBLE;        /* every masked voxel counts; no threshold to report */
+    {
+      threshold = -G_MAXDOUBLE;      /* every masked voxel counts */
+      /* the threshold the mask was labelled with, when the caller says */
+      m->calcium_threshold = ctx->params.calcium_threshold;
+    }
   else
     {
       if (isfinite (ctx->params.calcium_threshold))

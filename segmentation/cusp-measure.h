@@ -54,7 +54,8 @@ G_BEGIN_DECLS
 typedef struct {
   double lumen_threshold;        /* NAN: automatic (HU data only) */
   double calcium_threshold;      /* NAN: automatic (HU data only) */
-  const CuspVolume *calcium_mask;/* nullable; same grid as the volume; nonzero = calcium */
+  const CuspVolume *calcium_mask;/* nullable; same grid as the volume; nonzero = calcium; with it,
+                                  * calcium_threshold is only reported (what the mask was made with) */
   double lvot_offset_mm;         /* 4 */
   double ascending_height_mm;    /* 40 */
   double max_radius_mm;          /* rays give up beyond this; 40 */
