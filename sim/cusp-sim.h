@@ -100,7 +100,7 @@
  * friction), and on a nitinol frame on its plateau the residual norm is a poor guide: the
  * tangent is soft in whole-frame modes and the norm rises over a step that lowers the energy,
  * so backtracking on it crept at steps of a few percent (Evolut-class 34 on the real CT: warm
- * update 150 -> 30 Newton iterations). Where a step is not a descent direction of the energy,
+ * update median 150 -> 34 Newton iterations). Where a step is not a descent direction of the energy,
  * the search backtracks on the residual norm. When the step found does not lower the residual
  * norm, far from the solution the full (limited) step is taken anyway, near it (relative
  * residual <= 1e-4) the call stops unconverged rather than wander. The wall radius is
