@@ -993,6 +993,22 @@ _cusp_window_measure_get_valve_panel (CuspWindow *self)
   return self->measure != NULL ? self->measure->valve_panel : NULL;
 }
 
+/* Once the sidebar has a height: the measurements about three fifths of it, the valve's results
+ * the rest. Later the divider is the user's. */
+static void
+on_split_sized (GtkPaned   *split,
+                GParamSpec *pspec,
+                gpointer    data)
+{
+  int max_position = 0;
+
+  g_object_get (split, "max-position", &max_position, NULL);
+  if (max_position <= 0)
+    return;
+  gtk_paned_set_position (split, (int) (0.62 * max_position));
+  g_signal_handlers_disconnect_by_func (split, on_split_sized, data);
+}
+
 void
 _cusp_window_measure_init (CuspWindow *self)
 {
@@ -1024,7 +1040,6 @@ _cusp_window_measure_init (CuspWindow *self)
 
   m->panel = cusp_measure_panel_new ();
   gtk_widget_set_vexpand (GTK_WIDGET (m->panel), TRUE);
-  gtk_box_append (self->measure_sidebar, GTK_WIDGET (m->panel));
 
   /* Scrolled, so the sidebar's minimum height stays that of the annulus view. */
   m->valve_panel = cusp_valve_panel_new ();
@@ -1033,7 +1048,20 @@ _cusp_window_measure_init (CuspWindow *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (frame), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (frame), GTK_WIDGET (m->valve_panel));
   gtk_widget_set_vexpand (frame, TRUE);
-  gtk_box_append (self->measure_sidebar, frame);
+  /* The measurements above the valve, the divider the user's to move: on a laptop's 800 pixels
+   * the two shared what the annulus view leaves, and the table showed six rows. */
+  {
+    GtkWidget *split = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+
+    gtk_paned_set_wide_handle (GTK_PANED (split), TRUE);
+    gtk_paned_set_start_child (GTK_PANED (split), GTK_WIDGET (m->panel));
+    gtk_paned_set_end_child (GTK_PANED (split), frame);
+    gtk_paned_set_shrink_start_child (GTK_PANED (split), FALSE);
+    gtk_paned_set_shrink_end_child (GTK_PANED (split), FALSE);
+    gtk_widget_set_vexpand (split, TRUE);
+    g_signal_connect (split, "notify::max-position", G_CALLBACK (on_split_sized), NULL);
+    gtk_box_append (self->measure_sidebar, split);
+  }
 
   g_signal_connect (self->view_link, "notify", G_CALLBACK (on_cursor_changed), self);
   measure_actions_update (self);
