@@ -40,6 +40,18 @@
  * max_gap_mm2. The field is smoothed once with a 3 x 3 binomial kernel (about 1 mm) so the
  * voxel staircase does not reach the solver's contact normals.
  *
+ * Known (2026-11-22, not fixed): on the real CT the wall over 260-300 deg stands 6.4-7 mm from
+ * the axis from 8 mm below to 4 mm above the annulus, whose measured radii are 10.6-15 mm. There
+ * the aortic label stops about 6.5 mm out while the image stays above the lumen threshold to
+ * about 10 mm (z = -4 mm, 270 deg: 423-581 HU labelled lumen to 6 mm, 471-516 HU unlabelled
+ * beyond), and at the annular plane that side has no lumen label at all. A 26-34 mm frame then
+ * stands 5-7 mm beyond the free lumen there, which makes these deployments the solver's hardest
+ * (bench-sim-patient) and their annulus stretch 1.5-3. Tried and not kept: a MIN_FRACTION of 0.8
+ * (the wall matches the annulus, but only 43 % of the valve region is hit and simulate falls
+ * back to the analytic root), 0.7 or a stricter limit near the annulus only (the fill carries
+ * the low neighbours in), and dropping hits where the image stays bright beyond the label edge
+ * (66 % hit, the sector still filled low). The label's edge there is for segmentation to fix. */
+ *
  * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
  * the wall (angle x height); connected bins form nodules (the largest CUSP_SIM_MAX_CALCIUM by
  * volume are kept, a warning names how many were dropped), placed at their centroid with the
