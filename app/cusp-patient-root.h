@@ -50,7 +50,7 @@
  * (the wall matches the annulus, but only 43 % of the valve region is hit and simulate falls
  * back to the analytic root), 0.7 or a stricter limit near the annulus only (the fill carries
  * the low neighbours in), and dropping hits where the image stays bright beyond the label edge
- * (66 % hit, the sector still filled low). The label's edge there is for segmentation to fix. */
+ * (66 % hit, the sector still filled low). The label's edge there is for segmentation to fix.
  *
  * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
  * the wall (angle x height); connected bins form nodules (the largest CUSP_SIM_MAX_CALCIUM by
