@@ -97,6 +97,7 @@ cusp_case_file_to_data (CuspCase *self)
   add_number_or_null (builder, "window_center", cusp_case_get_window_center (self));
   add_number_or_null (builder, "window_width", cusp_case_get_window_width (self));
   add_number_or_null (builder, "calcium_threshold_hu", cusp_case_get_calcium_threshold_hu (self));
+  add_number_or_null (builder, "membranous_septum_mm", cusp_case_get_septum_mm (self));
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -345,7 +346,7 @@ cusp_case_file_from_data (const char  *data,
   JsonNode *root_node, *node, *plans;
   JsonObject *root, *settings;
   const char *format;
-  double center, width, calcium;
+  double center, width, calcium, septum = NAN;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -405,6 +406,17 @@ cusp_case_file_from_data (const char  *data,
       || !read_number (settings, "settings", "window_width", TRUE, &width, error)
       || !read_number (settings, "settings", "calcium_threshold_hu", TRUE, &calcium, error))
     return NULL;
+  /* added after version 1 was out: absent in older files, which never measured it */
+  if (json_object_has_member (settings, "membranous_septum_mm")
+      && !read_number (settings, "settings", "membranous_septum_mm", TRUE, &septum, error))
+    return NULL;
+  if (isfinite (septum) && !(septum >= 0.5 && septum <= 30.0))
+    {
+      g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                   "This case file is malformed: settings.membranous_septum_mm should lie between "
+                   "0.5 and 30 mm, not %g", septum);
+      return NULL;
+    }
   if (isfinite (width) != isfinite (center) || (isfinite (width) && width <= 0.0))
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
@@ -414,6 +426,7 @@ cusp_case_file_from_data (const char  *data,
     }
   cusp_case_set_window (self, center, width);
   cusp_case_set_calcium_threshold_hu (self, calcium);
+  cusp_case_set_septum_mm (self, septum);
   cusp_case_mark_clean (self);
   return g_steal_pointer (&self);
 }

@@ -15,6 +15,7 @@ struct _CuspCase {
   double window_center;         /* NAN: the study's automatic window */
   double window_width;
   double calcium_threshold_hu;  /* NAN: automatic (450 / 850 HU rule) */
+  double septum_mm;             /* NAN: not measured */
   gboolean dirty;
 };
 
@@ -60,6 +61,7 @@ cusp_case_init (CuspCase *self)
   self->window_center = NAN;
   self->window_width = NAN;
   self->calcium_threshold_hu = NAN;
+  self->septum_mm = NAN;
 }
 
 CuspCase *
@@ -244,6 +246,23 @@ cusp_case_get_calcium_threshold_hu (CuspCase *self)
   return self->calcium_threshold_hu;
 }
 
+void
+cusp_case_set_septum_mm (CuspCase *self,
+                         double    septum_mm)
+{
+  g_return_if_fail (CUSP_IS_CASE (self));
+
+  self->septum_mm = septum_mm;
+  cusp_case_changed (self);
+}
+
+double
+cusp_case_get_septum_mm (CuspCase *self)
+{
+  g_return_val_if_fail (CUSP_IS_CASE (self), NAN);
+  return self->septum_mm;
+}
+
 gboolean
 cusp_case_get_dirty (CuspCase *self)
 {
@@ -281,7 +300,7 @@ cusp_case_equal (CuspCase *a,
       || g_strcmp0 (a->study_sha256, b->study_sha256) != 0
       || (a->landmarks == NULL) != (b->landmarks == NULL)
       || !same (a->window_center, b->window_center) || !same (a->window_width, b->window_width)
-      || !same (a->calcium_threshold_hu, b->calcium_threshold_hu)
+      || !same (a->calcium_threshold_hu, b->calcium_threshold_hu) || !same (a->septum_mm, b->septum_mm)
       || a->plans->len != b->plans->len)
     return FALSE;
   /* Only the used centreline points count: the rest of the array is not part of the case. */

@@ -55,6 +55,10 @@ double               cusp_case_get_window_width    (CuspCase    *self);
 void                 cusp_case_set_calcium_threshold_hu (CuspCase *self,
                                                          double    threshold_hu);
 double               cusp_case_get_calcium_threshold_hu (CuspCase *self);
+/* The measured membranous septum length (mm) the user entered; NAN: not measured (8 mm assumed). */
+void                 cusp_case_set_septum_mm       (CuspCase    *self,
+                                                    double       septum_mm);
+double               cusp_case_get_septum_mm       (CuspCase    *self);
 
 gboolean             cusp_case_get_dirty           (CuspCase    *self);
 void                 cusp_case_mark_clean          (CuspCase    *self);

@@ -7,6 +7,7 @@
 #include "cusp-measure-json.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@ typedef struct {
   char *study_path;
   CuspVolume *volume;
   CuspLandmarks *landmarks;
+  double calcium_threshold_hu;   /* NAN: simulate's defaults */
+  double septum_mm;
 } RunData;
 
 static void
@@ -73,6 +76,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   g_autofree char *depth = number_arg (data->plan->depth_mm);
   g_autofree char *tilt = number_arg (data->plan->tilt_deg);
   g_autofree char *rotation = number_arg (data->plan->rotation_deg);
+  g_autofree char *calcium = number_arg (data->calcium_threshold_hu);
+  g_autofree char *septum = number_arg (data->septum_mm);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -135,6 +140,16 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       g_ptr_array_add (argv, "--landmarks");
       g_ptr_array_add (argv, landmarks_path);
     }
+  if (isfinite (data->calcium_threshold_hu))
+    {
+      g_ptr_array_add (argv, "--calcium-threshold-hu");
+      g_ptr_array_add (argv, calcium);
+    }
+  if (isfinite (data->septum_mm))
+    {
+      g_ptr_array_add (argv, "--septum-mm");
+      g_ptr_array_add (argv, septum);
+    }
   g_ptr_array_add (argv, "--json");
   g_ptr_array_add (argv, NULL);
 
@@ -174,6 +189,8 @@ cusp_plan_run_async (const CuspPlan       *plan,
                      const char           *study_path,
                      CuspVolume           *volume,
                      const CuspLandmarks  *landmarks,
+                     double                calcium_threshold_hu,
+                     double                septum_mm,
                      GCancellable         *cancellable,
                      GAsyncReadyCallback   callback,
                      gpointer              user_data)
@@ -189,6 +206,8 @@ cusp_plan_run_async (const CuspPlan       *plan,
   data->study_path = g_strdup (study_path);
   data->volume = volume ? cusp_volume_ref (volume) : NULL;
   data->landmarks = landmarks ? g_memdup2 (landmarks, sizeof *landmarks) : NULL;
+  data->calcium_threshold_hu = calcium_threshold_hu;
+  data->septum_mm = septum_mm;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cusp_plan_run_async);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);

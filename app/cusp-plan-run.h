@@ -16,12 +16,15 @@
 G_BEGIN_DECLS
 
 /* `study_path` NULL: the demo, `volume` is written to a cache file first. `landmarks` (nullable)
- * are the corrected ones; NULL lets simulate detect them. Finishes with a copy of `plan` that
- * carries the result. */
+ * are the corrected ones; NULL lets simulate detect them. `calcium_threshold_hu` and `septum_mm`
+ * are the case's settings (NAN: simulate's defaults, the 450 / 850 HU rule and an assumed 8 mm).
+ * Finishes with a copy of `plan` that carries the result. */
 void      cusp_plan_run_async  (const CuspPlan       *plan,
                                 const char           *study_path,
                                 CuspVolume           *volume,
                                 const CuspLandmarks  *landmarks,
+                                double                calcium_threshold_hu,
+                                double                septum_mm,
                                 GCancellable         *cancellable,
                                 GAsyncReadyCallback   callback,
                                 gpointer              user_data);

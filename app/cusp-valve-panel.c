@@ -48,6 +48,10 @@ struct _CuspValvePanel {
   GtkSpinButton *depth_spin;
   GtkSpinButton *tilt_spin;
   GtkSpinButton *rotation_spin;
+  GtkSpinButton *septum_spin;
+  GtkCheckButton *septum_measured;
+  double septum_mm;                 /* NAN: not measured, root_septum_mm assumed */
+  double root_septum_mm;            /* what the root definition assumes */
   GtkLabel *status_label;
   GtkLabel *dots[N_ROWS];
   GtkLabel *values[N_ROWS];
@@ -102,6 +106,7 @@ static void show_status_age (CuspValvePanel *self);
 static void show_frame (CuspValvePanel *self, const CuspLiveResult *result, const CuspDeviceDef *device);
 static void show_overlay (CuspValvePanel *self, const CuspLiveResult *result, const Shown *shown);
 static void on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValvePanel *self);
+static void apply_septum (CuspValvePanel *self);
 
 /* ---- devices and the sizing chart --------------------------------------------------------- */
 
@@ -330,8 +335,11 @@ show_rows (CuspValvePanel *self, const CuspLiveResult *r, const Shown *s)
     }
   {
     /* kPa: the septal pressures seen are 0-500 kPa against a 100 kPa (0.1 MPa) threshold */
-    g_autofree char *value = g_strdup_printf (_("septum %.1f kPa, depth %.1f mm"),
-                                              r->septum_mean_pressure_pa * 1e-3, r->implant_depth_mm);
+    g_autofree char *value = isfinite (self->septum_mm)
+      ? g_strdup_printf (_("septum %.1f kPa, depth %.1f mm (MS %.1f mm)"),
+                         r->septum_mean_pressure_pa * 1e-3, r->implant_depth_mm, self->septum_mm)
+      : g_strdup_printf (_("septum %.1f kPa, depth %.1f mm (MS %.0f mm assumed)"),
+                         r->septum_mean_pressure_pa * 1e-3, r->implant_depth_mm, self->root_septum_mm);
     g_autofree char *t1 = rule_text (&s->conduction.depth_beyond_septum);
     g_autofree char *t2 = rule_text (&s->conduction.short_septum);
     g_autofree char *t3 = rule_text (&s->conduction.septal_pressure);
@@ -419,6 +427,12 @@ write_test_file (CuspValvePanel *self, const CuspLiveResult *r, const CuspDevice
   json_builder_add_double_value (b, r->right_ostium_vtc_mm);
   json_builder_set_member_name (b, "conduction.septal_pressure_pa");
   json_builder_add_double_value (b, r->septum_mean_pressure_pa);
+  json_builder_set_member_name (b, "conduction.septum_mm");
+  json_builder_add_double_value (b, self->root.membranous_septum_length_mm);
+  json_builder_set_member_name (b, "conduction.septum_measured");
+  json_builder_add_boolean_value (b, isfinite (self->septum_mm));
+  json_builder_set_member_name (b, "conduction.depth_minus_septum_mm");
+  json_builder_add_double_value (b, s->risk_ok ? s->conduction.depth_minus_septum_mm : NAN);
   json_builder_set_member_name (b, "implant_depth_mm");
   json_builder_add_double_value (b, r->implant_depth_mm);
   json_builder_set_member_name (b, "rupture.area_oversizing_pct");
@@ -745,6 +759,8 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
       show_sizing (self);
       return;
     }
+  self->root_septum_mm = self->root.membranous_septum_length_mm;
+  apply_septum (self);
   self->has_root = TRUE;
   self->has_ostia = TRUE;
   memcpy (self->ostium_lps[CUSP_OVERLAY_OSTIUM_LEFT], landmarks->left_ostium_mm, 3 * sizeof (double));
@@ -890,7 +906,60 @@ cusp_valve_panel_get_device (CuspValvePanel *self)
   return selected_device (self);
 }
 
+static void on_septum_changed (CuspValvePanel *self);
+
+/* The root the solver gets: the measured septum when there is one. */
+static void
+apply_septum (CuspValvePanel *self)
+{
+  self->root.membranous_septum_length_mm = isfinite (self->septum_mm) ? self->septum_mm : self->root_septum_mm;
+}
+
+void
+cusp_valve_panel_set_septum_mm (CuspValvePanel *self,
+                                double          septum_mm)
+{
+  gboolean measured = isfinite (septum_mm);
+
+  g_return_if_fail (CUSP_IS_VALVE_PANEL (self));
+  g_return_if_fail (!measured || (septum_mm >= CUSP_VALVE_PANEL_SEPTUM_MIN_MM
+                                  && septum_mm <= CUSP_VALVE_PANEL_SEPTUM_MAX_MM));
+
+  g_signal_handlers_block_by_func (self->septum_spin, on_septum_changed, self);
+  g_signal_handlers_block_by_func (self->septum_measured, on_septum_changed, self);
+  gtk_check_button_set_active (self->septum_measured, measured);
+  gtk_spin_button_set_value (self->septum_spin, measured ? septum_mm : self->root_septum_mm);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->septum_spin), measured);
+  g_signal_handlers_unblock_by_func (self->septum_measured, on_septum_changed, self);
+  g_signal_handlers_unblock_by_func (self->septum_spin, on_septum_changed, self);
+  if (measured == isfinite (self->septum_mm) && (!measured || septum_mm == self->septum_mm))
+    return;
+  self->septum_mm = septum_mm;
+  apply_septum (self);
+  if (self->has_root)
+    start_solver (self);
+}
+
+double
+cusp_valve_panel_get_septum_mm (CuspValvePanel *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self), NAN);
+  return self->septum_mm;
+}
+
 /* ---- input ---------------------------------------------------------------------------------- */
+
+/* The user's change goes through the window (win.septum-length), which keeps it in the case and
+ * hands it back with cusp_valve_panel_set_septum_mm. */
+static void
+on_septum_changed (CuspValvePanel *self)
+{
+  gboolean measured = gtk_check_button_get_active (self->septum_measured);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->septum_spin), measured);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.septum-length", "d",
+                              measured ? gtk_spin_button_get_value (self->septum_spin) : 0.0);
+}
 
 static void
 on_device_selected (GtkDropDown *drop, GParamSpec *pspec, CuspValvePanel *self)
@@ -1056,6 +1125,9 @@ cusp_valve_panel_init (CuspValvePanel *self)
     N_("Conduction"), N_("Annular rupture")
   };
   GtkWidget *title = gtk_label_new (_("Valve"));
+
+  self->septum_mm = NAN;
+  self->root_septum_mm = cusp_sim_default_root_def ().membranous_septum_length_mm;
   GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *button = gtk_button_new_with_mnemonic (_("Use _Recommended Size"));
   GtkGrid *pose = GTK_GRID (gtk_grid_new ());
@@ -1141,6 +1213,34 @@ cusp_valve_panel_init (CuspValvePanel *self)
   self->rotation_spin = add_spin (self, pose, 2, _("Rotation (°)"),
                                   _("Spin about the valve axis: commissural alignment (Alt+Left / Alt+Right: 5°)"),
                                   -180.0, 180.0, ROTATION_NUDGE_DEG, 0.0);
+  {
+    GtkWidget *name = gtk_label_new (_("Septum (mm)"));
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
+    self->septum_measured = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Measured")));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->septum_measured),
+                                 _("Cusp does not measure the membranous septum: measure it on a coronal "
+                                   "view (annulus to the top of the muscular septum) and enter it. Until "
+                                   "then 8 mm is assumed for the conduction risk."));
+    self->septum_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (CUSP_VALVE_PANEL_SEPTUM_MIN_MM,
+                                                                         CUSP_VALVE_PANEL_SEPTUM_MAX_MM, 0.5));
+    gtk_spin_button_set_digits (self->septum_spin, 1);
+    gtk_spin_button_set_value (self->septum_spin, self->root_septum_mm);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->septum_spin), FALSE);
+    gtk_widget_set_hexpand (GTK_WIDGET (self->septum_spin), TRUE);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->septum_spin),
+                                 _("Membranous septum length in mm (Hokken 2021: < 3 mm 30 % pacemaker, "
+                                   "3-6 mm 15 %, > 6 mm 6 %)"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->septum_spin),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Membranous septum length (mm)"), -1);
+    g_signal_connect_swapped (self->septum_measured, "toggled", G_CALLBACK (on_septum_changed), self);
+    g_signal_connect_swapped (self->septum_spin, "value-changed", G_CALLBACK (on_septum_changed), self);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->septum_measured));
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->septum_spin));
+    gtk_grid_attach (pose, name, 0, 3, 1, 1);
+    gtk_grid_attach (pose, box, 1, 3, 1, 1);
+  }
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (pose));
 
   /* Global scope: the nudges work wherever the focus is in the window. */

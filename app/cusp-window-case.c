@@ -146,8 +146,12 @@ cusp_window_case_apply_settings (CuspWindow *self, CuspCase *document)
   double center = cusp_case_get_window_center (document);
   double width = cusp_case_get_window_width (document);
 
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+
   if (isfinite (center) && isfinite (width))
     cusp_view_link_set_window (CUSP_VIEW_LINK (self->view_link), center, width);
+  if (panel != NULL)
+    cusp_valve_panel_set_septum_mm (panel, cusp_case_get_septum_mm (document));
 }
 
 /* An opened case shows its newest plan's valve: the rehearsal goes on where it was saved. */
@@ -280,6 +284,16 @@ _cusp_window_case_set_calcium_threshold_hu (CuspWindow *self,
 
   if (cs != NULL && cs->document != NULL)
     cusp_case_set_calcium_threshold_hu (cs->document, threshold_hu);
+}
+
+void
+_cusp_window_case_set_septum_mm (CuspWindow *self,
+                                 double      septum_mm)
+{
+  CuspWindowCase *cs = case_state (self);
+
+  if (cs != NULL && cs->document != NULL)
+    cusp_case_set_septum_mm (cs->document, septum_mm);
 }
 
 /* ---- save and open ---- */

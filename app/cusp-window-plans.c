@@ -88,7 +88,9 @@ cusp_window_case_run_plan (CuspWindow *self,
   cs->n_running++;
   cusp_plan_run_async (cusp_case_get_plan (cs->document, index),
                        cusp_case_get_study_path (cs->document), cusp_study_get_volume (self->study),
-                       cusp_case_get_landmarks (cs->document), cs->cancellable,
+                       cusp_case_get_landmarks (cs->document),
+                       cusp_case_get_calcium_threshold_hu (cs->document), cusp_case_get_septum_mm (cs->document),
+                       cs->cancellable,
                        cusp_window_case_plan_ran, run);
 }
 
@@ -210,9 +212,14 @@ cusp_window_case_take_live (CuspWindow *self, CuspPlan *plan)
   if (live->status != CUSP_SIM_OK || !live->converged)
     return LIVE_UNUSABLE;
   /* The panel's solver was built from these measurements: the same root definition. */
-  if (!cusp_root_frame_from_annulus (&m->annulus, &frame, &error)
-      || !cusp_patient_root_def (m, landmarks, &frame, root, &error)
-      || !cusp_plan_set_result_from_live (plan, live, device, root, m, &error))
+  if (cusp_root_frame_from_annulus (&m->annulus, &frame, &error)
+      && cusp_patient_root_def (m, landmarks, &frame, root, &error))
+    {
+      /* and the septum the user measured, as the panel's solver had it */
+      if (isfinite (cusp_valve_panel_get_septum_mm (panel)))
+        root->membranous_septum_length_mm = cusp_valve_panel_get_septum_mm (panel);
+    }
+  if (error != NULL || !cusp_plan_set_result_from_live (plan, live, device, root, m, &error))
     {
       /* the child process says the same in its own words, or succeeds */
       g_debug ("Live answer not taken: %s", error->message);

@@ -111,6 +111,8 @@ gboolean _cusp_window_case_take_landmarks (CuspWindow *self, CuspLandmarks *land
 /* The case's calcium threshold in HU; NAN: the automatic 450 / 850 HU rule. */
 double   _cusp_window_case_get_calcium_threshold_hu (CuspWindow *self);
 void     _cusp_window_case_set_calcium_threshold_hu (CuspWindow *self, double threshold_hu);
+/* The membranous septum length the user measured (mm; NAN: not measured). */
+void     _cusp_window_case_set_septum_mm (CuspWindow *self, double septum_mm);
 
 /* cusp-window-rehearsal.c: the valve's device and pose in the window's history, valve actions */
 void _cusp_window_rehearsal_init     (CuspWindow *self);

@@ -20,6 +20,7 @@
  * CUSP_TEST_BENCH_FILE. */
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
+#include "cusp-error.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -466,9 +467,38 @@ bench_drag_action (GSimpleAction *action, GVariant *parameter, gpointer user_dat
 
 /* ---- setup -------------------------------------------------------------------------------- */
 
+/* win.septum-length (mm; 0 = not measured): the valve panel's control and scripts. Kept in the
+ * case and handed to the panel, whose solver restarts with it. */
+static void
+septum_length_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  CuspWindow *self = CUSP_WINDOW (user_data);
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+  double requested_mm = g_variant_get_double (parameter);
+  double septum_mm = requested_mm == 0.0 ? NAN : requested_mm;
+
+  if (panel == NULL)
+    return;
+  if (requested_mm != 0.0 && !(requested_mm >= CUSP_VALVE_PANEL_SEPTUM_MIN_MM
+                               && requested_mm <= CUSP_VALVE_PANEL_SEPTUM_MAX_MM))
+    {
+      g_autoptr(GError) error = g_error_new (CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
+                                             "a membranous septum length lies between %.1f and %.0f mm, not %g",
+                                             CUSP_VALVE_PANEL_SEPTUM_MIN_MM, CUSP_VALVE_PANEL_SEPTUM_MAX_MM,
+                                             requested_mm);
+      _cusp_window_show_error (self, _("Cannot use that septum length"), error);
+      return;
+    }
+  _cusp_window_case_set_septum_mm (self, septum_mm);
+  cusp_valve_panel_set_septum_mm (panel, septum_mm);
+}
+
 static const GActionEntry valve_actions[] = {
   { "valve-device", valve_device_action, "s", NULL, NULL, { 0 } },
   { "valve-pose", valve_pose_action, "(ddd)", NULL, NULL, { 0 } },
+  { "septum-length", septum_length_action, "d", NULL, NULL, { 0 } },
   { "bench-drag", bench_drag_action, NULL, NULL, NULL, { 0 } },
 };
 

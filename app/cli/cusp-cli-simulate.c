@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-cli-simulate.c: `cusp-cli simulate PATH --device ID --depth-mm D [--tilt-deg T]
- * [--rotation-deg R] [--landmarks FILE.json] [--wall segmented|analytic] [--json]` segments and
+ * [--rotation-deg R] [--landmarks FILE.json] [--wall segmented|analytic] [--calcium-threshold-hu HU]
+ * [--septum-mm L] [--json]` segments and
  * measures the root (landmarks given replace the detected ones), deploys the valve with the
  * embedded solver and prints every output under stable keys.
  *
@@ -8,7 +9,8 @@
  * segmented calcium as stiff patches (cusp-patient-root.h). Where segmentation fails (or with
  * --wall analytic) it is the analytic root given this patient's measured numbers, and
  * "model.warnings" says so. The cusp height is the mean commissure height and the membranous
- * septum the solver's default 8 mm: both said in "model.assumed". */
+ * septum the solver's default 8 mm unless --septum-mm gives the measured length: both said in
+ * "model.assumed". */
 #include "cusp-cli.h"
 #include "cusp-cli-number.h"
 #include "cusp-config.h"
@@ -85,7 +87,7 @@ cusp_cli_simulate (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *landmarks_path = NULL, *device_id = NULL, *depth = NULL, *tilt = NULL;
-  g_autofree char *rotation = NULL, *wall_kind = NULL;
+  g_autofree char *rotation = NULL, *wall_kind = NULL, *calcium = NULL, *septum = NULL;
   GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_STRING, &device_id, "Device id (cusp-cli devices)", "ID" },
     { "depth-mm", 0, 0, G_OPTION_ARG_STRING, &depth, "Implant depth below the annulus", "MM" },
@@ -93,6 +95,8 @@ cusp_cli_simulate (int argc, char **argv)
     { "rotation-deg", 0, 0, G_OPTION_ARG_STRING, &rotation, "Spin about the valve axis (default 0)", "DEG" },
     { "landmarks", 0, 0, G_OPTION_ARG_FILENAME, &landmarks_path, "Use these landmarks (JSON) instead of detecting them", "FILE" },
     { "wall", 0, 0, G_OPTION_ARG_STRING, &wall_kind, "segmented (default) or analytic", "KIND" },
+    { "calcium-threshold-hu", 0, 0, G_OPTION_ARG_STRING, &calcium, "Calcium threshold (default: 450 or 850 HU by lumen enhancement)", "HU" },
+    { "septum-mm", 0, 0, G_OPTION_ARG_STRING, &septum, "Measured membranous septum length (default: 8 mm assumed)", "MM" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON under stable keys", NULL },
     { NULL }
   };
@@ -120,6 +124,8 @@ cusp_cli_simulate (int argc, char **argv)
   const CuspLeakResult *leak = &outcome.leak;
   const CuspCoronaryRisk *coronary = outcome.coronary;
   double depth_mm = NAN, tilt_deg = 0.0, rotation_deg = 0.0, solve_ms = 0.0;
+  double calcium_hu = NAN, septum_mm = NAN;
+  g_autofree char *assumed = NULL;
 
   g_option_context_set_summary (context,
     "Deploys a valve in the measured root with the embedded solver (model estimates).");
@@ -132,8 +138,15 @@ cusp_cli_simulate (int argc, char **argv)
     return cusp_cli_fail (NAME, "--device ID and --depth-mm D are required");
   if (!cusp_cli_parse_number ("--depth-mm", depth, &depth_mm, &error)
       || !cusp_cli_parse_number ("--tilt-deg", tilt, &tilt_deg, &error)
-      || !cusp_cli_parse_number ("--rotation-deg", rotation, &rotation_deg, &error))
+      || !cusp_cli_parse_number ("--rotation-deg", rotation, &rotation_deg, &error)
+      || !cusp_cli_parse_number ("--calcium-threshold-hu", calcium, &calcium_hu, &error)
+      || !cusp_cli_parse_number ("--septum-mm", septum, &septum_mm, &error))
     return cusp_cli_fail_error (NAME, error);
+  if (calcium != NULL && !(calcium_hu >= 130.0 && calcium_hu <= 3000.0))
+    return cusp_cli_fail (NAME, "--calcium-threshold-hu must lie between 130 and 3000 HU, not %s", calcium);
+  /* the solver's own bounds for the septum region */
+  if (septum != NULL && !(septum_mm >= 0.5 && septum_mm <= 30.0))
+    return cusp_cli_fail (NAME, "--septum-mm must lie between 0.5 and 30 mm, not %s", septum);
   if (wall_kind != NULL && g_strcmp0 (wall_kind, "segmented") != 0 && g_strcmp0 (wall_kind, "analytic") != 0)
     return cusp_cli_fail (NAME, "--wall is 'segmented' or 'analytic', not '%s'", wall_kind);
   want_segmented = wall_kind == NULL || g_strcmp0 (wall_kind, "segmented") == 0;
@@ -157,6 +170,8 @@ cusp_cli_simulate (int argc, char **argv)
     {
       CuspSegmentOptions options = cusp_segment_options_default ();
       g_autoptr(GError) seg_error = NULL;
+      options.has_calcium_threshold = isfinite (calcium_hu);
+      options.calcium_threshold_hu = calcium_hu;
       seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, &seg_error);
       if (seg == NULL && landmarks_path == NULL)
         return cusp_cli_fail_error (NAME, seg_error);
@@ -170,6 +185,7 @@ cusp_cli_simulate (int argc, char **argv)
           params.lumen_threshold = seg->lumen_threshold;
         }
     }
+  params.calcium_threshold = calcium_hu;
   measure = cusp_measure_context_new (volume, &params, &error);
   if (measure == NULL || !cusp_measure_run (measure, landmarks, &m, &error)
       || !cusp_root_frame_from_annulus (&m.annulus, &frame, &error)
@@ -178,6 +194,8 @@ cusp_cli_simulate (int argc, char **argv)
       cusp_measurements_clear (&m);
       return cusp_cli_fail_error (NAME, error);
     }
+  if (isfinite (septum_mm))
+    def->root.membranous_septum_length_mm = septum_mm;
   if (seg != NULL && want_segmented)
     {
       CuspPatientWallParams wp = cusp_patient_wall_default_params ();
@@ -303,8 +321,12 @@ cusp_cli_simulate (int argc, char **argv)
                    : "analytic root with this patient's measured annulus, LVOT, SOV, STJ and "
                      "coronary numbers; segmented calcium (if any) as stiff patches");
   json_key_string (out, "model.warnings", warning_text);
-  json_key_string (out, "model.assumed", "cusp height = mean commissure height; membranous septum "
-                   "8 mm (not measured)");
+  assumed = isfinite (septum_mm)
+    ? g_strdup ("cusp height = mean commissure height")
+    : g_strdup_printf ("cusp height = mean commissure height; membranous septum %g mm (not measured)",
+                       def->root.membranous_septum_length_mm);
+  json_key_number (out, "conduction.septum_mm", def->root.membranous_septum_length_mm, FALSE);
+  json_key_string (out, "model.assumed", assumed);
   g_string_append (out, "  \"model.note\": \"model estimates for research, teaching and rehearsal; never a diagnosis\"\n}\n");
 
   if (json)

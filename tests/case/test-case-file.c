@@ -59,6 +59,7 @@ make_case (void)
   cusp_case_add_plan (document, cusp_plan_new ("Deep, no result yet", "evolut-class-29", 6.25, 0.0, 0.0));
   cusp_case_set_window (document, 300.0, 800.0);
   cusp_case_set_calcium_threshold_hu (document, 850.0);
+  cusp_case_set_septum_mm (document, 4.5);
   g_free (landmarks);
   return document;
 }
@@ -204,8 +205,26 @@ test_round_trip (void)
   g_assert_cmpstr (data, ==, again);
 
   /* A change makes them differ: equal() can fail. */
+  g_assert_cmpfloat (cusp_case_get_septum_mm (opened), ==, 4.5);
+  cusp_case_set_septum_mm (opened, NAN);
+  g_assert_false (cusp_case_equal (saved, opened));
+  cusp_case_set_septum_mm (opened, 4.5);
+  g_assert_true (cusp_case_equal (saved, opened));
   cusp_case_set_calcium_threshold_hu (opened, 450.0);
   g_assert_false (cusp_case_equal (saved, opened));
+
+  /* A version-1 file written before the septum was kept opens with it unmeasured. */
+  {
+    g_autoptr(GString) older = g_string_new (data);
+    const char *member = strstr (older->str, ",\n    \"membranous_septum_mm\" : 4.5");
+    g_autoptr(CuspCase) old_case = NULL;
+
+    g_assert_nonnull (member);
+    g_string_erase (older, member - older->str, (gssize) strlen (",\n    \"membranous_septum_mm\" : 4.5"));
+    old_case = cusp_case_file_from_data (older->str, -1, &error);
+    g_assert_no_error (error);
+    g_assert_true (isnan (cusp_case_get_septum_mm (old_case)));
+  }
 
   /* The demo case: no path, no landmarks, automatic settings. */
   g_clear_pointer (&data, g_free);
@@ -248,6 +267,10 @@ test_malformed (void)
     { "\"demo\" : false", "\"demo\" : 0", CUSP_ERROR_INVALID_INPUT, "study.demo should be true or false" },
     { "\"hinges_mm\"", "\"hinge_points\"", CUSP_ERROR_INVALID_INPUT, "landmarks" },
     { "{", "[", CUSP_ERROR_INVALID_INPUT, "not a case file" },
+    { "\"membranous_septum_mm\" : 4.5", "\"membranous_septum_mm\" : 45", CUSP_ERROR_INVALID_INPUT,
+      "settings.membranous_septum_mm should lie between 0.5 and 30 mm" },
+    { "\"membranous_septum_mm\" : 4.5", "\"membranous_septum_mm\" : \"4.5\"", CUSP_ERROR_INVALID_INPUT,
+      "settings.membranous_septum_mm should be a number or null" },
   };
   g_autoptr(CuspCase) document = make_case ();
   g_autofree char *valid = cusp_case_file_to_data (document);
