@@ -171,8 +171,35 @@ wall_displacement (const CuspSimWorld *w, int h, int a)
   return w->wall_pressure_pa[h * na + a] / MPA_TO_PA / w->wall.modulus_mpa_per_mm[h * na + a];
 }
 
-/* Areal stretch of the wall surface: hoop (r + u) / r times the tilt of the displaced surface
- * in both directions; the peak over the annulus band |z| <= 2 mm. */
+/* The wall surface's radius at a grid point: free (r), or pushed out by the frame (r + u). */
+static double
+surface_radius (const CuspSimWorld *w, int h, int a, int displaced)
+{
+  int na = w->wall.angle_count;
+  return w->wall.radius_mm[h * na + a] + (displaced ? wall_displacement (w, h, a) : 0.0);
+}
+
+/* Area element of the surface R(theta, z) per unit angle and height:
+ * sqrt (R^2 (1 + R_z^2) + R_theta^2), by central differences. */
+static double
+area_element (const CuspSimWorld *w, int h, int a, int displaced)
+{
+  int na = w->wall.angle_count;
+  double r = surface_radius (w, h, a, displaced);
+  double r_z = (surface_radius (w, h + 1, a, displaced) - surface_radius (w, h - 1, a, displaced))
+               / (2.0 * w->wall.height_step_mm);
+  double r_t = (surface_radius (w, h, (a + 1) % na, displaced)
+                - surface_radius (w, h, (a + na - 1) % na, displaced)) / (2.0 * 2.0 * M_PI / na);
+
+  return sqrt (r * r * (1.0 + r_z * r_z) + r_t * r_t);
+}
+
+/* Areal stretch of the wall surface pushed out radially by u: the area element of the displaced
+ * wall r + u over that of the free wall r; the peak over the annulus band |z| <= 2 mm. The free
+ * wall's own slopes count: on a segmented wall u = r_frame - r carries every ridge and dent of r,
+ * and where the smooth frame flattens them the displaced surface is no larger than the rough
+ * one. (Taking u's slopes alone as the tilt, as until 2026-11-22, read 3-4 on the real CT where
+ * the hoop stretch (r + u) / r was 1.1-1.2.) */
 static void
 annulus_stretch (CuspSimWorld *w)
 {
@@ -187,12 +214,7 @@ annulus_stretch (CuspSimWorld *w)
         continue;
       for (int a = 0; a < na; a++)
         {
-          double r = wall->radius_mm[h * na + a], u = wall_displacement (w, h, a);
-          double dudz = (wall_displacement (w, h + 1, a) - wall_displacement (w, h - 1, a))
-                        / (2.0 * wall->height_step_mm);
-          double dudt = (wall_displacement (w, h, (a + 1) % na)
-                         - wall_displacement (w, h, (a + na - 1) % na)) / (2.0 * r * 2.0 * M_PI / na);
-          double areal = (r + u) / r * sqrt (1.0 + dudt * dudt) * sqrt (1.0 + dudz * dudz);
+          double areal = area_element (w, h, a, 1) / area_element (w, h, a, 0);
           if (areal > peak)
             peak = areal;
         }
