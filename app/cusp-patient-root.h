@@ -15,8 +15,15 @@
  * that with lumen behind them, are crossed; the label holds the aortic component only, so
  * nothing beyond the wall is lumen); that edge is then moved to the image's own crossing of the
  * lumen threshold within 2 mm, because the label edge sits about a voxel inside the true lumen
- * (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped
- * field of any lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
+ * (measured on the 1 mm phantom: 1.1 mm mean). Where the image is still lumen 2 mm beyond the
+ * label's edge, the label was cut inside the blood pool (the segmentation clips it about its
+ * centerline and opens it; below the annulus and between closed leaflets): the ray goes on to
+ * the image's first crossing, or misses beyond CUSP_PATIENT_WALL_MAX_FRACTION. On the real CT
+ * those cut edges had made the wall's annulus 284 mm2 against a measured 465 mm2 (458 mm2 now);
+ * on the default phantom they were the last 3 mm of the LVOT (9.1 mm mean radius there, now
+ * 12.7 mm, truth about 12.5 mm) and patches of the sinus lobes' flanks, now 1-2.5 mm wider; its
+ * annulus and STJ did not move. Taking the first hit is what makes a star-shaped field of any
+ * lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
  * the wall there is the inner envelope (the coronary's opening is bridged). A ray whose axis
  * point is not lumen, or whose hit is nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION of the
  * measured analytic root's radius, is cast again from that inner limit (first walking out to the
