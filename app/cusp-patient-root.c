@@ -188,7 +188,8 @@ static double
 refine_edge (const CuspVolume *image, double threshold, const CuspRootFrame *f, double theta,
              double z, double s_label, double limit_mm)
 {
-  double best = s_label, best_d = INFINITY, prev = NAN, s, end = MAX (limit_mm, s_label + REFINE_MM);
+  double best = s_label, best_d = INFINITY, prev = NAN, s;
+  double end = MAX (limit_mm, s_label + REFINE_MM);
 
   for (s = MAX (s_label - REFINE_MM, 0.0); s <= end; s += RAY_STEP_MM)
     {
@@ -664,7 +665,8 @@ cusp_patient_wall_new (const CuspVolume *labels, const CuspVolume *image, double
             row[a] = -1.0;                              /* through a gap into the next chamber */
           if (row[a] >= 0.0 && image != NULL)
             row[a] = refine_edge (image, lumen_threshold, frame, th, z, row[a],
-                                  MIN (outer, params->max_radius_mm));
+                                  MIN (CUSP_PATIENT_WALL_CUT_MAX_FRACTION * inner
+                                       / CUSP_PATIENT_WALL_MIN_FRACTION, params->max_radius_mm));
         }
     }
   w->rejected_cells = reject_outliers (w->radius_mm, na, nh);

@@ -18,12 +18,14 @@
  * (measured on the 1 mm phantom: 1.1 mm mean). Where the image is still lumen 2 mm beyond the
  * label's edge, the label was cut inside the blood pool (the segmentation clips it about its
  * centerline and opens it; below the annulus and between closed leaflets): the ray goes on to
- * the image's first crossing, or misses beyond CUSP_PATIENT_WALL_MAX_FRACTION. On the real CT
- * those cut edges had made the wall's annulus 284 mm2 against a measured 465 mm2 (458 mm2 now);
- * on the default phantom they were the last 3 mm of the LVOT (9.1 mm mean radius there, now
- * 12.7 mm, truth about 12.5 mm) and patches of the sinus lobes' flanks, now 1-2.5 mm wider; its
- * annulus and STJ did not move. Taking the first hit is what makes a star-shaped field of any
- * lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
+ * the image's first crossing, or misses beyond CUSP_PATIENT_WALL_CUT_MAX_FRACTION (below the
+ * annulus the blood pool runs on into the LV where no wall shows at 1.5 mm: with the wider
+ * limit, 1.6, the real CT's LVOT bulged 5 mm over 30 degrees, 408 mm2 against a measured 354).
+ * On the real CT those cut edges had made the wall's annulus 284 mm2 against a measured 465 mm2
+ * (458 mm2 now); on the default phantom they were the last 3 mm of the LVOT (9.1 mm mean radius
+ * there, now 12.7 mm, truth about 12.5 mm) and patches of the sinus lobes' flanks, now 1-2.5 mm
+ * wider; its annulus and STJ did not move. Taking the first hit is what makes a star-shaped
+ * field of any lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
  * the wall there is the inner envelope (the coronary's opening is bridged). A ray whose axis
  * point is not lumen, or whose hit is nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION of the
  * measured analytic root's radius, is cast again from that inner limit (first walking out to the
@@ -71,6 +73,9 @@ G_BEGIN_DECLS
                                               * are leaflets or folds: filled from neighbours */
 #define CUSP_PATIENT_WALL_MAX_FRACTION 1.6   /* hits beyond this x the measured root's radius ran
                                               * out of the root (LV, atrium): filled */
+#define CUSP_PATIENT_WALL_CUT_MAX_FRACTION 1.25 /* a ray going on past a label cut inside the
+                                                 * blood ends within this x the measured root's
+                                                 * radius, or it ran into the LV: filled */
 #define CUSP_PATIENT_WALL_OUTLIER_MM 2.0     /* hits this far off the median around them: filled */
 #define CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM 3.0 /* thicker is a segmentation artefact */
 #define CUSP_PATIENT_WALL_MAX_GAP_MM2 1000.0 /* a larger hole in the valve region (about a third

@@ -102,7 +102,7 @@ test_real_ct (void)
   g_assert_nonnull (wall);
 
   /* the wall against the image's own sections (measured 2026-11-22: 458 mm2 at the annulus,
-   * section 465 mm2; 408 mm2 4 mm below it, LVOT section 354 mm2; before the fix 284 and 303) */
+   * section 465 mm2; 385 mm2 4 mm below it, LVOT section 354 mm2; before the fix 284 and 303) */
   lvot_z = section_z_mm (&frame, &m.lvot);
   annulus_area = wall_area_mm2 (wall, 0.0);
   lvot_area = wall_area_mm2 (wall, lvot_z);
