@@ -15,7 +15,16 @@
  * that with lumen behind them, are crossed; the label holds the aortic component only, so
  * nothing beyond the wall is lumen); that edge is then moved to the image's own crossing of the
  * lumen threshold within 2 mm, because the label edge sits about a voxel inside the true lumen
- * (measured on the 1 mm phantom: 1.1 mm mean). Taking the first hit is what makes a star-shaped
+ * (measured on the 1 mm phantom: 1.1 mm mean). Where the image is still lumen 2 mm beyond the
+ * label's edge, the label was cut inside the blood pool (the segmentation clips it about its
+ * centerline and opens it; below the annulus and between closed leaflets): the ray goes on to
+ * the image's first crossing, or misses beyond CUSP_PATIENT_WALL_CUT_MAX_FRACTION (below the
+ * annulus the blood pool runs on into the LV where no wall shows at 1.5 mm: with the wider
+ * limit, 1.6, the real CT's LVOT bulged 5 mm over 30 degrees, 408 mm2 against a measured 354).
+ * On the real CT those cut edges had made the wall's annulus 284 mm2 against a measured 465 mm2
+ * (458 mm2 now); on the default phantom they were the last 3 mm of the LVOT (9.1 mm mean radius
+ * there, now 12.7 mm, truth about 12.5 mm) and patches of the sinus lobes' flanks, now 1-2.5 mm
+ * wider; its annulus and STJ did not move. Taking the first hit is what makes a star-shaped
  * field of any lumen: a coronary ostium or a fold ends the ray where the lumen first narrows, so
  * the wall there is the inner envelope (the coronary's opening is bridged). A ray whose axis
  * point is not lumen, or whose hit is nearer the axis than CUSP_PATIENT_WALL_MIN_FRACTION of the
@@ -40,17 +49,14 @@
  * max_gap_mm2. The field is smoothed once with a 3 x 3 binomial kernel (about 1 mm) so the
  * voxel staircase does not reach the solver's contact normals.
  *
- * Known (2026-11-22, not fixed): on the real CT the wall over 260-300 deg stands 6.4-7 mm from
- * the axis from 8 mm below to 4 mm above the annulus, whose measured radii are 10.6-15 mm. There
- * the aortic label stops about 6.5 mm out while the image stays above the lumen threshold to
- * about 10 mm (z = -4 mm, 270 deg: 423-581 HU labelled lumen to 6 mm, 471-516 HU unlabelled
- * beyond), and at the annular plane that side has no lumen label at all. A 26-34 mm frame then
- * stands 5-7 mm beyond the free lumen there, which makes these deployments the solver's hardest
- * (bench-sim-patient) and their annulus stretch 1.5-3. Tried and not kept: a MIN_FRACTION of 0.8
- * (the wall matches the annulus, but only 43 % of the valve region is hit and simulate falls
- * back to the analytic root), 0.7 or a stricter limit near the annulus only (the fill carries
- * the low neighbours in), and dropping hits where the image stays bright beyond the label edge
- * (66 % hit, the sector still filled low). The label's edge there is for segmentation to fix.
+ * Found on 2026-11-22 (fixed by the cut-label rule above): on the real CT the wall over
+ * 260-300 deg stood 6.4-7 mm from the axis from 8 mm below to 4 mm above the annulus, whose
+ * measured radii are 10.6-15 mm: the aortic label stopped about 6.5 mm out while the image stayed
+ * above the lumen threshold to about 10 mm. A 26-34 mm frame stood 5-7 mm beyond that wall, the
+ * solver's hardest deployments, with the Evolut-class inflow crushed to 13.5 mm. Tried first and
+ * not kept: a MIN_FRACTION of 0.8 (only 43 % of the valve region hit: simulate fell back to the
+ * analytic root), and 0.7 or a stricter limit near the annulus only (the fill carried the low
+ * neighbours in). The label's edge itself is the segmentation's to fix.
  *
  * Calcium. Voxels labelled calcium (leaflet and LVOT) within the wall's height range are binned on
  * the wall (angle x height); connected bins form nodules (the largest CUSP_SIM_MAX_CALCIUM by
@@ -76,6 +82,9 @@ G_BEGIN_DECLS
                                               * are leaflets or folds: filled from neighbours */
 #define CUSP_PATIENT_WALL_MAX_FRACTION 1.6   /* hits beyond this x the measured root's radius ran
                                               * out of the root (LV, atrium): filled */
+#define CUSP_PATIENT_WALL_CUT_MAX_FRACTION 1.25 /* a ray going on past a label cut inside the
+                                                 * blood ends within this x the measured root's
+                                                 * radius, or it ran into the LV: filled */
 #define CUSP_PATIENT_WALL_OUTLIER_MM 2.0     /* hits this far off the median around them: filled */
 #define CUSP_PATIENT_CALCIUM_MAX_PROTRUSION_MM 3.0 /* thicker is a segmentation artefact */
 #define CUSP_PATIENT_WALL_MAX_GAP_MM2 1000.0 /* a larger hole in the valve region (about a third

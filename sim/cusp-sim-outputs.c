@@ -214,9 +214,10 @@ area_element (const CuspSimWorld *w, int h, int a, int displaced)
  * |z| <= 2 mm. (Until 2026-11-22 it multiplied the hoop stretch by the tilt of the displacement
  * field alone over one cell, as if the free wall were flat: the displacement u = r_frame - r_wall
  * carries the segmented wall's roughness and the step at the frame's edge, and the analytic
- * root's 26 mm balloon-expandable case read 1.64, now 1.19. On the real CT the new measure still
- * reads 1.5-3 for 26-29 mm frames: there the state itself is extreme, the segmented wall standing
- * 6.4 mm from the axis over 260-300 deg at the annulus, 5-7 mm inside the frame.) */
+ * root's 26 mm balloon-expandable case read 1.64, now 1.19. On the real CT 26-34 mm frames read
+ * 1.5-3 until the patient wall stopped taking a lumen label cut inside the blood pool for the wall
+ * (app/cusp-patient-root.h): it stood 6.4 mm from the axis over 260-300 deg at the annulus, 5-7 mm
+ * inside the frame.) */
 static void
 annulus_stretch (CuspSimWorld *w)
 {
