@@ -23,8 +23,14 @@
 #define LEGEND_WIDTH_PX 150
 #define LEGEND_HEIGHT_PX 160
 #define LEGEND_MARGIN_PX 8
+/* The surfaces are drawn at their coarse level while the view is dragged and until this long
+ * after the valve's pose last changed (a drag in another view, keys, a script), then in full. */
+#define SETTLE_MS 250
 
 enum { SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE, SLOT_OVERLAY, N_SLOTS };
+/* The steps of a frame CUSP_DEBUG_RENDER_TIMES times. */
+enum { PASS_BEFORE, PASS_CLEAR, PASS_UPLOAD, PASS_OPAQUE, PASS_VOLUME, PASS_TRANSLUCENT, PASS_HANDLES,
+       PASS_GIZMO, N_PASSES };
 
 /* Lumen: translucent blood red; calcium: opaque bone white-yellow, which stands out against it. */
 static const float lumen_rgba[4] = { 0.86f, 0.22f, 0.20f, 0.55f };
@@ -48,13 +54,14 @@ struct _CuspVolumeView {
   CuspMeshRenderer *handle_renderer;   /* drawn last, over everything */
   CuspMesh *meshes[N_SLOTS];           /* SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE */
   guint valve_serial;                  /* the scene's frame serial SLOT_VALVE was copied at */
-  gboolean meshes_dirty;
+  gboolean meshes_dirty;               /* the lumen and calcium (with their coarse levels) */
+  gboolean valve_dirty;                /* the valve frame alone: it changes with every answer */
   gboolean overlay_dirty;              /* lumen colours and overlay shapes */
   gboolean handles_dirty;
 
   /* Volume rendering of the study (optional): behind the translucent surfaces, stopped by the
-   * opaque ones. Skipped while a drag is under way (a ray-cast frame costs a few hundred ms of
-   * CPU on llvmpipe) and drawn when it ends. */
+   * opaque ones. Skipped while the view is dragged or the valve moves (a ray-cast frame costs a
+   * few hundred ms of CPU on llvmpipe) and drawn when that settles. */
   CuspRaycastRenderer *raycast;
   CuspVolumeTexture *texture;
   gboolean texture_stale;              /* the link's volume changed: drop it at the next draw */
@@ -62,7 +69,18 @@ struct _CuspVolumeView {
   CuspRaycastPreset preset;
   gboolean dragging;
 
+  /* Interaction: coarse surfaces while dragging and until settle_id fires (see SETTLE_MS). */
+  guint settle_id;
+  gboolean has_shown_pose;
+  CuspSimPose shown_pose;              /* the pose of the last ::changed, to tell moves apart */
+
   CuspViewCamera camera;
+  /* The legend and ostium labels as last drawn (a cairo node: rasterised once, not every frame),
+   * with what they were drawn for; rebuilt when the scene, the camera or the size changes. */
+  GskRenderNode *labels_node;
+  gboolean labels_dirty;
+  CuspViewCamera labels_camera;
+  int labels_width, labels_height;
   double drag_yaw_deg, drag_pitch_deg, drag_pan_mm[2];
   gboolean drag_pans;
 
@@ -77,6 +95,11 @@ struct _CuspVolumeView {
 
   char *test_file;
   char *test_text;                     /* last written, to write only changes */
+
+  /* CUSP_DEBUG_RENDER_TIMES: each pass waited for (glFinish) and timed, printed every 30 frames */
+  gboolean debug_times;
+  double pass_ms[N_PASSES];
+  int timed_frames;
 };
 
 G_DEFINE_FINAL_TYPE (CuspVolumeView, cusp_volume_view, GTK_TYPE_GL_AREA)
@@ -168,7 +191,7 @@ cusp_volume_view_realize (GtkWidget *widget)
       gtk_gl_area_set_error (area, error);
       return;
     }
-  self->meshes_dirty = self->overlay_dirty = self->handles_dirty = TRUE;
+  self->meshes_dirty = self->valve_dirty = self->overlay_dirty = self->handles_dirty = TRUE;
   /* without it the view still shows the surfaces: the toggle then does nothing, and says why */
   self->raycast = cusp_raycast_renderer_new (&error);
   if (self->raycast == NULL)
@@ -289,6 +312,37 @@ draw_volume (CuspVolumeView *self, const float view[16], const float projection[
   glFinish ();
 }
 
+/* Debug path only: the wait makes the passes sequential, so the figures add up. */
+static void
+debug_mark (CuspVolumeView *self, int pass, gint64 *t_us)
+{
+  gint64 now;
+
+  if (!self->debug_times)
+    return;
+  glFinish ();
+  now = g_get_monotonic_time ();
+  self->pass_ms[pass] += (now - *t_us) / 1000.0;
+  *t_us = now;
+}
+
+static void
+debug_report (CuspVolumeView *self)
+{
+  static const char *names[N_PASSES] = { "pending-before", "clear", "upload", "opaque", "volume", "translucent",
+                                         "handles", "gizmo" };
+
+  if (!self->debug_times || ++self->timed_frames < 30)
+    return;
+  g_printerr ("3D view render, mean of %d frames (ms):", self->timed_frames);
+  for (int i = 0; i < N_PASSES; i++)
+    g_printerr (" %s %.1f", names[i], self->pass_ms[i] / self->timed_frames);
+  g_printerr ("; triangles %u, drawn %u\n", cusp_mesh_renderer_get_triangle_count (self->mesh_renderer),
+              cusp_mesh_renderer_get_drawn_triangle_count (self->mesh_renderer));
+  memset (self->pass_ms, 0, sizeof self->pass_ms);
+  self->timed_frames = 0;
+}
+
 static gboolean
 cusp_volume_view_render (GtkGLArea    *area,
                          GdkGLContext *context)
@@ -297,7 +351,10 @@ cusp_volume_view_render (GtkGLArea    *area,
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
   int width = gtk_widget_get_width (GTK_WIDGET (area)), height = gtk_widget_get_height (GTK_WIDGET (area));
   float mvp[16], view[16], projection[16];
+  gint64 t_us = g_get_monotonic_time ();
+  gboolean interacting = self->dragging || self->settle_id != 0;
 
+  debug_mark (self, PASS_BEFORE, &t_us);
   /* Dark slate rather than black, so the empty 3D view reads as a viewport, not a dead slice. */
   glDisable (GL_SCISSOR_TEST);
   glClearColor (0.11f, 0.12f, 0.14f, 1.0f);
@@ -305,14 +362,19 @@ cusp_volume_view_render (GtkGLArea    *area,
   glClear (GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
   if (self->program == 0 || self->mesh_renderer == NULL)
     return TRUE;
+  debug_mark (self, PASS_CLEAR, &t_us);
 
   if (self->meshes_dirty)
     {
-      cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_CALCIUM, self->meshes[SLOT_CALCIUM], calcium_rgba);
-      cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_LUMEN, self->meshes[SLOT_LUMEN], lumen_rgba);
-      cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_VALVE, self->meshes[SLOT_VALVE], valve_rgba);
+      cusp_mesh_renderer_set_mesh_lod (self->mesh_renderer, SLOT_CALCIUM, self->meshes[SLOT_CALCIUM], calcium_rgba);
+      cusp_mesh_renderer_set_mesh_lod (self->mesh_renderer, SLOT_LUMEN, self->meshes[SLOT_LUMEN], lumen_rgba);
       self->meshes_dirty = FALSE;
       self->overlay_dirty = TRUE;
+    }
+  if (self->valve_dirty)
+    {
+      cusp_mesh_renderer_set_mesh (self->mesh_renderer, SLOT_VALVE, self->meshes[SLOT_VALVE], valve_rgba);
+      self->valve_dirty = FALSE;
     }
   if (self->overlay_dirty)
     {
@@ -324,19 +386,25 @@ cusp_volume_view_render (GtkGLArea    *area,
       upload_handles (self);
       self->handles_dirty = FALSE;
     }
+  debug_mark (self, PASS_UPLOAD, &t_us);
 
   cusp_view_camera_matrices (&self->camera, (double) MAX (width, 1) / MAX (height, 1), view, projection);
   glViewport (0, 0, width * scale, height * scale);
+  cusp_mesh_renderer_set_coarse (self->mesh_renderer, interacting);
   cusp_mesh_renderer_draw_opaque (self->mesh_renderer, view, projection);
-  if (self->volume_rendering && !self->dragging)
+  debug_mark (self, PASS_OPAQUE, &t_us);
+  if (self->volume_rendering && !interacting)
     draw_volume (self, view, projection, width * scale, height * scale);
+  debug_mark (self, PASS_VOLUME, &t_us);
   cusp_mesh_renderer_draw_translucent (self->mesh_renderer, view, projection);
+  debug_mark (self, PASS_TRANSLUCENT, &t_us);
   if (cusp_mesh_renderer_get_triangle_count (self->handle_renderer) > 0)
     {
       /* handles over everything: they are picked where they are seen */
       glClear (GL_DEPTH_BUFFER_BIT);
       cusp_mesh_renderer_draw (self->handle_renderer, view, projection);
     }
+  debug_mark (self, PASS_HANDLES, &t_us);
 
   gizmo_matrix (self->camera.yaw_deg, self->camera.pitch_deg, mvp);
   glViewport (0, 0, GIZMO_SIZE_PX * scale, GIZMO_SIZE_PX * scale);
@@ -346,6 +414,8 @@ cusp_volume_view_render (GtkGLArea    *area,
   glDrawArrays (GL_LINES, 0, 6);
   glBindVertexArray (0);
   glUseProgram (0);
+  debug_mark (self, PASS_GIZMO, &t_us);
+  debug_report (self);
   if (self->test_file != NULL)
     write_test_file (self);
   return TRUE;
@@ -484,18 +554,33 @@ cusp_volume_view_snapshot (GtkWidget   *widget,
 {
   CuspVolumeView *self = CUSP_VOLUME_VIEW (widget);
   CuspValveOverlay *overlay = self->scene != NULL ? cusp_valve_scene_get_overlay (self->scene) : NULL;
-  graphene_rect_t bounds;
-  cairo_t *cr;
+  int width = (int) view_width (self), height = (int) view_height (self);
 
   GTK_WIDGET_CLASS (cusp_volume_view_parent_class)->snapshot (widget, snapshot);
   if (overlay == NULL || gtk_gl_area_get_error (GTK_GL_AREA (widget)) != NULL)
     return;
-  graphene_rect_init (&bounds, 0, 0, view_width (self), view_height (self));
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  if (overlay->pressure_pa != NULL)
-    draw_legend (self, cr, overlay);
-  draw_ostium_labels (self, cr, overlay);
-  cairo_destroy (cr);
+  if (self->labels_node == NULL || self->labels_dirty || width != self->labels_width
+      || height != self->labels_height || memcmp (&self->camera, &self->labels_camera, sizeof self->camera) != 0)
+    {
+      GtkSnapshot *labels = gtk_snapshot_new ();
+      graphene_rect_t bounds;
+      cairo_t *cr;
+
+      graphene_rect_init (&bounds, 0, 0, width, height);
+      cr = gtk_snapshot_append_cairo (labels, &bounds);
+      if (overlay->pressure_pa != NULL)
+        draw_legend (self, cr, overlay);
+      draw_ostium_labels (self, cr, overlay);
+      cairo_destroy (cr);
+      g_clear_pointer (&self->labels_node, gsk_render_node_unref);
+      self->labels_node = gtk_snapshot_free_to_node (labels);
+      self->labels_dirty = FALSE;
+      self->labels_camera = self->camera;
+      self->labels_width = width;
+      self->labels_height = height;
+    }
+  if (self->labels_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->labels_node);
 }
 
 /* ---- the valve's handles ---- */
@@ -577,6 +662,27 @@ on_key_pressed (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+/* ---- interaction: coarse surfaces until the view settles ---- */
+
+static gboolean
+on_settled (gpointer data)
+{
+  CuspVolumeView *self = data;
+
+  self->settle_id = 0;
+  if (!self->dragging)
+    gtk_gl_area_queue_render (GTK_GL_AREA (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Something moves: frames stay coarse until SETTLE_MS after the last call. */
+static void
+interaction_step (CuspVolumeView *self)
+{
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SETTLE_MS, on_settled, self);
+}
+
 /* ---- camera input ---- */
 
 static void
@@ -591,6 +697,7 @@ on_drag_begin (GtkGestureDrag *gesture,
 
   self->drag_cancelled = FALSE;
   self->dragging = TRUE;
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   if (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK) == 0 && self->has_handles)
     picked = cusp_handles_3d_pick (&self->handles, &self->camera, view_width (self),
                                    view_height (self), x, y);
@@ -655,10 +762,12 @@ on_drag_end (GtkGestureDrag *gesture,
              double          dy,
              CuspVolumeView *self)
 {
+  /* released: the next frame is drawn in full (and ray cast when that is on) */
   self->dragging = FALSE;
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   if (self->active != CUSP_HANDLE_3D_NONE)
     end_handle_drag (self);
-  else if (self->volume_rendering)
+  else
     gtk_gl_area_queue_render (GTK_GL_AREA (self));
 }
 
@@ -669,6 +778,7 @@ on_scroll (GtkEventControllerScroll *controller,
            CuspVolumeView           *self)
 {
   self->camera.zoom = CLAMP (self->camera.zoom * pow (1.1, -dy), 0.2, 20.0);
+  interaction_step (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
   return TRUE;
 }
@@ -707,14 +817,32 @@ sync_valve_mesh (CuspVolumeView *self)
   self->valve_serial = serial;
   g_clear_pointer (&self->meshes[SLOT_VALVE], cusp_mesh_free);
   self->meshes[SLOT_VALVE] = mesh_copy (cusp_valve_scene_get_frame_mesh (self->scene, NULL));
-  self->meshes_dirty = TRUE;
+  self->valve_dirty = TRUE;
+}
+
+/* A new pose is a move (coarse frames follow); a new answer for the same pose is not. */
+static void
+note_pose (CuspVolumeView *self)
+{
+  CuspSimPose pose;
+  gboolean has = cusp_valve_scene_get_valve (self->scene, &pose, NULL, NULL);
+
+  if (has && self->has_shown_pose && !self->dragging
+      && (pose.depth_mm != self->shown_pose.depth_mm || pose.tilt_deg != self->shown_pose.tilt_deg
+          || pose.rotation_deg != self->shown_pose.rotation_deg))
+    interaction_step (self);
+  self->has_shown_pose = has;
+  if (has)
+    self->shown_pose = pose;
 }
 
 static void
 on_scene_changed (CuspValveScene *scene,
                   CuspVolumeView *self)
 {
+  note_pose (self);
   sync_valve_mesh (self);
+  self->labels_dirty = TRUE;
   self->overlay_dirty = TRUE;
   update_handles (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
@@ -730,6 +858,8 @@ cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
   if (self->scene != NULL)
     g_signal_handlers_disconnect_by_data (self->scene, self);
   g_clear_object (&self->scene);
+  self->has_shown_pose = FALSE;
+  self->labels_dirty = TRUE;
   g_set_object (&self->link, link);
   if (link != NULL)
     {
@@ -750,6 +880,8 @@ cusp_volume_view_dispose (GObject *object)
   CuspVolumeView *self = CUSP_VOLUME_VIEW (object);
 
   cusp_volume_view_set_link (self, NULL);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_pointer (&self->labels_node, gsk_render_node_unref);
   for (int i = 0; i < N_SLOTS; i++)
     g_clear_pointer (&self->meshes[i], cusp_mesh_free);
   g_clear_pointer (&self->test_file, g_free);
@@ -827,6 +959,7 @@ cusp_volume_view_init (CuspVolumeView *self)
                                  "Axes: red = patient right, green = anterior, blue = superior"));
   if (test_file != NULL && *test_file != '\0')
     self->test_file = g_strdup (test_file);
+  self->debug_times = g_getenv ("CUSP_DEBUG_RENDER_TIMES") != NULL;
   self->camera.radius_mm = 50.0;
   self->camera.yaw_deg = DEFAULT_YAW_DEG;
   self->camera.pitch_deg = DEFAULT_PITCH_DEG;

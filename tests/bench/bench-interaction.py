@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -117,6 +118,10 @@ def main():
     if os.environ.get("CUSP_UI_TEST_BUS") is None:
         env = dict(os.environ, CUSP_UI_TEST_BUS="1")
         return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
+    commit = subprocess.run(["git", "-C", HERE, "describe", "--always", "--dirty"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    print(f"run {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, source {commit}, "
+          f"GSK_RENDERER={os.environ.get('GSK_RENDERER', '(default)')}")
     print(f"screen {screen_size()}, OpenGL renderer {renderer()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the start (other work on the machine)")
     studies = [("demo", [])]
