@@ -14,6 +14,10 @@
 #define DEFAULT_FIELD_MM 60.0       /* a 20-30 mm annulus with its sinuses around it */
 #define HANDLE_RADIUS_PX 6.0
 #define PICK_RADIUS_PX 12.0
+/* Okabe-Ito bluish green: the valve is sky blue, the hinges red, green and yellow, the
+ * commissures white, the ostia orange (DESIGN.md, render: the palette) */
+#define ANNULUS_RGBA 0.0, 0.62, 0.45, 1.0
+#define ANNULUS_EDGE_RGBA 0.0, 0.0, 0.0, 0.55
 
 struct _CuspAnnulusView {
   GtkWidget parent_instance;
@@ -223,7 +227,11 @@ draw_marks (GtkDrawingArea *area,
             cairo_line_to (cr, x, y);
         }
       cairo_close_path (cr);
-      cairo_set_source_rgba (cr, 0.30, 0.85, 1.0, 0.95);
+      /* The measured annulus over a dark edge, legible over the bright lumen and the tissue. */
+      cairo_set_source_rgba (cr, ANNULUS_EDGE_RGBA);
+      cairo_set_line_width (cr, 3.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgba (cr, ANNULUS_RGBA);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }

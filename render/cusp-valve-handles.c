@@ -9,6 +9,10 @@
 #define IN_PLANE_MAX_COS 0.5      /* |axis . normal| <= cos 60°: the axis within 30° of the plane */
 #define DOWN_AXIS_MIN_COS 0.5     /* |axis . normal| >= cos 60°: looking down the axis within 60° */
 #define TILT_MOTION_MIN 0.5       /* the tilt knob's path at least half as long on screen as in space */
+/* |axis . normal| <= cos 45°: the valve drawn at least 0.7 of its length, so the tilt knob at
+ * its outflow end stands apart from the pivot (the demo's root, 40° off the body axis, lies 32°
+ * out of the sagittal plane: the tilt knob shows there, and the rotation knob too) */
+#define TILT_AXIS_MAX_COS 0.7071
 #define TILT_RANGE_DEG 90.0       /* a tilt drag looks this far either side of the start */
 /* Below this the view sees a handle's motion (nearly) edge-on: a pixel would be many mm, so the
  * drag asks for nothing. */
@@ -52,6 +56,24 @@ wrap_deg (double angle)
   else if (angle <= -180.0)
     angle += 360.0;
   return angle;
+}
+
+/* Whether the view's plane comes within `radius` of the axis between inflow and outflow: the
+ * slice goes through the valve (or grazes it). */
+static gboolean
+slice_cuts_valve (const CuspSliceFrame *frame, const double inflow[3], const double outflow[3],
+                  double radius)
+{
+  double d0[3], d1[3], s0, s1;
+
+  for (int i = 0; i < 3; i++)
+    {
+      d0[i] = inflow[i] - frame->centre_mm[i];
+      d1[i] = outflow[i] - frame->centre_mm[i];
+    }
+  s0 = cusp_vec3_dot (d0, frame->forward);
+  s1 = cusp_vec3_dot (d1, frame->forward);
+  return MIN (s0, s1) <= radius && MAX (s0, s1) >= -radius;
 }
 
 gboolean
@@ -99,16 +121,26 @@ cusp_valve_handles_layout (const CuspSliceFrame     *frame,
     {
       project (frame, mid, &handles->x_px[CUSP_VALVE_HANDLE_DEPTH], &handles->y_px[CUSP_VALVE_HANDLE_DEPTH]);
       handles->shown[CUSP_VALVE_HANDLE_DEPTH] = TRUE;
-      double u[3], v[3];
+      any = TRUE;
+    }
+
+  /* The tilt knob wherever its swing shows and the slice cuts the valve somewhere along its
+   * length: it sits on the drawn outline's outflow end, which is a projection like the outline.
+   * Tying it to the depth handle's stricter test hid it on an oblique root, whose tilt swing
+   * lies across the coronal plane and whose axis lies too far out of the sagittal one. */
+  if (cos_axis <= TILT_AXIS_MAX_COS && slice_cuts_valve (frame, inflow, outflow, radius))
+    {
+      double u[3], v[3], v_n;
 
       valve_cross_axes (valve, u, v);
+      v_n = cusp_vec3_dot (v, frame->forward);
       /* the knob moves along the valve's local y: shown where that shows */
-      if (1.0 - cusp_vec3_dot (v, frame->forward) * cusp_vec3_dot (v, frame->forward) >= TILT_MOTION_MIN * TILT_MOTION_MIN)
+      if (1.0 - v_n * v_n >= TILT_MOTION_MIN * TILT_MOTION_MIN)
         {
           project (frame, outflow, &handles->x_px[CUSP_VALVE_HANDLE_TILT], &handles->y_px[CUSP_VALVE_HANDLE_TILT]);
           handles->shown[CUSP_VALVE_HANDLE_TILT] = TRUE;
+          any = TRUE;
         }
-      any = TRUE;
     }
 
   if (cos_axis >= DOWN_AXIS_MIN_COS)

@@ -12,10 +12,13 @@
  *             drawn: t = (drag · a_p) / |a_p|², a_p the axis projected into the plane, so the
  *             handle stays under the pointer's foot on the axis line. Toward the outflow
  *             (aorta) is shallower, toward the ventricle deeper: depth = depth0 - t.
- *   tilt      at the outflow end of the axis. Shown with the depth handle where the view shows
- *             the knob's path: the tilt swings the outflow end about the annulus centre along
- *             the valve's local y (Rx(tilt) y_root), which must lie within 60° of the plane
- *             (in a view along it the tilt would only move the knob toward the viewer). The
+ *   tilt      at the outflow end of the axis. Shown where the view's plane cuts the valve
+ *             somewhere along its length, the axis lies within 45° of the plane (the knob stands
+ *             apart from the pivot) and the view shows the knob's path: the tilt swings the
+ *             outflow end about the annulus centre along the valve's local y (Rx(tilt) y_root),
+ *             which must lie within 60° of the plane (in a view along it the tilt would only
+ *             move the knob toward the viewer). On an oblique root this may be a view without
+ *             the depth handle (the demo's sagittal view) and not the coronal one. The
  *             pointer's offset since the drag began is added to where the knob was drawn, and
  *             the tilt (within 90° of the start) whose knob is drawn nearest that point is
  *             asked for: the knob follows the pointer along its drawn path, whatever the view's

@@ -6,7 +6,9 @@
 
 #include <math.h>
 
-static const double handle_rgb[3] = { 0.93, 0.30, 0.86 };
+/* The 3D view's handle orange (cusp-valve-handles-3d.c): one colour means "drag me" in every
+ * view, apart from the valve's blue, the leak magenta and the planes' red, green and yellow. */
+static const double handle_rgb[3] = { 0.95, 0.55, 0.10 };
 
 void
 cusp_valve_marks_get_handle_color (double rgb[3])
@@ -107,9 +109,22 @@ draw_handles (cairo_t *cr, const CuspValveHandles *handles, CuspValveHandle hot)
       if (!handles->shown[h])
         continue;
       cairo_new_path (cr);
-      cairo_arc (cr, handles->x_px[h], handles->y_px[h], radius, 0.0, 2.0 * G_PI);
+      if (h == CUSP_VALVE_HANDLE_TILT)
+        {
+          /* a diamond: told from the depth disc on the same axis at a glance */
+          double x = handles->x_px[h], y = handles->y_px[h], d = 1.3 * radius;
+
+          cairo_move_to (cr, x, y - d);
+          cairo_line_to (cr, x + d, y);
+          cairo_line_to (cr, x, y + d);
+          cairo_line_to (cr, x - d, y);
+          cairo_close_path (cr);
+        }
+      else
+        cairo_arc (cr, handles->x_px[h], handles->y_px[h], radius, 0.0, 2.0 * G_PI);
+      /* hovered or dragged: lit halfway to white, as the 3D view lights its handles */
       if (h == (int) hot)
-        cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+        cairo_set_source_rgb (cr, 0.5 * (handle_rgb[0] + 1.0), 0.5 * (handle_rgb[1] + 1.0), 0.5 * (handle_rgb[2] + 1.0));
       else
         cairo_set_source_rgb (cr, handle_rgb[0], handle_rgb[1], handle_rgb[2]);
       cairo_fill_preserve (cr);

@@ -9,7 +9,7 @@
 #                 coronary heights and calcium match the phantom's truth (written by
 #                 `cusp-cli phantom` with the demo's defaults) within the issue's tolerances,
 #                 the shown text carries the same numbers, the 3D view shows lumen-coloured
-#                 pixels and the annulus view draws the cyan contour; then a real drag (XTEST)
+#                 pixels and the annulus view draws the bluish-green contour; then a real drag (XTEST)
 #                 of the left hinge handle re-measures while it moves, leaves one undo step, and
 #                 Ctrl+Z brings back exactly the first values
 #   measure-ct    $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz without a click: every
@@ -82,9 +82,10 @@ def lumen_like(rgb):
 
 
 def contour_like(rgb):
-    """The annulus contour's cyan (0.30, 0.85, 1.0): blue and green well above red."""
+    """The annulus contour's bluish green (0.0, 0.62, 0.45): green well above red, blue between
+    (the valve's sky blue has b > g, the right hinge's green b far below g, grey b = g)."""
     r, g, b = rgb
-    return b > 180 and g > 150 and r < 140
+    return g > 110 and r < 0.45 * g and 0.5 * g < b < 0.9 * g
 
 
 def check_pixels(shot, report):

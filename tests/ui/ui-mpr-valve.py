@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-# ui-mpr-valve.py APP CLI [SHOT_DIR]: the valve in the slice views of the real app, on the demo
-# phantom. The app segments on its own and the valve panel places the recommended valve; once the
-# first final solver answer is in (CUSP_TEST_VALVE_FILE), the screenshot must show the valve's
-# blue in the coronal and sagittal views and the annulus view, and the magenta drag handles. The
-# coronal view's scale and the root's axis come from the phantom's own description (`cusp-cli
-# phantom --truth`: the volume's grid, which zoom 1 fits in the view, and the root axis). Then,
-# with real pointer events (XTEST):
+# ui-mpr-valve.py APP CLI [SHOT_DIR [demo|ct]]: the valve in the slice views of the real app.
+# demo (the built-in phantom): the app segments on its own and the valve panel places the
+# recommended valve; once the first final solver answer is in (CUSP_TEST_VALVE_FILE), the
+# screenshot must show the valve's blue in the coronal and sagittal views and the annulus view,
+# and the orange drag handles. The views' scales and the root's geometry come from the phantom's
+# own description (`cusp-cli phantom --truth`: the volume's grid, which zoom 1 fits in the view,
+# the root axis, the annulus' major axis). Then, with real pointer events (XTEST):
 #   - the coronal view's depth handle dragged down the drawn axis (toward the ventricle) by a
 #     distance worth 5 mm: the panel must report a depth about 5 mm deeper (the valve's axis is
 #     the segmented annulus normal, within a few degrees of the phantom's), the handle must be
@@ -14,7 +14,11 @@
 #   - the depth handle dragged again and Escape pressed before the release: the depth must
 #     come back to where it was;
 #   - the rotation knob in the annulus view dragged a quarter turn about the view's centre, then
-#     an eighth back: the rotation must change by about +-90° and then about 45° the other way.
+#     an eighth back: the rotation must change by about +-90° and then about 45° the other way;
+#   - the tilt knob in the sagittal view (the demo root's tilt swing lies across the coronal
+#     plane) dragged 30 px along its path each way (check_tilt), then flicked and undone.
+# ct ($CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz; skipped without it): the tilt knob
+# found, its path learnt from a scripted tilt, dragged both ways and undone (run_ct).
 # Screenshots (ui-mpr-valve*.png, with cut-outs of the views) are left to look at.
 import collections
 import glob
@@ -49,13 +53,20 @@ def valve_like(rgb):
 
 
 def handle_like(rgb):
-    """The handles' magenta (0.93, 0.30, 0.86): red and blue high, green low."""
+    """The handles' orange (0.95, 0.55, 0.10): red high, green between, blue low. The axial
+    plane's red line has g < 80, the sagittal plane's yellow g > 200."""
     r, g, b = rgb
-    return r > 190 and b > 170 and g < 120
+    return r > 200 and 100 < g < 180 and b < 90
+
+
+CORE = 2   # a handle is a filled disc of radius 7: pixels with a 5 x 5 square of the colour round them
 
 
 def blobs(shot, region, predicate):
-    """Connected groups of matching pixels in region: list of (n, centre_x, centre_y), largest first."""
+    """Filled discs of matching pixels in region: list of (n, centre_x, centre_y), largest first,
+    n the connected group's size and the centre that of its core (pixels with a 5 x 5 square of
+    the group round them), so a knob's spoke does not pull it and the annulus view's hollow
+    orange ostium rings and their labels (no such square) are left out."""
     x0, y0, x1, y1 = region
     hits = set()
     for y in range(max(0, y0), min(shot.height, y1)):
@@ -73,8 +84,11 @@ def blobs(shot, region, predicate):
                     hits.remove(nb)
                     queue.append(nb)
                     members.append(nb)
-        found.append((len(members), sum(p[0] for p in members) / len(members),
-                      sum(p[1] for p in members) / len(members)))
+        group = set(members)
+        core = [(x, y) for x, y in members
+                if all((x + i, y + j) in group for i in range(-CORE, CORE + 1) for j in range(-CORE, CORE + 1))]
+        if core:
+            found.append((len(members), sum(p[0] for p in core) / len(core), sum(p[1] for p in core) / len(core)))
     return sorted(found, reverse=True)
 
 
@@ -204,6 +218,45 @@ def press_drag(xtest, x0, y0, x1, y1, steps=10, escape=False):
     xtest._sync()
 
 
+def ctrl_z(xtest):
+    ctrl = xtest.x11.XKeysymToKeycode(xtest.display, 0xffe3)   # Control_L
+    key = xtest.x11.XKeysymToKeycode(xtest.display, ord("z"))
+    for code, down in ((ctrl, 1), (key, 1), (key, 0), (ctrl, 0)):
+        xtest.xtst.XTestFakeKeyEvent(xtest.display, code, down, 0)
+    xtest._sync()
+
+
+def sagittal_scale(truth, bounds):
+    """mm per logical pixel of the sagittal view at zoom 1 (as coronal_scale); screen right P,
+    up S."""
+    vol = truth["volume"]
+    width_mm = vol["dims"][1] * vol["spacing_mm"][1]
+    height_mm = vol["dims"][2] * vol["spacing_mm"][2]
+    return max(width_mm / bounds["width"], height_mm / bounds["height"])
+
+
+def cross(a, b):
+    return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+
+
+def tilt_path(truth, reach_mm, mm_per_px):
+    """The tilt knob's path in the sagittal view from the phantom's truth: the outflow centre
+    reach_mm up the annulus normal n, swung by t about the annulus' major axis m, lies at
+    reach (cos t n - sin t (n x m)) from the annulus centre (the solver's Rx(tilt), up to the
+    sign the segmentation gives m). Returns a function t (degrees) -> screen offset (pixels,
+    x right = P, y down = I) from where the knob is at t = 0."""
+    n, m = truth["annulus"]["normal"], truth["annulus"]["major_axis"]
+    y = cross(n, m)
+
+    def at(t_deg):
+        t = math.radians(t_deg)
+        p = [reach_mm * (math.cos(t) * n[i] - math.sin(t) * y[i]) for i in range(3)]
+        return p[1] / mm_per_px, -p[2] / mm_per_px
+
+    x0, y0 = at(0.0)
+    return lambda t_deg: (at(t_deg)[0] - x0, at(t_deg)[1] - y0)
+
+
 def slice_view_bounds(state, report):
     """The slice views' bounds now (logical pixels). The ready report gave them before the
     measurement sidebar narrowed the view grid; the measure report gives the 3D view's now. The
@@ -230,6 +283,80 @@ def box_of(bounds, scale, inset=0.03):
     x0, y0 = bounds["x"] * scale, bounds["y"] * scale
     w, h = bounds["width"] * scale, bounds["height"] * scale
     return (int(x0 + inset * w), int(y0 + inset * h), int(x0 + (1 - inset) * w), int(y0 + (1 - inset) * h))
+
+
+def handle_near(workdir, shot_dir, shot_name, box, x, y):
+    """On a fresh screenshot (and a cut-out of the view), the handle drawn nearest (x, y)."""
+    time.sleep(1.0)
+    shot = screenshot(workdir, shot_dir, shot_name)
+    measure.crop(os.path.join(shot_dir, shot_name + ".png"), box, os.path.join(shot_dir, shot_name + "-view.png"))
+    after = [b for b in blobs(shot, box, handle_like) if b[0] >= 40]
+    check(after, f"{shot_name}: the view still shows its handles")
+    return min(after, key=lambda b: math.hypot(b[1] - x, b[2] - y))
+
+
+def check_tilt(app, xtest, truth, bounds, box, scale, valve_file, start, height, workdir, shot_dir, name):
+    """The tilt knob in the sagittal view, where the demo's tilt swing lies in the plane (the
+    coronal view looks nearly along it): dragged 30 px along its path each way, it must follow
+    the pointer (the valve's outflow end goes where it is pulled), the tilt must change by what
+    the phantom's geometry gives for that swing (sign set by the segmentation's choice of the
+    annulus' major axis end, so the two drags are checked for opposite signs), depth and
+    rotation must stay, and Ctrl+Z must put the tilt back each time."""
+    shot = screenshot(workdir, shot_dir, name + "-sagittal-0")
+    found = blobs(shot, box, handle_like)
+    found = [b for b in found if b[0] >= 40]
+    log("sagittal: handles at " + ", ".join(f"({x:.0f}, {y:.0f}) {k} px" for k, x, y in found))
+    check(len(found) == 2, "the sagittal view shows the tilt knob and the rotation knob")
+    # the tilt knob sits on the outflow end, 42 mm up a root rising 50° from the horizontal;
+    # the rotation knob at the slice's level, near the annulus: the knob nearer the head
+    knob = min(found, key=lambda b: b[2])[1:]
+    mm_per_px = sagittal_scale(truth, bounds) / scale
+    reach = height - start["pose.depth_mm"]
+    path = tilt_path(truth, reach, mm_per_px)
+    ex, ey = path(1.0)
+    along = (ex / math.hypot(ex, ey), ey / math.hypot(ex, ey))
+    log(f"sagittal: {mm_per_px:.3f} mm per pixel; tilt knob at ({knob[0]:.0f}, {knob[1]:.0f}), "
+        f"its path along ({along[0]:.2f}, {along[1]:.2f}) on screen, reach {reach:.1f} mm")
+    tilt0, depth0, rotation0 = start["pose.tilt_deg"], start["pose.depth_mm"], start["pose.rotation_deg"]
+    tilts = []
+    for sign in (1, -1):
+        dx, dy = sign * 30.0 * along[0], sign * 30.0 * along[1]
+        x0, y0 = round(knob[0]), round(knob[1])
+        x1, y1 = round(x0 + dx), round(y0 + dy)
+        # the tilt whose knob the truth's path puts nearest the release point
+        expected = min((t / 10.0 for t in range(-900, 901)),
+                       key=lambda t: math.dist(path(t), (x1 - x0, y1 - y0)))
+        before = start["serial"] if not tilts else undone["serial"]
+        press_drag(xtest, x0, y0, x1, y1)
+        tilted = wait_settled(valve_file, app, lambda r: r["serial"] > before and abs(r["pose.tilt_deg"] - tilt0) > 2.0)
+        delta = tilted["pose.tilt_deg"] - tilt0
+        log(f"tilt knob dragged ({x0}, {y0}) -> ({x1}, {y1}): tilt {tilt0:.2f} -> {tilted['pose.tilt_deg']:.2f}° "
+            f"(the phantom's geometry: {abs(expected):.2f}° either way)")
+        check(abs(abs(delta) - abs(expected)) < 0.15 * abs(expected) + 1.0,
+              f"the tilt changed by what the swing on screen gives ({delta:+.2f}°)")
+        check(abs(tilted["pose.depth_mm"] - depth0) < 1e-6 and abs(tilted["pose.rotation_deg"] - rotation0) < 1e-6,
+              "a tilt drag keeps the depth and the rotation")
+        tilts.append(delta)
+        moved = handle_near(workdir, shot_dir, f"{name}-sagittal-tilt-{'plus' if sign > 0 else 'minus'}", box, x1, y1)
+        # the knob's path curves away from the straight drag by up to 30² / 2R px (R the drawn
+        # reach, 100 px and more) and the segmented axis is a few degrees off the phantom's
+        check(math.hypot(moved[1] - x1, moved[2] - y1) < 6,
+              f"the tilt knob followed the pointer: drawn at ({moved[1]:.0f}, {moved[2]:.0f}), let go at ({x1}, {y1})")
+        undone, presses = undo_until(app, xtest, valve_file, tilted, tilt0)
+        log(f"{presses} Ctrl+Z: tilt {undone['pose.tilt_deg']:.2f}°, depth {undone['pose.depth_mm']:.2f} mm")
+        check(abs(undone["pose.tilt_deg"] - tilt0) < 1e-6 and abs(undone["pose.depth_mm"] - depth0) < 1e-6
+              and abs(undone["pose.rotation_deg"] - rotation0) < 1e-6, "Ctrl+Z put the tilt back")
+    check(tilts[0] * tilts[1] < 0, f"opposite drags tilt opposite ways ({tilts[0]:+.2f}°, {tilts[1]:+.2f}°)")
+
+    # A quick flick (one motion between press and release) is one history step whatever the
+    # machine's speed: one Ctrl+Z must undo it.
+    x0, y0 = round(knob[0]), round(knob[1])
+    press_drag(xtest, x0, y0, round(x0 + 20 * along[0]), round(y0 + 20 * along[1]), steps=1)
+    flicked = wait_settled(valve_file, app, lambda r: r["serial"] > undone["serial"] and abs(r["pose.tilt_deg"] - tilt0) > 2.0)
+    ctrl_z(xtest)
+    back = wait_settled(valve_file, app, lambda r: r["serial"] > flicked["serial"])
+    log(f"flick: tilt {tilt0:.2f} -> {flicked['pose.tilt_deg']:.2f}°, one Ctrl+Z -> {back['pose.tilt_deg']:.2f}°")
+    check(abs(back["pose.tilt_deg"] - tilt0) < 1e-6, "one Ctrl+Z undid the flicked tilt")
 
 
 def run(binary, cli, shot_dir, workdir):
@@ -340,6 +467,133 @@ def run(binary, cli, shot_dir, workdir):
         check(70 < abs(deltas[0]) < 110, f"a quarter turn turned the valve by about that ({deltas[0]:+.1f}°)")
         check(deltas[0] * deltas[1] < 0 and 25 < abs(deltas[1]) < 65,
               f"an eighth back turned it back by about that ({deltas[1]:+.1f}°)")
+
+        check_tilt(app, xtest, truth, bounds["sagittal"], boxes["sagittal"], scale, valve_file,
+                   turned, height, workdir, shot_dir, name)
+    finally:
+        app.quit()
+    return 0
+
+
+def set_pose(app, pose):
+    """win.valve-pose over D-Bus: a scripted pose, a history step of its own."""
+    subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
+                    "--object-path", "/io/github/cusp/Cusp/window/1", "--method",
+                    "org.gtk.Actions.Activate", "valve-pose", "[<(%r, %r, %r)>]" % tuple(pose), "{}"],
+                   check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
+
+
+def undo_until(app, xtest, valve_file, report, tilt0):
+    """Ctrl+Z until the tilt is back at tilt0 (at most 10); each press must bring it nearer.
+    The history merges pose changes less than 600 ms apart into one step (cusp-window-
+    rehearsal.c), so a drag on a busy machine may leave more than one. Returns (report, presses)."""
+    presses = 0
+    while presses < 10 and abs(report["pose.tilt_deg"] - tilt0) > 1e-6:
+        previous = report
+        ctrl_z(xtest)
+        presses += 1
+        report = wait_settled(valve_file, app, lambda r: r["serial"] > previous["serial"])
+        check(abs(report["pose.tilt_deg"] - tilt0) < abs(previous["pose.tilt_deg"] - tilt0) - 1e-6,
+              f"Ctrl+Z took the tilt back toward the start ({report['pose.tilt_deg']:.2f}°)")
+    return report, presses
+
+
+def run_ct(binary, cli, shot_dir, workdir):
+    """The real CT: the tilt knob in the first of the sagittal, coronal and axial views that shows
+    handles (the disc nearest the head). Without a truth, the knob's path is learnt from the app's
+    own drawing: a scripted tilt of +8° (win.valve-pose over D-Bus) must move that disc, and its
+    displacement gives the way and the pixels per degree of positive tilts. Then, undone with
+    Ctrl+Z, the knob is dragged 5 px along that way and back the other way: the tilt must change
+    with the same sign as the script's (positive toward where positive tilts draw it), by
+    5 px / (px per degree) within 35 % and a degree, the knob must come within 5 px of the
+    release point and the depth must stay; Ctrl+Z must put the tilt back each time.
+    The room is small: the valve is first set 6 mm deep (a scripted pose), as the recommended
+    46 mm frame at 3 mm reaches 43 mm above the annulus and the solver refuses a frame beyond the
+    modelled root's 44 mm (cusp-cli simulate: at a 4° tilt); 6 mm deep it refuses tilts of 10°
+    and more (the crimped frame no longer fits the narrow sinotubular lumen), and at zoom 1
+    (0.73 mm per pixel) a degree is under a pixel of the knob's path: hence 5 px."""
+    path = os.path.join(os.environ.get("CUSP_SHARED_DATA", ""), "ct-aortic-root", "ct-aortic-root.nii.gz")
+    if not os.path.exists(path):
+        log(f"skip: {path} is absent (CUSP_SHARED_DATA holds the real images)")
+        return SKIP
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or ui.shutil.which("gdbus") is None:
+        log("skip: no session bus or no gdbus for the scripted pose")
+        return SKIP
+    measure_file = os.path.join(workdir, "measure.json")
+    valve_file = os.path.join(workdir, "valve.json")
+    os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    os.environ["CUSP_TEST_VALVE_FILE"] = valve_file
+    name = "ui-mpr-valve-ct"
+    app = App(binary, workdir, [path])
+    try:
+        state = app.wait_for(("ready",), 120)
+        report = measure.wait_measured(measure_file, app, 240)
+        check(report["state"] == "measured", f"segmented and measured ({report['state']})")
+        first = measure.wait_report(valve_file, app, 180, final)
+        log(f"valve {first['device']} at depth {first['pose.depth_mm']} mm, "
+            f"tilt {first['pose.tilt_deg']}°, rotation {first['pose.rotation_deg']}°")
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, name)
+        png = os.path.join(shot_dir, name + ".png")
+        scale = state.get("scale", 1)
+        boxes = {k: box_of(v, scale) for k, v in slice_view_bounds(state, report).items()}
+        found = {}
+        for view in ("sagittal", "coronal", "axial"):
+            measure.crop(png, boxes[view], os.path.join(shot_dir, f"{name}-{view}.png"))
+            found[view] = [b for b in blobs(shot, boxes[view], handle_like) if b[0] >= 40]
+            log(f"{view}: handles at " + ", ".join(f"({x:.0f}, {y:.0f}) {k} px" for k, x, y in found[view]))
+        view = next((v for v in ("sagittal", "coronal", "axial") if found[v]), None)
+        check(view is not None, "a slice view shows the valve's handles")
+        box = boxes[view]
+        knob = min(found[view], key=lambda b: b[2])[1:]
+        tilt0, depth0, rotation0 = first["pose.tilt_deg"], 6.0, first["pose.rotation_deg"]
+        set_pose(app, (depth0, tilt0, rotation0))
+        deeper = wait_settled(valve_file, app, lambda r: abs(r["pose.depth_mm"] - depth0) < 1e-6)
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, name + "-deeper")
+        knob = min((b for b in blobs(shot, box, handle_like) if b[0] >= 40),
+                   key=lambda b: math.hypot(b[1] - knob[0], b[2] - knob[1]))[1:]
+
+        set_pose(app, (depth0, tilt0 + 8.0, rotation0))
+        probed = wait_settled(valve_file, app, lambda r: r["serial"] > deeper["serial"]
+                              and abs(r["pose.tilt_deg"] - (tilt0 + 8.0)) < 1e-6)
+        time.sleep(1.0)
+        shot = screenshot(workdir, shot_dir, name + "-probe")
+        moved = min((b for b in blobs(shot, box, handle_like) if b[0] >= 40),
+                    key=lambda b: math.hypot(b[1] - knob[0], b[2] - knob[1]))
+        step = (moved[1] - knob[0], moved[2] - knob[1])
+        px_per_deg = math.hypot(*step) / 8.0
+        log(f"{view}: the knob at ({knob[0]:.0f}, {knob[1]:.0f}) is drawn at ({moved[1]:.0f}, {moved[2]:.0f}) "
+            f"for a scripted +8° ({px_per_deg:.2f} px per degree)")
+        check(px_per_deg > 0.3, f"a scripted tilt moves the {view} view's top handle: it is the tilt knob")
+        along = (step[0] / math.hypot(*step), step[1] / math.hypot(*step))
+        xtest = measure.XTest()
+        undone, presses = undo_until(app, xtest, valve_file, probed, tilt0)
+        check(presses == 1 and abs(undone["pose.tilt_deg"] - tilt0) < 1e-6, "one Ctrl+Z undid the scripted tilt")
+
+        last, tilts = undone, []
+        for sign in (1, -1):
+            x0, y0 = round(knob[0]), round(knob[1])
+            x1, y1 = round(x0 + sign * 5 * along[0]), round(y0 + sign * 5 * along[1])
+            expected = sign * math.hypot(x1 - x0, y1 - y0) / px_per_deg
+            before = last["serial"]
+            press_drag(xtest, x0, y0, x1, y1)
+            tilted = wait_settled(valve_file, app, lambda r: r["serial"] > before and abs(r["pose.tilt_deg"] - tilt0) > 1.0, 60)
+            delta = tilted["pose.tilt_deg"] - tilt0
+            log(f"{view}: the knob dragged ({x0}, {y0}) -> ({x1}, {y1}): tilt {tilt0:.2f} -> "
+                f"{tilted['pose.tilt_deg']:.2f}° (about {expected:+.1f}° from the scripted tilt's drawing)")
+            check(delta * expected > 0 and abs(delta - expected) < 0.35 * abs(expected) + 1.0,
+                  f"the tilt went the way the drag pulled, by about that ({delta:+.2f}°)")
+            check(abs(tilted["pose.depth_mm"] - depth0) < 1e-6 and abs(tilted["pose.rotation_deg"] - rotation0) < 1e-6,
+                  "a tilt drag keeps the depth and the rotation")
+            tilts.append(delta)
+            drawn = handle_near(workdir, shot_dir, f"{name}-{view}-tilt-{'plus' if sign > 0 else 'minus'}", box, x1, y1)
+            check(math.hypot(drawn[1] - x1, drawn[2] - y1) < 5,
+                  f"the tilt knob followed the pointer: drawn at ({drawn[1]:.0f}, {drawn[2]:.0f}), let go at ({x1}, {y1})")
+            last, presses = undo_until(app, xtest, valve_file, tilted, tilt0)
+            log(f"{presses} Ctrl+Z: tilt {last['pose.tilt_deg']:.2f}°")
+            check(abs(last["pose.tilt_deg"] - tilt0) < 1e-6 and abs(last["pose.depth_mm"] - depth0) < 1e-6,
+                  "Ctrl+Z put the tilt back")
     finally:
         app.quit()
     return 0
@@ -347,9 +601,12 @@ def run(binary, cli, shot_dir, workdir):
 
 def main():
     if len(sys.argv) < 3:
-        raise SystemExit("usage: ui-mpr-valve.py APP CLI [SHOT_DIR]")
+        raise SystemExit("usage: ui-mpr-valve.py APP CLI [SHOT_DIR [demo|ct]]")
     binary, cli = sys.argv[1], sys.argv[2]
     shot_dir = sys.argv[3] if len(sys.argv) > 3 else os.getcwd()
+    case = sys.argv[4] if len(sys.argv) > 4 else "demo"
+    if case not in ("demo", "ct"):
+        raise SystemExit(f"unknown case {case}")
     if not os.environ.get("DISPLAY"):
         log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
         return SKIP
@@ -359,7 +616,7 @@ def main():
     os.makedirs(shot_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cusp-ui-mpr-valve-") as workdir:
         try:
-            return run(binary, cli, shot_dir, workdir)
+            return (run if case == "demo" else run_ct)(binary, cli, shot_dir, workdir)
         except (AssertionError, RuntimeError, FileNotFoundError, OSError, subprocess.CalledProcessError) as e:
             log("FAIL:", e)
             return 1
