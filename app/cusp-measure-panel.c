@@ -423,7 +423,7 @@ cusp_measure_panel_class_init (CuspMeasurePanelClass *klass)
 static void
 cusp_measure_panel_init (CuspMeasurePanel *self)
 {
-  GtkWidget *buttons, *export_button, *cancel, *scrolled, *grid, *notice;
+  GtkWidget *buttons, *export_button, *cancel, *scrolled, *grid, *notice, *content;
   g_autoptr(GMenuModel) menu = export_menu ();
   const char *section = NULL;
   int row = 0;
@@ -467,15 +467,18 @@ cusp_measure_panel_init (CuspMeasurePanel *self)
   gtk_widget_set_visible (self->progress_box, FALSE);
   gtk_box_append (GTK_BOX (self), self->progress_box);
 
+  /* The status (with the segmentation's warnings, several lines on a real scan), the notice and
+   * the table scroll together: a long status must not take the table's place. */
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   self->status_label = wrapped_label (NULL, NULL);
   gtk_label_set_selectable (GTK_LABEL (self->status_label), TRUE);
   gtk_widget_set_visible (self->status_label, FALSE);
-  gtk_box_append (GTK_BOX (self), self->status_label);
+  gtk_box_append (GTK_BOX (content), self->status_label);
 
   notice = wrapped_label (_("Model estimates for research and teaching, not for diagnosis. "
                             "Hover a row for its definition."), "dim-label");
   gtk_widget_add_css_class (notice, "caption");
-  gtk_box_append (GTK_BOX (self), notice);
+  gtk_box_append (GTK_BOX (content), notice);
 
   grid = gtk_grid_new ();
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -526,7 +529,8 @@ cusp_measure_panel_init (CuspMeasurePanel *self)
 
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), grid);
+  gtk_box_append (GTK_BOX (content), grid);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), content);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (self), scrolled);
 }

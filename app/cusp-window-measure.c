@@ -1054,7 +1054,14 @@ _cusp_window_measure_init (CuspWindow *self)
     GtkWidget *split = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
 
     gtk_paned_set_wide_handle (GTK_PANED (split), TRUE);
-    gtk_paned_set_start_child (GTK_PANED (split), GTK_WIDGET (m->panel));
+    /* In a vertical paned a wrapping label is measured for the height its pane gets, and then
+     * asks for its whole text's width: the sidebar swelled over the views. A scrolled window
+     * that does not propagate natural width keeps the panel at its minimum width. */
+    GtkWidget *measure_scroller = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (measure_scroller), GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (measure_scroller), GTK_WIDGET (m->panel));
+    gtk_paned_set_start_child (GTK_PANED (split), measure_scroller);
     gtk_paned_set_end_child (GTK_PANED (split), frame);
     gtk_paned_set_shrink_start_child (GTK_PANED (split), FALSE);
     gtk_paned_set_shrink_end_child (GTK_PANED (split), FALSE);
