@@ -133,10 +133,12 @@ cusp_patient_root_def (const CuspMeasurements *m, const CuspLandmarks *lm, const
 CuspPatientWallParams
 cusp_patient_wall_default_params (void)
 {
-  /* -14 .. 44 mm: segmentation keeps 15 mm below and 45 mm above the annulus (cusp-segment.h);
-   * the required region holds a 20-29 mm balloon-expandable frame from 10 mm deep and the
-   * sealing part of a self-expanding one. */
-  CuspPatientWallParams p = { -14.0, 44.0, 0.5, 180, 40.0, -10.0, 25.0, 0.6,
+  /* -14 .. 60 mm: segmentation keeps 15 mm below the annulus and up to 45 mm above the STJ
+   * (cusp-segment.h). The top leaves room for a 46 mm self-expanding frame set 3 mm deep and
+   * tilted: with 44 mm, Evolut-class 34 on the real CT was refused from a 4 degree tilt. The
+   * required region holds a 20-29 mm balloon-expandable frame from 10 mm deep and the sealing
+   * part of a self-expanding one. */
+  CuspPatientWallParams p = { -14.0, 60.0, 0.5, 180, 40.0, -10.0, 25.0, 0.6,
                               CUSP_PATIENT_WALL_MAX_GAP_MM2 };
   return p;
 }

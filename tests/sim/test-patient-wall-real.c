@@ -142,6 +142,22 @@ test_real_ct (void)
   g_assert_cmpfloat (r->annulus_peak_areal_stretch, >=, 1.0);
   g_assert_cmpfloat (r->annulus_peak_areal_stretch, <, STRETCH_FLAG);
   cusp_sim_world_destroy (world);
+
+  /* Room above: Evolut-class 34 (46 mm tall) 3 mm deep and tilted 8 degrees reaches about 45 mm
+   * above the annulus; with the wall's top at 44 mm the pose was refused ("outside the modelled
+   * root"), so the recommended self-expanding valve could hardly be tilted on this CT. */
+  g_clear_pointer (&device_path, g_free);
+  device_path = g_build_filename (source != NULL ? source : "..", "data", "devices",
+                                  "evolut-class-34.device", NULL);
+  g_assert_cmpint (cusp_device_def_load_file (device_path, &def->device, &device_error), ==,
+                   CUSP_DEVICE_OK);
+  def->pose.depth_mm = 3.0;
+  def->pose.tilt_deg = 8.0;
+  world = cusp_sim_world_create (def, &st, message);
+  g_test_message ("evolut-class-34 at 3 mm, tilt 8 degrees: %s", message[0] != '\0' ? message : "accepted");
+  g_assert_cmpstr (message, ==, "");
+  g_assert_nonnull (world);
+  cusp_sim_world_destroy (world);
   cusp_measurements_clear (&m);
   cusp_segmentation_free (seg);
 }
