@@ -13,6 +13,9 @@
 #define LINE_SEARCH_HALVINGS 8
 #define ENERGY_SEARCH_TRIALS 8
 #define STALL_RESIDUAL     1e-4                  /* relative: below it a failed search stops */
+#define BEAM_TERMS         (12 + 144)
+#define NODE_TERMS         14                    /* load 3, k3 9, contact, balloon */
+#define EVALUATE_CHUNKS    8                     /* per evaluation, claimed by either thread */
 #define REUSE_RATIO        0.5                   /* reuse a factor while full steps halve the
                                                   * residual: measured on bench-sim, 0.5 beat
                                                   * 0.25 by 10-40 % CPU per warm update */
@@ -43,13 +46,25 @@ cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count)
   s->beam = calloc ((size_t) beam_count, sizeof (CuspSimBeam));
   s->stick_anchor = calloc ((size_t) node_count * 3, sizeof (double));
   s->stick_n_per_mm = calloc ((size_t) node_count, sizeof (double));
+  s->beam_terms = calloc ((size_t) beam_count * BEAM_TERMS, sizeof (double));
+  s->node_terms = calloc ((size_t) node_count * NODE_TERMS, sizeof (double));
   s->balloon_ramp_mm = 0.02;
   s->contact_smooth_mm = 0.005;                  /* 5 um: far below imaging resolution */
   s->balloon_axis[2] = 1.0;
   return s->x0 && s->x && s->rot && s->area_mm2 && s->fext && s->fixed && s->tether_target
          && s->balloon_radius_mm && s->balloon_cap_n && s->residual && s->delta && s->x_trial
          && s->rot_trial && s->contact_n && s->balloon_n && s->beam && s->stick_anchor
-         && s->stick_n_per_mm;
+         && s->stick_n_per_mm && s->beam_terms && s->node_terms;
+}
+
+int
+cusp_sim_structure_set_threads (CuspSimStructure *s, int thread_count)
+{
+  cusp_sim_pool_free (s->pool);
+  s->pool = NULL;
+  if (thread_count >= 2)
+    s->pool = cusp_sim_pool_new ();
+  return thread_count < 2 || s->pool != NULL;
 }
 
 void
@@ -76,6 +91,9 @@ cusp_sim_structure_free (CuspSimStructure *s)
   free (s->stick_anchor);
   free (s->stick_n_per_mm);
   free (s->band);
+  free (s->beam_terms);
+  free (s->node_terms);
+  cusp_sim_pool_free (s->pool);
   memset (s, 0, sizeof *s);
 }
 
@@ -287,6 +305,59 @@ balloon_load (const CuspSimStructure *s, int i, const double *xi, double *load, 
   return 0.0;
 }
 
+typedef struct {
+  const CuspSimStructure *s;
+  const double *x;
+  const double *rot;
+  int tangent;                       /* 1: the tangents too */
+  int consistent;
+} EvaluateJob;
+
+/* One chunk of an evaluation: the beams and nodes of a fixed slice, each into its own slot of
+ * beam_terms / node_terms (nothing shared is written, nothing is summed across elements). */
+static void
+evaluate_chunk (void *context, int chunk)
+{
+  const EvaluateJob *job = context;
+  const CuspSimStructure *s = job->s;
+  int e0 = (int) ((long) s->beam_count * chunk / EVALUATE_CHUNKS);
+  int e1 = (int) ((long) s->beam_count * (chunk + 1) / EVALUATE_CHUNKS);
+  int i0 = (int) ((long) s->node_count * chunk / EVALUATE_CHUNKS);
+  int i1 = (int) ((long) s->node_count * (chunk + 1) / EVALUATE_CHUNKS);
+  int exact = job->tangent && job->consistent;
+
+  for (int e = e0; e < e1; e++)
+    {
+      const CuspSimBeam *b = &s->beam[e];
+      double d[6], sl[6], *fe = s->beam_terms + (size_t) e * BEAM_TERMS, *ke = fe + 12;
+
+      cusp_sim_beam_eval (s, b, job->x, job->rot, d, sl, fe, job->tangent && !exact ? ke : NULL);
+      if (exact)
+        cusp_sim_beam_tangent (s, b, job->x, job->rot, ke);
+    }
+  for (int i = i0; i < i1; i++)
+    {
+      const double *xi = job->x + 3 * i;
+      double *load = s->node_terms + (size_t) i * NODE_TERMS, *k3 = load + 3;
+      double contact_f, balloon_f = 0.0;
+
+      for (int k = 0; k < 12; k++)
+        load[k] = 0.0;                                  /* load and k3 */
+      for (int c = 0; c < 3; c++)                     /* tether */
+        {
+          load[c] = s->tether_n_per_mm * (s->tether_target[3 * i + c] - xi[c]);
+          k3[4 * c] += s->tether_n_per_mm;
+        }
+      contact_f = wall_load (s, i, xi, load, job->tangent && !exact ? k3 : NULL);
+      if (exact && (contact_f > 0.0 || s->stick_n_per_mm[i] > 0.0))
+        wall_tangent (s, i, xi, k3);
+      if (s->balloon_on)
+        balloon_f = balloon_load (s, i, xi, load, k3);
+      load[12] = contact_f;
+      load[13] = balloon_f;
+    }
+}
+
 /* Residual r = loads - internal forces at (x, rot); with `band` not NULL also the tangent.
  * Returns ||r|| over the free dofs and the reference force in *reference_n. */
 static double
@@ -303,15 +374,17 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
   if (band != NULL)
     memset (band, 0, (size_t) ndof * (hb + 1) * sizeof (double));
 
+  {
+    EvaluateJob job = { s, x, rot, band != NULL, consistent };
+    cusp_sim_pool_run (s->pool, evaluate_chunk, &job, EVALUATE_CHUNKS);
+  }
+
   for (int e = 0; e < s->beam_count; e++)
     {
       const CuspSimBeam *b = &s->beam[e];
-      double d[6], sl[6], fe[12], ke[144];
+      const double *fe = s->beam_terms + (size_t) e * BEAM_TERMS, *ke = fe + 12;
       int base[2] = { 6 * b->a, 6 * b->b };
 
-      cusp_sim_beam_eval (s, b, x, rot, d, sl, fe, band != NULL && !consistent ? ke : NULL);
-      if (band != NULL && consistent)
-        cusp_sim_beam_tangent (s, b, x, rot, ke);
       for (int k = 0; k < 12; k++)
         {
           r[base[k / 6] + k % 6] -= fe[k];
@@ -331,20 +404,10 @@ evaluate (CuspSimStructure *s, const double *x, const double *rot, double *band,
   s->contact_total_n = 0.0;
   for (int i = 0; i < n; i++)
     {
-      const double *xi = x + 3 * i;
-      double load[3], k3[9] = { 0 }, contact_f, balloon_f = 0.0;
-      int exact = band != NULL && consistent;
+      const double *terms = s->node_terms + (size_t) i * NODE_TERMS;
+      const double *load = terms, *k3 = terms + 3;
+      double contact_f = terms[12], balloon_f = terms[13];
 
-      for (int c = 0; c < 3; c++)                     /* tether */
-        {
-          load[c] = s->tether_n_per_mm * (s->tether_target[3 * i + c] - xi[c]);
-          k3[4 * c] += s->tether_n_per_mm;
-        }
-      contact_f = wall_load (s, i, xi, load, band != NULL && !exact ? k3 : NULL);
-      if (exact && (contact_f > 0.0 || s->stick_n_per_mm[i] > 0.0))
-        wall_tangent (s, i, xi, k3);
-      if (s->balloon_on)
-        balloon_f = balloon_load (s, i, xi, load, k3);
       for (int c = 0; c < 3; c++)
         r[6 * i + c] += load[c];
       s->contact_n[i] = contact_f;

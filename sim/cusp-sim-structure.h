@@ -6,6 +6,7 @@
 
 #include "cusp-sim.h"
 #include "cusp-sim-material.h"
+#include "cusp-sim-pool.h"
 
 /* Lumen radius and Winkler modulus on a (theta, z) grid of the root frame. Angle index wraps. */
 typedef struct {
@@ -117,10 +118,18 @@ typedef struct {
   double *contact_n;                 /* [n] radial contact force of the last evaluation */
   double *balloon_n;                 /* [n] */
   double contact_total_n;
+  /* The per-element terms of an evaluation, each computed on its own (on either thread) and
+   * then added in element order, so two threads give the same bits as one */
+  CuspSimPool *pool;                 /* NULL: one thread */
+  double *beam_terms;                /* [beams][12 + 144] internal forces, tangent */
+  double *node_terms;                /* [n][14] load, k3, contact force, balloon force */
 } CuspSimStructure;
 
 int cusp_sim_structure_alloc (CuspSimStructure *s, int node_count, int beam_count);
 void cusp_sim_structure_free (CuspSimStructure *s);
+/* 1: evaluate on the calling thread only; 2: with a helper thread (same results to the bit).
+ * Returns 0 if the thread could not start (the structure then stays on one thread). */
+int cusp_sim_structure_set_threads (CuspSimStructure *s, int thread_count);
 /* Computes reference lengths and triads (after x0 and the beam ends are set), the band width and
  * resets x = x0, rot = I. `radial_hint` chooses e3: 1 = the root-frame radial direction. */
 void cusp_sim_structure_finish (CuspSimStructure *s);

@@ -83,6 +83,7 @@ cusp_sim_default_world_def (void)
   d.gap_angle_count = 72;
   d.gap_height_step_mm = 0.5;
   d.gap_tolerance_mm = CUSP_GAP_TOLERANCE_MM;        /* shared with the leak model: why there */
+  d.thread_count = 2;                                 /* the live target allows 2 cores */
   return d;
 }
 
@@ -215,6 +216,8 @@ check_world_def (const CuspSimWorldDef *d, char *message)
          && d->gap_angle_count >= 8 && d->gap_angle_count <= 720
          && in_range (d->gap_height_step_mm, 0.1, 2.0) && in_range (d->gap_tolerance_mm, 0.0, 2.0),
          CUSP_SIM_ERROR_INVALID_ARGUMENT, "world: grid steps or gap settings out of range");
+  CHECK (d->thread_count >= 0 && d->thread_count <= 2, CUSP_SIM_ERROR_INVALID_ARGUMENT,
+         "world: thread_count %d is outside 1-2", d->thread_count);
   if ((st = check_root (&d->root, message)) != CUSP_SIM_OK)
     return st;
   if ((st = check_device (&d->device, message)) != CUSP_SIM_OK)
@@ -486,6 +489,8 @@ cusp_sim_world_create (const CuspSimWorldDef *def, CuspSimStatus *status, char *
     }
   if (!cusp_sim_structure_alloc (&w->s, nodes, beams))
     goto no_memory;
+  /* a helper thread that cannot start leaves the world on one thread: the same results */
+  cusp_sim_structure_set_threads (&w->s, w->def.thread_count);
   e_mpa = dev->material.youngs_modulus_pa * 1e-6;
   w->s.strut.width_mm = dev->strut_width_mm;
   w->s.strut.thickness_mm = t;

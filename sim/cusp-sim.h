@@ -112,6 +112,17 @@
  * bit-identical state (cusp_sim_world_state_hash); the golden hash is the same at -O0 to -O3 and
  * under -fsanitize=address,undefined with gcc 12 on x86-64.
  *
+ * Two cores (cusp-sim-pool.c; CuspSimWorldDef.thread_count, 2 by default). The world owns one
+ * helper thread, started with it and joined when it is destroyed, asleep between evaluations.
+ * Each evaluation of the residual (and tangent) is cut into 8 fixed slices of beams and nodes;
+ * whichever thread is free claims the next slice, and each beam's forces and 12 x 12 tangent and
+ * each node's wall, tether and balloon terms go to their own slot. The calling thread then adds
+ * the slots into the residual and the band in element order, as one thread did: no sum depends on
+ * which thread ran what, so the state is bit-identical for 1 and 2 threads (the golden hash is
+ * unchanged; tests/sim /sim/deploy/threads-same-bits). Since the caller claims slices too, a
+ * helper the system has not scheduled yet costs one wake-up call, never a wait. The banded
+ * factorisation stays on the calling thread.
+ *
  * Arena. cusp_sim_world_create allocates everything (node and element arrays, the band matrix,
  * the grids, the outputs) once; solves allocate nothing.
  *
@@ -251,6 +262,8 @@ typedef struct {
   int gap_angle_count;               /* 72 */
   double gap_height_step_mm;         /* 0.5 */
   double gap_tolerance_mm;           /* CUSP_GAP_TOLERANCE_MM (0.1) */
+  int thread_count;                  /* 2: assembly on a helper thread too; 1 (or 0): the
+                                      * calling thread only. Results are the same to the bit */
 } CuspSimWorldDef;
 
 CuspSimWorldDef cusp_sim_default_world_def (void);

@@ -88,7 +88,8 @@ main (void)
 {
   const char *data = g_getenv ("CUSP_SHARED_DATA");
 
-  printf ("bench-sim-patient: segmented roots (cusp-patient-root.h), one thread\n");
+  printf ("bench-sim-patient: segmented roots (cusp-patient-root.h), %d thread(s) "
+          "(CUSP_SIM_THREADS)\n", cusp_bench_sim_threads ());
   {
     CuspPhantomDef def = cusp_phantom_default_def ();
     g_autoptr(GError) error = NULL;

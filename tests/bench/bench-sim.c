@@ -10,7 +10,7 @@ int
 main (void)
 {
   printf ("bench-sim: analytic root 21.5 x 24.5 mm annulus (cusp_sim_default_root_def), "
-          "one thread\n");
+          "%d thread(s) (CUSP_SIM_THREADS)\n", cusp_bench_sim_threads ());
   CuspSimWorldDef def = cusp_sim_default_world_def ();
 
   cusp_bench_sim_run (&def, "sapien3-class-26", 3.0);

@@ -506,6 +506,42 @@ test_determinism (void)
   cusp_sim_world_destroy (b);
 }
 
+/* The helper thread splits the assembly, never a sum: one thread and two give the same bits,
+ * cold and through warm updates, for a balloon-expandable and a self-expanding frame. */
+static void
+test_threads_same_bits (void)
+{
+  const char *ids[] = { "sapien3-class-26", "evolut-class-29" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      CuspSimWorldDef def = cusp_sim_default_world_def ();
+      CuspSimWorld *one, *two;
+
+      def.device = load_device (ids[k]);
+      g_assert_cmpint (def.thread_count, ==, 2);
+      two = make_world (&def);
+      def.thread_count = 1;
+      one = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (one, NULL), ==, CUSP_SIM_OK);
+      g_assert_cmpint (cusp_sim_world_solve (two, NULL), ==, CUSP_SIM_OK);
+      g_assert_true (cusp_sim_world_result (one)->converged);
+      g_assert_cmphex (cusp_sim_world_state_hash (one), ==, cusp_sim_world_state_hash (two));
+      for (int u = 0; u < 4; u++)
+        {
+          CuspSimPose pose = def.pose;
+          pose.depth_mm += u % 2 ? -0.5 : 0.5;
+          g_assert_cmpint (cusp_sim_world_solve (one, &pose), ==, CUSP_SIM_OK);
+          g_assert_cmpint (cusp_sim_world_solve (two, &pose), ==, CUSP_SIM_OK);
+          g_assert_cmpint (cusp_sim_world_result (one)->iterations, ==,
+                           cusp_sim_world_result (two)->iterations);
+          g_assert_cmphex (cusp_sim_world_state_hash (one), ==, cusp_sim_world_state_hash (two));
+        }
+      cusp_sim_world_destroy (one);
+      cusp_sim_world_destroy (two);
+    }
+}
+
 /* The frame's topology (for drawing a result) is the one solved: the node count of the result,
  * 2 x crowns beams per strut row, and every beam joins two nodes a strut apart in the deployed
  * frame (a layout read in another order joins nodes across the frame). */
@@ -605,6 +641,11 @@ test_bad_input (void)
   bad = def;
   bad.device.nominal_diameter_mm = NAN;
   expect_create_error (&bad, CUSP_SIM_ERROR_NON_FINITE);
+  bad = def;
+  bad.thread_count = 3;
+  expect_create_error (&bad, CUSP_SIM_ERROR_INVALID_ARGUMENT);
+  bad.thread_count = -1;
+  expect_create_error (&bad, CUSP_SIM_ERROR_INVALID_ARGUMENT);
   expect_create_error (NULL, CUSP_SIM_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (cusp_sim_error_string (CUSP_SIM_ERROR_OUTSIDE_LUMEN), !=, "unknown error");
 
@@ -844,6 +885,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/warm-is-cheaper", test_warm_is_cheaper);
   g_test_add_func ("/sim/deploy/budget-refines", test_budget_refines);
   g_test_add_func ("/sim/deploy/determinism", test_determinism);
+  g_test_add_func ("/sim/deploy/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/sim/deploy/frame-topology", test_frame_topology);
   g_test_add_func ("/sim/bad-input/refused", test_bad_input);
   g_test_add_func ("/sim/bad-input/fuzz", test_fuzz);
