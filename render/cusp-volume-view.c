@@ -96,7 +96,7 @@ struct _CuspVolumeView {
   char *test_file;
   char *test_text;                     /* last written, to write only changes */
 
-  /* CUSP_DEBUG_RENDER_TIMES: each pass waited for (glFinish) and timed, printed every 30 frames */
+  /* CUSP_DEBUG_RENDER_TIMES: each pass waited for (glFinish) and timed, printed every 10 frames */
   gboolean debug_times;
   double pass_ms[N_PASSES];
   int timed_frames;
@@ -332,7 +332,7 @@ debug_report (CuspVolumeView *self)
   static const char *names[N_PASSES] = { "pending-before", "clear", "upload", "opaque", "volume", "translucent",
                                          "handles", "gizmo" };
 
-  if (!self->debug_times || ++self->timed_frames < 30)
+  if (!self->debug_times || ++self->timed_frames < 10)
     return;
   g_printerr ("3D view render, mean of %d frames (ms):", self->timed_frames);
   for (int i = 0; i < N_PASSES; i++)
