@@ -21,6 +21,7 @@
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
 #include "cusp-error.h"
+#include "cusp-view-link.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -44,6 +45,8 @@ typedef struct {
   CuspWindow *window;
   CuspValvePanel *panel;
   CuspUndoStack *undo;
+  CuspValveScene *scene;            /* the views' valve: brackets handle drags (owned) */
+  gboolean drag_entry_open;         /* the running handle drag has its history entry */
   char *device_id;                  /* last seen; NULL: none chosen */
   CuspSimPose pose;
   gboolean replaying;
@@ -178,6 +181,7 @@ static void
 on_pose_changed (CuspValvePanel *panel, Rehearsal *r)
 {
   CuspSimPose pose;
+  gboolean dragging;
 
   cusp_valve_panel_get_pose (panel, &pose);
   if (is_replay (r) || same_pose (&pose, &r->pose))
@@ -185,10 +189,28 @@ on_pose_changed (CuspValvePanel *panel, Rehearsal *r)
       remember_panel (r);
       return;
     }
+  /* A handle drag is one entry of its own, however long it pauses: sealed before its first
+   * change (a nudge just before is not part of it) and when it ends. */
+  dragging = r->scene != NULL && cusp_valve_scene_is_interacting (r->scene);
+  if (dragging && !r->drag_entry_open)
+    {
+      cusp_undo_stack_seal (r->undo);
+      r->drag_entry_open = TRUE;
+    }
   cusp_undo_stack_push_merge (r->undo, _("Move Valve"), MERGE_KEY_POSE, g_get_monotonic_time (),
-                              MERGE_WINDOW_US, valve_edit_apply, valve_edit_revert, valve_edit_merge,
+                              dragging ? G_MAXINT64 : MERGE_WINDOW_US,
+                              valve_edit_apply, valve_edit_revert, valve_edit_merge,
                               valve_edit_new (r), valve_edit_free);
   remember_panel (r);
+}
+
+/* A handle drag ended: its entry takes no more changes (the next drag or nudge is its own). */
+static void
+on_interaction_ended (CuspValveScene *scene, Rehearsal *r)
+{
+  if (r->undo != NULL)
+    cusp_undo_stack_seal (r->undo);
+  r->drag_entry_open = FALSE;
 }
 
 static void
@@ -512,6 +534,7 @@ rehearsal_free (gpointer data)
   g_array_unref (r->reference_ms);
   g_array_unref (r->frame_ms);
   g_array_unref (r->age_ms);
+  g_clear_object (&r->scene);
   g_free (r->bench_file);
   g_free (r->device_id);
   g_free (r->detected);
@@ -546,6 +569,8 @@ _cusp_window_rehearsal_init (CuspWindow *self)
   g_signal_connect (r->panel, "pose-changed", G_CALLBACK (on_pose_changed), r);
   g_signal_connect (r->panel, "device-changed", G_CALLBACK (on_device_changed), r);
   g_signal_connect (r->undo, "changed", G_CALLBACK (on_undo_changed), r);
+  r->scene = g_object_ref (cusp_view_link_get_valve_scene (CUSP_VIEW_LINK (self->view_link)));
+  g_signal_connect (r->scene, "interaction-ended", G_CALLBACK (on_interaction_ended), r);
   g_action_map_add_action_entries (G_ACTION_MAP (self), valve_actions, G_N_ELEMENTS (valve_actions), self);
 }
 
@@ -563,6 +588,8 @@ _cusp_window_rehearsal_dispose (CuspWindow *self)
     g_signal_handlers_disconnect_by_data (r->panel, r);
   if (r->undo != NULL)
     g_signal_handlers_disconnect_by_data (r->undo, r);
+  if (r->scene != NULL)
+    g_signal_handlers_disconnect_by_data (r->scene, r);
   /* commands still in the history find no state and do nothing */
   g_object_set_qdata (G_OBJECT (self), rehearsal_quark (), NULL);
 }

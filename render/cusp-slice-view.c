@@ -496,6 +496,8 @@ begin_valve_drag (CuspSliceView *self, double x, double y)
   cusp_slice_view_get_frame (self, &self->drag_frame);
   self->drag_handle = picked;
   self->hover_handle = CUSP_VALVE_HANDLE_NONE;
+  /* one drag, one entry in the window's history, however slow */
+  cusp_valve_scene_begin_interaction (self->scene);
   update_hover (self);
   return TRUE;
 }
@@ -508,6 +510,8 @@ end_valve_drag (CuspSliceView *self, gboolean cancel)
     return;
   if (cancel && self->scene != NULL)
     cusp_valve_scene_request_pose (self->scene, &self->drag_valve.pose);
+  if (self->scene != NULL)
+    cusp_valve_scene_end_interaction (self->scene);
   self->drag_handle = CUSP_VALVE_HANDLE_NONE;
   self->drag_mode = DRAG_NONE;
   update_hover (self);
@@ -927,6 +931,7 @@ cusp_slice_view_dispose (GObject *object)
 
   if (self->link != NULL)
     g_signal_handlers_disconnect_by_data (self->link, self);
+  end_valve_drag (self, FALSE);
   if (self->scene != NULL)
     g_signal_handlers_disconnect_by_data (self->scene, self);
   g_clear_object (&self->scene);

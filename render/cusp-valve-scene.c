@@ -21,11 +21,12 @@ struct _CuspValveScene {
   CuspValveOverlay *overlay;
   gboolean has_carm;
   CuspCarmAngles coplanar, cusp_overlap;
+  guint interactions;           /* handle drags in progress */
 };
 
 G_DEFINE_FINAL_TYPE (CuspValveScene, cusp_valve_scene, G_TYPE_OBJECT)
 
-enum { SIGNAL_CHANGED, SIGNAL_POSE_REQUESTED, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_POSE_REQUESTED, SIGNAL_INTERACTION_ENDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 void
@@ -230,6 +231,30 @@ cusp_valve_scene_request_pose (CuspValveScene *self, const CuspSimPose *pose)
   g_signal_emit (self, signals[SIGNAL_POSE_REQUESTED], 0, &copy);
 }
 
+void
+cusp_valve_scene_begin_interaction (CuspValveScene *self)
+{
+  g_return_if_fail (CUSP_IS_VALVE_SCENE (self));
+  self->interactions++;
+}
+
+void
+cusp_valve_scene_end_interaction (CuspValveScene *self)
+{
+  g_return_if_fail (CUSP_IS_VALVE_SCENE (self));
+  if (self->interactions == 0)
+    return;
+  if (--self->interactions == 0)
+    g_signal_emit (self, signals[SIGNAL_INTERACTION_ENDED], 0);
+}
+
+gboolean
+cusp_valve_scene_is_interacting (CuspValveScene *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_SCENE (self), FALSE);
+  return self->interactions > 0;
+}
+
 static void
 cusp_valve_scene_finalize (GObject *object)
 {
@@ -252,6 +277,10 @@ cusp_valve_scene_class_init (CuspValveSceneClass *klass)
   signals[SIGNAL_POSE_REQUESTED] = g_signal_new ("pose-requested", G_TYPE_FROM_CLASS (klass),
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* The last handle drag in progress ended (released or cancelled). */
+  signals[SIGNAL_INTERACTION_ENDED] = g_signal_new ("interaction-ended", G_TYPE_FROM_CLASS (klass),
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                    G_TYPE_NONE, 0);
 }
 
 static void

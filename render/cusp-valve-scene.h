@@ -88,5 +88,11 @@ gboolean cusp_valve_scene_get_carm (CuspValveScene *self, CuspCarmAngles *coplan
 /* A view asks for the valve to move (emits ::pose-requested with the pose; the owner applies it
  * or not). Ignored without a root and valve. */
 void     cusp_valve_scene_request_pose (CuspValveScene *self, const CuspSimPose *pose);
+/* A view brackets a handle drag (its many pose requests) with begin/end, so the owner's history
+ * keeps the drag as one entry however slowly it goes; end emits ::interaction-ended. Nested
+ * brackets count (two views could not drag at once, but an unbalanced end is ignored). */
+void     cusp_valve_scene_begin_interaction (CuspValveScene *self);
+void     cusp_valve_scene_end_interaction   (CuspValveScene *self);
+gboolean cusp_valve_scene_is_interacting    (CuspValveScene *self);
 
 G_END_DECLS

@@ -143,6 +143,34 @@ test_requests (void)
   }
 }
 
+static void
+on_interaction_ended (CuspValveScene *scene, int *ended)
+{
+  (*ended)++;
+}
+
+/* A view's handle drag is bracketed, so the owner can keep it as one history entry. */
+static void
+test_interaction (void)
+{
+  g_autoptr(CuspValveScene) scene = cusp_valve_scene_new ();
+  int ended = 0;
+
+  g_signal_connect (scene, "interaction-ended", G_CALLBACK (on_interaction_ended), &ended);
+  g_assert_false (cusp_valve_scene_is_interacting (scene));
+  cusp_valve_scene_end_interaction (scene);                 /* unbalanced: ignored */
+  g_assert_cmpint (ended, ==, 0);
+  cusp_valve_scene_begin_interaction (scene);
+  cusp_valve_scene_begin_interaction (scene);
+  g_assert_true (cusp_valve_scene_is_interacting (scene));
+  cusp_valve_scene_end_interaction (scene);
+  g_assert_true (cusp_valve_scene_is_interacting (scene));
+  g_assert_cmpint (ended, ==, 0);
+  cusp_valve_scene_end_interaction (scene);
+  g_assert_false (cusp_valve_scene_is_interacting (scene));
+  g_assert_cmpint (ended, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -150,5 +178,6 @@ main (int argc, char **argv)
   g_test_add_func ("/render/valve-scene/frame-round-trip", test_round_trip);
   g_test_add_func ("/render/valve-scene/valve-axis", test_valve_axis);
   g_test_add_func ("/render/valve-scene/requests", test_requests);
+  g_test_add_func ("/render/valve-scene/interaction", test_interaction);
   return g_test_run ();
 }

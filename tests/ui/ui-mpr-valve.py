@@ -346,6 +346,9 @@ def check_tilt(app, xtest, truth, bounds, box, scale, valve_file, start, height,
         log(f"{presses} Ctrl+Z: tilt {undone['pose.tilt_deg']:.2f}°, depth {undone['pose.depth_mm']:.2f} mm")
         check(abs(undone["pose.tilt_deg"] - tilt0) < 1e-6 and abs(undone["pose.depth_mm"] - depth0) < 1e-6
               and abs(undone["pose.rotation_deg"] - rotation0) < 1e-6, "Ctrl+Z put the tilt back")
+        # the drag (8 motions 0.15 s apart, longer than the 600 ms merge window) is one entry:
+        # the views bracket a handle drag and the history seals it when it ends
+        check(presses == 1, f"one Ctrl+Z undid the whole drag ({presses})")
     check(tilts[0] * tilts[1] < 0, f"opposite drags tilt opposite ways ({tilts[0]:+.2f}°, {tilts[1]:+.2f}°)")
 
     # A quick flick (one motion between press and release) is one history step whatever the
