@@ -351,6 +351,8 @@ end_valve_drag (CuspAnnulusView *self, gboolean cancel)
     return;
   if (cancel && self->scene != NULL)
     cusp_valve_scene_request_pose (self->scene, &self->valve_start.pose);
+  if (self->scene != NULL)
+    cusp_valve_scene_end_interaction (self->scene);
   self->valve_drag = CUSP_VALVE_HANDLE_NONE;
   self->valve_hover = CUSP_VALVE_HANDLE_NONE;
   update_valve_hover (self);
@@ -405,6 +407,8 @@ on_drag_begin (GtkGestureDrag *gesture, double x, double y, CuspAnnulusView *sel
       gtk_widget_grab_focus (GTK_WIDGET (self));
       self->valve_frame = frame;
       self->valve_drag = valve;
+      /* one drag, one entry in the window's history */
+      cusp_valve_scene_begin_interaction (self->scene);
       update_valve_hover (self);
       return;
     }
@@ -569,6 +573,10 @@ cusp_annulus_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->link, self);
   if (self->scene != NULL)
     g_signal_handlers_disconnect_by_data (self->scene, self);
+  /* a drag still open would keep the window's history merging */
+  if (self->scene != NULL && self->valve_drag != CUSP_VALVE_HANDLE_NONE)
+    cusp_valve_scene_end_interaction (self->scene);
+  self->valve_drag = CUSP_VALVE_HANDLE_NONE;
   g_clear_object (&self->scene);
   g_clear_object (&self->link);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
