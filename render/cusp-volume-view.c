@@ -640,6 +640,8 @@ on_leave (GtkEventControllerMotion *controller,
 static void
 end_handle_drag (CuspVolumeView *self)
 {
+  if (self->active != CUSP_HANDLE_3D_NONE && self->scene != NULL)
+    cusp_valve_scene_end_interaction (self->scene);
   self->active = CUSP_HANDLE_3D_NONE;
   self->handles_dirty = TRUE;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->hover != CUSP_HANDLE_3D_NONE ? "grab" : NULL);
@@ -704,6 +706,8 @@ on_drag_begin (GtkGestureDrag *gesture,
   if (picked != CUSP_HANDLE_3D_NONE)
     {
       self->active = picked;
+      /* one drag, one entry in the window's history */
+      cusp_valve_scene_begin_interaction (self->scene);
       self->drag_start = self->handles;
       self->drag_x0 = x;
       self->drag_y0 = y;
@@ -857,6 +861,10 @@ cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
     g_signal_handlers_disconnect_by_data (self->link, self);
   if (self->scene != NULL)
     g_signal_handlers_disconnect_by_data (self->scene, self);
+  /* a drag still open would keep the window's history merging */
+  if (self->scene != NULL && self->active != CUSP_HANDLE_3D_NONE)
+    cusp_valve_scene_end_interaction (self->scene);
+  self->active = CUSP_HANDLE_3D_NONE;
   g_clear_object (&self->scene);
   self->has_shown_pose = FALSE;
   self->labels_dirty = TRUE;

@@ -265,8 +265,10 @@ def slice_view_bounds(state, report):
     changed."""
     ready = {v["name"]: v for v in state["views"]}
     now = report["view_3d"]
-    check(ready["3d"]["y"] == now["y"] and ready["3d"]["height"] == now["height"],
-          "the view grid's rows are as the ready report gave them")
+    # within a pixel: the two reports round the same bounds at different times (seen 434+337
+    # against 433+338 on the real CT with GTK's cairo renderer)
+    check(abs(ready["3d"]["y"] - now["y"]) <= 1 and abs(ready["3d"]["height"] - now["height"]) <= 1,
+          f"the view grid's rows are as the ready report gave them ({ready['3d']['y']}+{ready['3d']['height']} / {now['y']}+{now['height']})")
     spacing = ready["coronal"]["x"] - ready["axial"]["x"] - ready["axial"]["width"]
     bounds = {}
     for name in ("axial", "coronal", "sagittal"):
