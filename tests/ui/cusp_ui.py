@@ -8,6 +8,7 @@ sys.path, so `import cusp_ui` finds this file.
 - `load(name, path)`: a script as a module.
 - `ui`, `measure`: ui-test.py (App, screenshots, checks) and ui-measure-test.py (XTest, reports).
 - `press(xtest, keysyms)`: a key chord through XTEST.
+- `activate(app, action, parameter)`: a window action over D-Bus (the app's own session bus).
 - `measured_demo(binary, workdir)`: the app on the demo case, once it is segmented and measured.
 - `main(run, usage, n_args, prefix)`: the common entry: skip without an X display, a private
   session bus, a temporary folder, and a failed check reported as one FAIL line (exit 1).
@@ -41,6 +42,15 @@ def press(xtest, keysyms):
     for code in reversed(codes):
         xtest.xtst.XTestFakeKeyEvent(xtest.display, code, 0, 0)
     xtest._sync()
+
+
+def activate(app, action, parameter="[]"):
+    """Activates win.`action` of the app's first window; `parameter` in gdbus's notation, e.g.
+    "[<600.0>]" or "[<'path'>]"."""
+    subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
+                    "--object-path", "/io/github/cusp/Cusp/window/1",
+                    "--method", "org.gtk.Actions.Activate", action, parameter, "{}"],
+                   check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
 
 
 def measured_demo(binary, workdir, timeout_s=240):

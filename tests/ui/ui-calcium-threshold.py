@@ -10,20 +10,12 @@
 #   0 (Auto)  back to the automatic rule: the first threshold and volume again
 import json
 import os
-import subprocess
 import sys
 
 import cusp_ui
 
-ui, measure = cusp_ui.ui, cusp_ui.measure
+ui, measure, activate = cusp_ui.ui, cusp_ui.measure, cusp_ui.activate
 log, check, screenshot, SKIP = ui.log, ui.check, ui.screenshot, ui.SKIP
-
-
-def activate(app, action, parameter):
-    subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
-                    "--object-path", "/io/github/cusp/Cusp/window/1",
-                    "--method", "org.gtk.Actions.Activate", action, parameter, "{}"],
-                   check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
 
 
 def run(binary, shot_dir, workdir):

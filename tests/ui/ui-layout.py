@@ -70,11 +70,7 @@ def run(binary, shot_dir, workdir):
 
         # the report pictures what is on screen: the 3D view, not the hidden ones
         pdf = os.path.join(workdir, "report.pdf")
-        subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
-                        "--object-path", "/io/github/cusp/Cusp/window/1",
-                        "--method", "org.gtk.Actions.Activate", "export-report-to",
-                        "[<'" + pdf + "'>]", "{}"],
-                       check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
+        cusp_ui.activate(app, "export-report-to", "[<'" + pdf + "'>]")
         written = app.wait_for({"report-written", "error"}, 120, previous=wide)
         check(written["state"] == "report-written", f"the report was written ({written['detail']})")
         if shutil.which("pdftotext") is not None:

@@ -14,27 +14,16 @@
 #     annulus centre is drawn (the gaps are at the valve's skirt), which the view's test hook gives
 #     through the valve's outflow centre and its depth arrow (8 mm up the axis from it).
 # Screenshots ui-leak-colour-*.png are left to look at.
-import importlib.util
 import json
 import math
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import cusp_ui
 
-
-def load(name, file_name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file_name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-rehearse = load("ui_rehearse", "ui-rehearse.py")
-mpr_valve = load("ui_mpr_valve", "ui-mpr-valve.py")
+rehearse = cusp_ui.load("ui_rehearse", "ui-rehearse.py")
+mpr_valve = cusp_ui.load("ui_mpr_valve", "ui-mpr-valve.py")
 ui, measure = rehearse.ui, rehearse.measure
 log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
 
@@ -159,10 +148,7 @@ def run(binary, shot_dir, workdir):
         check(clear > 20.0 * per_mm, "the front view, panned if need be, shows the valve clear of the legend")
         check(len(pixels) <= STRAY, "no leak colour where the solver reports no leak (front, the valve in full)")
 
-        subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
-                        "--object-path", "/io/github/cusp/Cusp/window/1", "--method",
-                        "org.gtk.Actions.Activate", "valve-device", f"[<'{LEAKY_DEVICE}'>]", "{}"],
-                       check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
+        cusp_ui.activate(app, "valve-device", f"[<'{LEAKY_DEVICE}'>]")
         leaky = measure.wait_report(valve_file, app, 180,
                                     lambda r: rehearse.final(r) and r["device"] == LEAKY_DEVICE)
         log(f"{LEAKY_DEVICE}: {leaky['shown.pvl']}")
@@ -182,25 +168,5 @@ def run(binary, shot_dir, workdir):
     return 0
 
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: ui-leak-colour.py APP [SHOT_DIR]")
-    binary = sys.argv[1]
-    shot_dir = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
-    if not os.environ.get("DISPLAY"):
-        log("skip: no X display; run under xvfb-run (build-aux/run-tests does)")
-        return SKIP
-    if os.environ.get("CUSP_UI_TEST_BUS") is None and ui.shutil.which("dbus-run-session"):
-        env = dict(os.environ, CUSP_UI_TEST_BUS="1")
-        return subprocess.run(["dbus-run-session", "--", sys.executable, *sys.argv], env=env).returncode
-    os.makedirs(shot_dir, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cusp-ui-leak-colour-") as workdir:
-        try:
-            return run(binary, shot_dir, workdir)
-        except (AssertionError, RuntimeError, FileNotFoundError, OSError, subprocess.CalledProcessError) as e:
-            log("FAIL:", e)
-            return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cusp_ui.main(run, "ui-leak-colour.py APP [SHOT_DIR]", 1, "cusp-ui-leak-colour-"))

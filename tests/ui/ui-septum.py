@@ -9,20 +9,12 @@
 #   45 mm     refused in words; the answer keeps 2 mm
 import json
 import os
-import subprocess
 import sys
 
 import cusp_ui
 
-ui, measure = cusp_ui.ui, cusp_ui.measure
+ui, measure, activate = cusp_ui.ui, cusp_ui.measure, cusp_ui.activate
 log, check, screenshot, SKIP = ui.log, ui.check, ui.screenshot, ui.SKIP
-
-
-def activate(app, action, parameter):
-    subprocess.run(["gdbus", "call", "--session", "--dest", "io.github.cusp.Cusp",
-                    "--object-path", "/io/github/cusp/Cusp/window/1",
-                    "--method", "org.gtk.Actions.Activate", action, parameter, "{}"],
-                   check=True, env=app.env, timeout=30, stdout=subprocess.DEVNULL)
 
 
 AMBER, RED = "#e5a50a", "#e01b24"     # the valve panel's traffic lights
