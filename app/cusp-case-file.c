@@ -2,6 +2,7 @@
 /* cusp-case-file.c: the `.cusp-case` JSON format (docs/case-format.md): write, checked read,
  * study content hash. */
 #include "cusp-case-file.h"
+#include "cusp-user-limits.h"
 #include "cusp-error.h"
 #include "cusp-measure-json.h"
 
@@ -410,11 +411,11 @@ cusp_case_file_from_data (const char  *data,
   if (json_object_has_member (settings, "membranous_septum_mm")
       && !read_number (settings, "settings", "membranous_septum_mm", TRUE, &septum, error))
     return NULL;
-  if (isfinite (septum) && !(septum >= 0.5 && septum <= 30.0))
+  if (isfinite (septum) && !(septum >= CUSP_SEPTUM_MIN_MM && septum <= CUSP_SEPTUM_MAX_MM))
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
                    "This case file is malformed: settings.membranous_septum_mm should lie between "
-                   "0.5 and 30 mm, not %g", septum);
+                   "%g and %g mm, not %g", CUSP_SEPTUM_MIN_MM, CUSP_SEPTUM_MAX_MM, septum);
       return NULL;
     }
   if (isfinite (width) != isfinite (center) || (isfinite (width) && width <= 0.0))

@@ -3,6 +3,7 @@
  * from a .ui template because its rows come from the measurement layer's key table. */
 #include "cusp-config.h"
 #include "cusp-measure-panel.h"
+#include "cusp-user-limits.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -354,8 +355,8 @@ calcium_controls (CuspMeasurePanel *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
-  self->calcium_spin = gtk_spin_button_new_with_range (CUSP_MEASURE_PANEL_CALCIUM_MIN_HU,
-                                                       CUSP_MEASURE_PANEL_CALCIUM_MAX_HU, 10.0);
+  self->calcium_spin = gtk_spin_button_new_with_range (CUSP_CALCIUM_THRESHOLD_MIN_HU,
+                                                       CUSP_CALCIUM_THRESHOLD_MAX_HU, 10.0);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->calcium_spin), 0);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->calcium_spin), 850.0);
   gtk_widget_set_sensitive (self->calcium_spin, FALSE);

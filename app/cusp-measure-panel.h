@@ -34,8 +34,6 @@ const char       *cusp_measure_panel_get_status       (CuspMeasurePanel       *s
 /* The calcium threshold control (win.calcium-threshold, "d": HU, 0 = the automatic rule): shows
  * the threshold `used_hu` of the last segmentation and whether it came from the automatic rule,
  * without asking for a new one. */
-#define CUSP_MEASURE_PANEL_CALCIUM_MIN_HU 130.0
-#define CUSP_MEASURE_PANEL_CALCIUM_MAX_HU 3000.0
 void              cusp_measure_panel_set_calcium_threshold (CuspMeasurePanel *self,
                                                             double            used_hu,
                                                             gboolean          automatic);

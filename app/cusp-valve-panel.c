@@ -10,6 +10,7 @@
  * Test hook: CUSP_TEST_VALVE_FILE gets the displayed values as JSON after each snapshot. */
 #include "cusp-config.h"
 #include "cusp-valve-panel.h"
+#include "cusp-user-limits.h"
 #include "cusp-device-dirs.h"
 #include "cusp-valve-mesh.h"
 #include "cusp-valve-overlay.h"
@@ -922,8 +923,8 @@ cusp_valve_panel_set_septum_mm (CuspValvePanel *self,
   gboolean measured = isfinite (septum_mm);
 
   g_return_if_fail (CUSP_IS_VALVE_PANEL (self));
-  g_return_if_fail (!measured || (septum_mm >= CUSP_VALVE_PANEL_SEPTUM_MIN_MM
-                                  && septum_mm <= CUSP_VALVE_PANEL_SEPTUM_MAX_MM));
+  g_return_if_fail (!measured || (septum_mm >= CUSP_SEPTUM_MIN_MM
+                                  && septum_mm <= CUSP_SEPTUM_MAX_MM));
 
   g_signal_handlers_block_by_func (self->septum_spin, on_septum_changed, self);
   g_signal_handlers_block_by_func (self->septum_measured, on_septum_changed, self);
@@ -938,6 +939,13 @@ cusp_valve_panel_set_septum_mm (CuspValvePanel *self,
   apply_septum (self);
   if (self->has_root)
     start_solver (self);
+}
+
+const CuspSimRootDef *
+cusp_valve_panel_get_root_def (CuspValvePanel *self)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self), NULL);
+  return self->has_root ? &self->root : NULL;
 }
 
 double
@@ -1223,8 +1231,8 @@ cusp_valve_panel_init (CuspValvePanel *self)
                                  _("Cusp does not measure the membranous septum: measure it on a coronal "
                                    "view (annulus to the top of the muscular septum) and enter it. Until "
                                    "then 8 mm is assumed for the conduction risk."));
-    self->septum_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (CUSP_VALVE_PANEL_SEPTUM_MIN_MM,
-                                                                         CUSP_VALVE_PANEL_SEPTUM_MAX_MM, 0.5));
+    self->septum_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (CUSP_SEPTUM_MIN_MM,
+                                                                         CUSP_SEPTUM_MAX_MM, 0.5));
     gtk_spin_button_set_digits (self->septum_spin, 1);
     gtk_spin_button_set_value (self->septum_spin, self->root_septum_mm);
     gtk_widget_set_sensitive (GTK_WIDGET (self->septum_spin), FALSE);

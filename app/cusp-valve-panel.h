@@ -54,9 +54,10 @@ const CuspDeviceDef *cusp_valve_panel_get_device    (CuspValvePanel *self);
 /* The membranous septum length (mm) the user measured, NAN when not measured (the solver's 8 mm
  * is assumed, and the conduction row says so). The panel's controls ask for a change through
  * win.septum-length ("d", mm; 0 = not measured); set_septum_mm shows it and restarts the solver. */
-#define CUSP_VALVE_PANEL_SEPTUM_MIN_MM 0.5
-#define CUSP_VALVE_PANEL_SEPTUM_MAX_MM 30.0
 void                 cusp_valve_panel_set_septum_mm (CuspValvePanel *self, double septum_mm);
+/* The root definition the panel's solver was built from (measured septum included); NULL
+ * without a root. The rules read it when a plan takes the answer on screen. */
+const CuspSimRootDef *cusp_valve_panel_get_root_def (CuspValvePanel *self);
 double               cusp_valve_panel_get_septum_mm (CuspValvePanel *self);
 
 G_END_DECLS

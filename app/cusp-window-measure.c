@@ -16,6 +16,7 @@
 #include "cusp-annulus-view.h"
 #include "cusp-landmark-editor.h"
 #include "cusp-measure-panel.h"
+#include "cusp-user-limits.h"
 #include "cusp-mesh.h"
 #include "cusp-segment.h"
 #include "cusp-undo-stack.h"
@@ -600,13 +601,13 @@ calcium_threshold_action (GSimpleAction *action, GVariant *parameter, gpointer u
       return;
     }
   if (isfinite (threshold_hu) != (requested_hu != 0.0)
-      || (isfinite (threshold_hu) && (threshold_hu < CUSP_MEASURE_PANEL_CALCIUM_MIN_HU
-                                      || threshold_hu > CUSP_MEASURE_PANEL_CALCIUM_MAX_HU)))
+      || (isfinite (threshold_hu) && (threshold_hu < CUSP_CALCIUM_THRESHOLD_MIN_HU
+                                      || threshold_hu > CUSP_CALCIUM_THRESHOLD_MAX_HU)))
     {
       g_autofree char *text = g_strdup_printf (_("A calcium threshold must lie between %.0f and %.0f HU "
                                                  "(or be automatic); %g HU was not applied."),
-                                               CUSP_MEASURE_PANEL_CALCIUM_MIN_HU,
-                                               CUSP_MEASURE_PANEL_CALCIUM_MAX_HU, requested_hu);
+                                               CUSP_CALCIUM_THRESHOLD_MIN_HU,
+                                               CUSP_CALCIUM_THRESHOLD_MAX_HU, requested_hu);
       cusp_measure_panel_set_status (m->panel, text, TRUE);
       measure_report (self, "calcium-refused");
       return;

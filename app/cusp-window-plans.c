@@ -3,7 +3,6 @@
  * move by numeric entry (simulated by cusp-cli simulate), undo/redo, the comparison. */
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
-#include "cusp-patient-root.h"
 #include "cusp-plan-live.h"
 #include "cusp-plan-run.h"
 
@@ -198,28 +197,19 @@ cusp_window_case_take_live (CuspWindow *self, CuspPlan *plan)
 {
   CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
   const CuspMeasurements *m = _cusp_window_measure_get_measurements (self);
-  const CuspLandmarks *landmarks = _cusp_window_measure_get_landmarks (self);
   const CuspDeviceDef *device = panel != NULL ? cusp_valve_panel_get_device (panel) : NULL;
   CuspLiveResult *live = panel != NULL ? cusp_valve_panel_get_result (panel) : NULL;
-  g_autofree CuspSimRootDef *root = g_new0 (CuspSimRootDef, 1);
-  CuspRootFrame frame;
+  /* the root the panel's solver was built from: the answer's own, measured septum included */
+  const CuspSimRootDef *root = panel != NULL ? cusp_valve_panel_get_root_def (panel) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (live == NULL || live->preliminary || device == NULL || m == NULL || landmarks == NULL
+  if (live == NULL || live->preliminary || device == NULL || m == NULL || root == NULL
       || !g_str_equal (device->id, plan->device_id) || live->pose.depth_mm != plan->depth_mm
       || live->pose.tilt_deg != plan->tilt_deg || live->pose.rotation_deg != plan->rotation_deg)
     return LIVE_WAIT;
   if (live->status != CUSP_SIM_OK || !live->converged)
     return LIVE_UNUSABLE;
-  /* The panel's solver was built from these measurements: the same root definition. */
-  if (cusp_root_frame_from_annulus (&m->annulus, &frame, &error)
-      && cusp_patient_root_def (m, landmarks, &frame, root, &error))
-    {
-      /* and the septum the user measured, as the panel's solver had it */
-      if (isfinite (cusp_valve_panel_get_septum_mm (panel)))
-        root->membranous_septum_length_mm = cusp_valve_panel_get_septum_mm (panel);
-    }
-  if (error != NULL || !cusp_plan_set_result_from_live (plan, live, device, root, m, &error))
+  if (!cusp_plan_set_result_from_live (plan, live, device, root, m, &error))
     {
       /* the child process says the same in its own words, or succeeds */
       g_debug ("Live answer not taken: %s", error->message);

@@ -21,6 +21,7 @@
 #include "cusp-config.h"
 #include "cusp-window-case-private.h"
 #include "cusp-error.h"
+#include "cusp-user-limits.h"
 #include "cusp-view-link.h"
 
 #include <glib/gi18n.h>
@@ -503,12 +504,12 @@ septum_length_action (GSimpleAction *action,
 
   if (panel == NULL)
     return;
-  if (requested_mm != 0.0 && !(requested_mm >= CUSP_VALVE_PANEL_SEPTUM_MIN_MM
-                               && requested_mm <= CUSP_VALVE_PANEL_SEPTUM_MAX_MM))
+  if (requested_mm != 0.0 && !(requested_mm >= CUSP_SEPTUM_MIN_MM
+                               && requested_mm <= CUSP_SEPTUM_MAX_MM))
     {
       g_autoptr(GError) error = g_error_new (CUSP_ERROR, CUSP_ERROR_INVALID_INPUT,
                                              "a membranous septum length lies between %.1f and %.0f mm, not %g",
-                                             CUSP_VALVE_PANEL_SEPTUM_MIN_MM, CUSP_VALVE_PANEL_SEPTUM_MAX_MM,
+                                             CUSP_SEPTUM_MIN_MM, CUSP_SEPTUM_MAX_MM,
                                              requested_mm);
       _cusp_window_show_error (self, _("Cannot use that septum length"), error);
       return;

@@ -24,6 +24,7 @@
 #include "cusp-sim.h"
 #include "cusp-sim-pvl.h"
 #include "cusp-study-loader.h"
+#include "cusp-user-limits.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -142,11 +143,13 @@ cusp_cli_simulate (int argc, char **argv)
       || !cusp_cli_parse_number ("--calcium-threshold-hu", calcium, &calcium_hu, &error)
       || !cusp_cli_parse_number ("--septum-mm", septum, &septum_mm, &error))
     return cusp_cli_fail_error (NAME, error);
-  if (calcium != NULL && !(calcium_hu >= 130.0 && calcium_hu <= 3000.0))
-    return cusp_cli_fail (NAME, "--calcium-threshold-hu must lie between 130 and 3000 HU, not %s", calcium);
+  if (calcium != NULL && !(calcium_hu >= CUSP_CALCIUM_THRESHOLD_MIN_HU && calcium_hu <= CUSP_CALCIUM_THRESHOLD_MAX_HU))
+    return cusp_cli_fail (NAME, "--calcium-threshold-hu must lie between %g and %g HU, not %s",
+                          CUSP_CALCIUM_THRESHOLD_MIN_HU, CUSP_CALCIUM_THRESHOLD_MAX_HU, calcium);
   /* the solver's own bounds for the septum region */
-  if (septum != NULL && !(septum_mm >= 0.5 && septum_mm <= 30.0))
-    return cusp_cli_fail (NAME, "--septum-mm must lie between 0.5 and 30 mm, not %s", septum);
+  if (septum != NULL && !(septum_mm >= CUSP_SEPTUM_MIN_MM && septum_mm <= CUSP_SEPTUM_MAX_MM))
+    return cusp_cli_fail (NAME, "--septum-mm must lie between %g and %g mm, not %s",
+                          CUSP_SEPTUM_MIN_MM, CUSP_SEPTUM_MAX_MM, septum);
   if (wall_kind != NULL && g_strcmp0 (wall_kind, "segmented") != 0 && g_strcmp0 (wall_kind, "analytic") != 0)
     return cusp_cli_fail (NAME, "--wall is 'segmented' or 'analytic', not '%s'", wall_kind);
   want_segmented = wall_kind == NULL || g_strcmp0 (wall_kind, "segmented") == 0;
