@@ -141,21 +141,19 @@ cusp_window_export_view_png_to_action (GSimpleAction *action,
 }
 
 
-/* The measurements as the panel shows them (its text carries the unit). The window keeps the
- * measurements private to cusp-window-measure.c, so the panel is where they can be read. */
+/* The measurements, written as the panel writes them (cusp_measurement_format_value), from the
+ * window's own measurements rather than from the panel's label text. */
 static void
 cusp_window_case_add_measurements (CuspWindow *self,
                                    GPtrArray  *rows)
 {
-  GtkWidget *found = _cusp_window_case_find_widget (GTK_WIDGET (self), CUSP_TYPE_MEASURE_PANEL);
-  CuspMeasurePanel *panel = found ? CUSP_MEASURE_PANEL (found) : NULL;
+  const CuspMeasurements *m = _cusp_window_measure_get_measurements (self);
   guint n_keys;
   const CuspMeasureKey *keys = cusp_measure_keys (&n_keys);
 
-  for (guint i = 0; panel != NULL && i < n_keys; i++)
+  for (guint i = 0; m != NULL && i < n_keys; i++)
     {
-      const char *shown = cusp_measure_panel_get_shown (panel, keys[i].key);
-
+      g_autofree char *shown = cusp_measurement_format_value (&keys[i], m);
       g_autofree char *name = NULL;
       g_autofree char *label = NULL;
       g_autofree char *unit_suffix = NULL;
