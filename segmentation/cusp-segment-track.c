@@ -35,6 +35,10 @@
 #define TRACK_MAX_SHIFT_MM 1.0         /* sideways per step, about 35 degrees of bend */
 #define TRACK_MIN_RADIUS_MM 3.0
 #define TRACK_MAX_RADIUS_MM 30.0
+#define TRACK_PROBE_MM 15.0            /* the first section down is looked for this far from the click */
+#define TRACK_PROBE_MAX_TILT 70.0      /* degrees from straight down */
+#define TRACK_LINE_GAP_MM 1.0
+#define TRACK_MIN_ROOT_WALK_MM 12.0    /* a walk into a chamber shorter than this did not follow a vessel */
 
 typedef struct {
   double center[3];
@@ -245,13 +249,15 @@ measure_section (const CuspVolume *image, double threshold, const double c_in[3]
   return out->area_mm2 > 0;
 }
 
-/* Walks from the seed section along `direction` (+1 up, -1 down), appending sections to `out`.
+/* Walks from the seed section along the unit `seed_axis`, appending sections to `out`.
  * Returns TRUE when the walk stopped at a chamber (an area jump or most rays leaking). */
 static gboolean
-walk (const CuspVolume *image, double threshold, const Section *seed, int direction, double limit_mm,
+walk (const CuspVolume *image, double threshold, const Section *seed, const double seed_axis[3], double limit_mm,
       GArray *out)
 {
-  double axis[3] = { 0, 0, direction }, start_axis[3] = { 0, 0, direction };
+  double axis[3], start_axis[3];
+  memcpy (axis, seed_axis, sizeof axis);
+  memcpy (start_axis, seed_axis, sizeof start_axis);
   GArray *areas = g_array_new (FALSE, FALSE, sizeof (double));
   Section last = *seed;
   gboolean chamber = FALSE;
@@ -290,8 +296,8 @@ walk (const CuspVolume *image, double threshold, const Section *seed, int direct
           chamber = TRUE;
           break;
         }
-      g_debug ("track %+d: (%.1f, %.1f, %.1f) axis (%.2f, %.2f, %.2f) median %.1f mm fit %.1f mm area %.0f mm2 leak %.2f",
-               direction, s.center[0], s.center[1], s.center[2], axis[0], axis[1], axis[2],
+      g_debug ("track: (%.1f, %.1f, %.1f) axis (%.2f, %.2f, %.2f) median %.1f mm fit %.1f mm area %.0f mm2 leak %.2f",
+               s.center[0], s.center[1], s.center[2], axis[0], axis[1], axis[2],
                s.median_mm, s.fit_radius_mm, s.area_mm2, s.leak_fraction);
       g_array_append_val (out, s);
       g_array_append_val (areas, s.area_mm2);
@@ -314,6 +320,92 @@ walk (const CuspVolume *image, double threshold, const Section *seed, int direct
     }
   g_array_unref (areas);
   return chamber;
+}
+
+/* TRUE when the straight line from a to b stays in blood (no dark stretch longer than
+ * TRACK_LINE_GAP_MM: a wall between the click and a neighbouring vessel). */
+static gboolean
+line_in_blood (const CuspVolume *image, double threshold, const double a[3], const double b[3])
+{
+  double d[3];
+  sub3 (b, a, d);
+  const double length = sqrt (cusp_vec3_dot (d, d));
+  double dark = 0;
+  for (double t = 0; t <= length; t += TRACK_RAY_STEP_MM)
+    {
+      double p[3];
+      for (int k = 0; k < 3; k++)
+        p[k] = a[k] + d[k] * t / length;
+      dark = cusp_volume_sample_lps (image, p, -G_MAXDOUBLE) < threshold ? dark + TRACK_RAY_STEP_MM : 0;
+      if (dark > TRACK_LINE_GAP_MM)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One way down from the click: the sections walked from a start TRACK_PROBE_MM along `axis`. */
+typedef struct {
+  double axis[3];
+  Section start;
+  GArray *walked;          /* Section */
+  gboolean chamber;        /* the walk ended where the vessel opens into a chamber */
+  double mean_leak;
+} DownWalk;
+
+static void
+down_walk_clear (DownWalk *w)
+{
+  g_clear_pointer (&w->walked, g_array_unref);
+}
+
+/* Where the vessel goes down from the click. The walk straight down is the first candidate. A
+ * click where the ascending aorta bends into the root sits in a bulb whose sections are about as
+ * large whichever way it is cut (the 3 T MR: ~20 mm radius in every direction; the root leaves it
+ * about 45 degrees toward the patient's left and back), so neither the section at the click nor
+ * a straight walk says where the root is: straight down it walks into the atria. What does is
+ * where a walk ends: the root opens into the left ventricle (the walk stops on an area jump or
+ * on most rays leaking), a walk into the atria or the cava runs on or fades out. So walks start
+ * TRACK_PROBE_MM out along each direction within TRACK_PROBE_MAX_TILT degrees of straight down
+ * (10 degree rings, 8 azimuths) from a point still joined to the click through blood; of those
+ * ending in a chamber after at least TRACK_MIN_ROOT_WALK_MM, the one whose sections leak least
+ * wins; without any, the straight walk is kept (as before this search). */
+static void
+walk_down (const CuspVolume *image, double threshold, const Section *seed, DownWalk *best)
+{
+  const double straight[3] = { 0, 0, -1 };
+  memcpy (best->axis, straight, sizeof best->axis);
+  best->start = *seed;
+  best->walked = g_array_new (FALSE, FALSE, sizeof (Section));
+  best->chamber = walk (image, threshold, seed, straight, TRACK_DOWN_MM, best->walked);
+  gboolean best_probed = FALSE;
+  for (int t = 1; t * 10 <= TRACK_PROBE_MAX_TILT; t++)
+    for (int q = 0; q < 8; q++)
+      {
+        const double tilt = t * 10 * G_PI / 180, phi = 2 * G_PI * q / 8;
+        DownWalk w = { { sin (tilt) * cos (phi), sin (tilt) * sin (phi), -cos (tilt) }, { { 0 } }, NULL, FALSE, 0 };
+        double p[3];
+        for (int a = 0; a < 3; a++)
+          p[a] = seed->center[a] + TRACK_PROBE_MM * w.axis[a];
+        if (!line_in_blood (image, threshold, seed->center, p)
+            || !measure_section (image, threshold, p, w.axis, 0, 0, &w.start)
+            || w.start.fit_radius_mm < TRACK_MIN_RADIUS_MM || w.start.fit_radius_mm > TRACK_MAX_RADIUS_MM)
+          continue;
+        w.walked = g_array_new (FALSE, FALSE, sizeof (Section));
+        w.chamber = walk (image, threshold, &w.start, w.axis, TRACK_DOWN_MM - TRACK_PROBE_MM, w.walked);
+        for (guint m = 0; m < w.walked->len; m++)
+          w.mean_leak += g_array_index (w.walked, Section, m).leak_fraction / w.walked->len;
+        const gboolean root_like = w.chamber && w.walked->len * TRACK_STEP_MM >= TRACK_MIN_ROOT_WALK_MM;
+        g_debug ("track down (%.2f, %.2f, %.2f): %u sections, chamber %d, mean leak %.2f", w.axis[0], w.axis[1],
+                 w.axis[2], w.walked->len, w.chamber, w.mean_leak);
+        if (root_like && (!best_probed || w.mean_leak < best->mean_leak))
+          {
+            down_walk_clear (best);
+            *best = w;
+            best_probed = TRUE;
+          }
+        else
+          down_walk_clear (&w);
+      }
 }
 
 /* The tube's radius at a section: the fitted circle widened for the sinus lobes. */
@@ -340,8 +432,29 @@ cusp_segment_track_tube (const CuspVolume *image, const CuspIntensityModel *mode
     }
   g_autoptr(GArray) above = g_array_new (FALSE, FALSE, sizeof (Section));
   g_autoptr(GArray) below = g_array_new (FALSE, FALSE, sizeof (Section));
-  walk (image, threshold, &seed, +1, TRACK_UP_MM, above);
-  gboolean chamber = walk (image, threshold, &seed, -1, TRACK_DOWN_MM, below);
+  walk (image, threshold, &seed, up, TRACK_UP_MM, above);
+  /* down: the stretch from the click to the chosen walk's start filled in (radius interpolated) */
+  DownWalk way_down;
+  walk_down (image, threshold, &seed, &way_down);
+  {
+      double to_start[3];
+      sub3 (way_down.start.center, seed.center, to_start);
+      const double gap_mm = sqrt (cusp_vec3_dot (to_start, to_start));
+      for (double t = TRACK_STEP_MM; t < gap_mm - 0.5 * TRACK_STEP_MM; t += TRACK_STEP_MM)
+        {
+          Section s = way_down.start;
+          const double f = t / gap_mm;
+          for (int a = 0; a < 3; a++)
+            s.center[a] = seed.center[a] + f * to_start[a];
+          s.fit_radius_mm = seed.fit_radius_mm + f * (way_down.start.fit_radius_mm - seed.fit_radius_mm);
+          g_array_append_val (below, s);
+        }
+      if (gap_mm > 0.1)
+        g_array_append_val (below, way_down.start);
+  }
+  g_array_append_vals (below, way_down.walked->data, way_down.walked->len);
+  const gboolean chamber = way_down.chamber;
+  down_walk_clear (&way_down);
   if (below->len * TRACK_STEP_MM < 15)
     {
       g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
