@@ -27,7 +27,8 @@ typedef struct {
   double target_reduction;      /* fraction of triangles decimation removes, [0, 1) */
 } CuspMeshOptions;
 
-/* Lumen defaults: 20 iterations, pass band 0.05, 50 % decimation. */
+/* Lumen defaults: 20 iterations, pass band 0.05, 50 % decimation. Decimation also keeps any
+ * surface to 16000 triangles at most (what a software rasteriser draws in time). */
 CuspMeshOptions cusp_mesh_options_default (int label_min, int label_max);
 
 /* Surface of the labelled region. A region with no voxel gives an empty mesh (0 triangles), not

@@ -107,6 +107,23 @@ to_polydata (const CuspMesh *mesh)
   return polydata;
 }
 
+// The fraction decimation removes: the caller's, or more when the surface would otherwise keep
+// over MAX_TRIANGLES. The 3D view draws the translucent lumen in two passes and a software
+// rasteriser pays per triangle: the demo phantom's fine grid gave 52k triangles at 50 %, whose
+// translucent pass took 22-25 ms a frame on llvmpipe (the real CT's lumen has 6.9k). Quadric
+// decimation keeps its triangles where the curvature is, so a root stays smooth at this budget
+// (tests/bench/results/interaction.txt says what the screenshots showed).
+constexpr double MAX_TRIANGLES = 16000.0;
+
+double
+decimation_reduction (double requested, vtkIdType triangle_count)
+{
+  double reduction = CLAMP (requested, 0.0, 0.95);
+  if (triangle_count > MAX_TRIANGLES)
+    reduction = MAX (reduction, 1.0 - MAX_TRIANGLES / (double) triangle_count);
+  return CLAMP (reduction, 0.0, 0.95);
+}
+
 } // namespace
 
 extern "C" CuspMeshOptions
@@ -201,14 +218,15 @@ cusp_mesh_from_labels (const CuspVolume *labels, const CuspMeshOptions *options,
             return nullptr;
           surface = smooth->GetOutput ();
         }
-      if (options->target_reduction > 0 && surface->GetNumberOfPolys () > 64)
+      const double reduction = decimation_reduction (options->target_reduction, surface->GetNumberOfPolys ());
+      if (reduction > 0 && surface->GetNumberOfPolys () > 64)
         {
           vtkNew<vtkTriangleFilter> triangles;
           triangles->SetInputData (surface);
           vtkNew<vtkQuadricDecimation> decimate;
           trap.watch (decimate);
           decimate->SetInputConnection (triangles->GetOutputPort ());
-          decimate->SetTargetReduction (CLAMP (options->target_reduction, 0.0, 0.95));
+          decimate->SetTargetReduction (reduction);
           decimate->VolumePreservationOn ();
           decimate->Update ();
           if (trap.failed (error, "Surface decimation"))
