@@ -22,7 +22,6 @@
 # Screenshots (ui-mpr-valve*.png, with cut-outs of the views) are left to look at.
 import collections
 import glob
-import importlib.util
 import json
 import os
 import subprocess
@@ -32,17 +31,10 @@ import time
 import math
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # also when loaded by path from tests/bench (bench-interaction.py)
+import cusp_ui  # noqa: E402
 
-
-def load(name, file_name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file_name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = load("ui_test", "ui-test.py")
-measure = load("ui_measure_test", "ui-measure-test.py")
+ui, measure = cusp_ui.ui, cusp_ui.measure
 log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
 
 

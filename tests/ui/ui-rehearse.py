@@ -20,7 +20,6 @@
 # Alt+6 turns the camera to the coplanar C-arm view the measurements give; Alt+0 turns on the
 # ray-cast volume rendering; an undersized valve (win.valve-device over D-Bus) that leaks shows
 # its gaps and jets in magenta.
-import importlib.util
 import json
 import math
 import os
@@ -30,17 +29,10 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # also when loaded by path from tests/bench (bench-interaction.py)
+import cusp_ui  # noqa: E402
 
-
-def load(name, file_name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file_name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = load("ui_test", "ui-test.py")
-measure = load("ui_measure_test", "ui-measure-test.py")
+ui, measure = cusp_ui.ui, cusp_ui.measure
 log, check, screenshot, App, SKIP = ui.log, ui.check, ui.screenshot, ui.App, ui.SKIP
 
 GRADES = ("none_trace", "mild", "moderate", "severe")
