@@ -241,6 +241,7 @@ cusp_plan_format_value (const CuspPlan *plan,
                         guint           index)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *unit;
   double value;
 
   g_return_val_if_fail (plan != NULL && index < G_N_ELEMENTS (keys), NULL);
@@ -255,13 +256,20 @@ cusp_plan_format_value (const CuspPlan *plan,
     return g_strdup (value != 0.0 ? "yes" : "no");
   /* Three significant digits is what the model supports; only the solver's residual needs an
    * exponent ("4.72e-03 cm²" reads as noise to a clinician: 0.00472 cm²). */
+  unit = keys[index].unit;
+  /* contact pressures read in kPa, as the results panel shows them ("1.45e+04 Pa" did not) */
+  if (g_str_equal (unit, "Pa"))
+    {
+      value /= 1000.0;
+      unit = "kPa";
+    }
   if (g_str_equal (keys[index].key, "solve.residual"))
     g_ascii_formatd (buffer, sizeof buffer, "%.2e", value);
   else
-    g_ascii_formatd (buffer, sizeof buffer, fabs (value) < 5e-5 ? "%.0f" : "%.3g", value);
-  if (*keys[index].unit == '\0')
+    g_ascii_formatd (buffer, sizeof buffer, fabs (value) < 5e-5 || fabs (value) >= 1000 ? "%.0f" : "%.3g", value);
+  if (*unit == '\0')
     return g_strdup (buffer);
-  return g_strdup_printf ("%s %s", buffer, keys[index].unit);
+  return g_strdup_printf ("%s %s", buffer, unit);
 }
 
 static gboolean

@@ -84,19 +84,24 @@ test_plan_result (void)
   g_assert_cmpint (cusp_plan_key_index ("model.note"), ==, -1);
 }
 
-/* What people read: words for the grade, no exponent on a small leak area, one on the residual. */
+/* What people read: words for the grade, no exponent on a small leak area or a large value (one
+ * on the residual), contact pressure in kPa. */
 static void
 test_plan_format (void)
 {
   g_autoptr(CuspPlan) plan = plan_with_result ("F", 3.0,
     "{\"pvl.grade\": \"none_trace\", \"pvl.eroa_cm2\": 0.00472, \"pvl.regurgitant_volume_ml\": 0.00001,"
-    " \"solve.residual\": 3.5e-07}");
+    " \"solve.residual\": 3.5e-07, \"septum.mean_contact_pressure_pa\": 14512.0, \"implant.depth_mm\": 1234.0}");
   g_autofree char *grade = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.grade"));
   g_autofree char *eroa = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.eroa_cm2"));
   g_autofree char *volume = cusp_plan_format_value (plan, cusp_plan_key_index ("pvl.regurgitant_volume_ml"));
   g_autofree char *residual = cusp_plan_format_value (plan, cusp_plan_key_index ("solve.residual"));
+  g_autofree char *septum = cusp_plan_format_value (plan, cusp_plan_key_index ("septum.mean_contact_pressure_pa"));
+  g_autofree char *large = cusp_plan_format_value (plan, cusp_plan_key_index ("implant.depth_mm"));
 
   g_assert_cmpstr (plan->texts[cusp_plan_key_index ("pvl.grade")], ==, "none_trace");
+  g_assert_cmpstr (septum, ==, "14.5 kPa");
+  g_assert_cmpstr (large, ==, "1234 mm");
   g_assert_cmpstr (grade, ==, "none/trace");
   g_assert_cmpstr (eroa, ==, "0.00472 cm²");
   g_assert_cmpstr (volume, ==, "0 mL/beat");
