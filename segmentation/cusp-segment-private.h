@@ -5,6 +5,7 @@
  *   cusp-segment-contrast.c  intensity model: blood pool and tissue levels, HU or not, seed
  *   cusp-segment-aorta.c     coarse stage: the aorta, the LV, the centerline between them
  *   cusp-segment-track.c     the aorta tracked from a click as a tube (non-HU images that leak)
+ *   cusp-segment-shape.c     landmarks from that tube's shape when it shows no sinus bulge
  *   cusp-segment-lumen.c     fine stage: the lumen grown from the centerline, seen from the axis
  *   cusp-segment-calcium.c   calcium in the root's wall, leaflets and LVOT; the label volume */
 #pragma once
@@ -73,9 +74,15 @@ gboolean cusp_segment_coarse_centerline (const CuspGridImage *coarse, const Cusp
 
 /* ---- the aorta as a tube tracked from a click (cusp-segment-track.c) ---- */
 
+#define CUSP_TUBE_CLIP 1.3   /* the tube's radius over its sections' fitted radius (sinus lobes) */
+
 typedef struct {
   GArray *centers;     /* Vec of double[3], LV -> ascending aorta */
-  GArray *radii;       /* double per centre: 1.3 x the section's fitted radius, mm */
+  GArray *radii;       /* double per centre: CUSP_TUBE_CLIP x the section's fitted radius, mm */
+  GArray *axes;        /* Vec of double[3] per centre: its section's unit normal, up the tube */
+  guint chamber_count; /* the first centres run straight on into the chamber the vessel opened
+                        * into (the LV); 0 when the walk down did not end in one */
+  guint seed_index;    /* the centre of the clicked section */
 } CuspTube;
 
 void     cusp_tube_clear                (CuspTube *tube);
@@ -87,6 +94,15 @@ gboolean cusp_segment_track_tube        (const CuspVolume *image, const CuspInte
                                          GError **error);
 /* Clears the blood voxels of `blood` that lie outside the tube (union of its sections' balls). */
 void     cusp_segment_tube_restrict     (const CuspTube *tube, const CuspGrid *g, guint8 *blood);
+
+/* ---- landmarks from the tube's shape (cusp-segment-shape.c) ---- */
+
+/* For a non-HU image whose tube shows no sinus bulge: the annulus where the tube opens into the
+ * chamber below it, hinges 120 degrees apart on its section, the STJ above, ostia proposed, all
+ * with a warning that says so. `in` gives the grid, image and (tube-restricted) blood. FALSE +
+ * CUSP_ERROR_FAILED when the tube did not open into a chamber or its section is implausible. */
+gboolean cusp_segment_landmarks_from_tube (const CuspLandmarkInput *in, const CuspTube *tube,
+                                           CuspLandmarkResult *lm, GPtrArray *warnings, GError **error);
 
 /* ---- fine stage: lumen (cusp-segment-lumen.c) ---- */
 

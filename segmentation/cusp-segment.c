@@ -107,31 +107,6 @@ explain_seeded_failure (const CuspVolume *image, const CuspSegmentOptions *optio
                model->lumen_mean, model->tissue_mean, slice_mm, reason);
 }
 
-/* The coarse path (found, or the tube's when `tube` is given) and a first landmark pass on it. */
-static gboolean
-locate_root (const CuspGridImage *coarse, const CuspIntensityModel *model, const CuspSegmentOptions *options,
-             const CuspTube *tube, CuspCoarseResult *path, CuspLandmarkResult *lm, GPtrArray *warnings,
-             GError **error)
-{
-  if (tube == NULL && !cusp_segment_coarse_centerline (coarse, model, options, path, warnings, error))
-    return FALSE;
-  const gsize count = cusp_grid_voxel_count (&coarse->grid);
-  g_autofree guint8 *blood = g_new (guint8, count);
-  for (gsize v = 0; v < count; v++)
-    blood[v] = coarse->values[v] >= model->threshold;
-  if (tube != NULL)
-    cusp_segment_tube_restrict (tube, &coarse->grid, blood);
-  CuspLandmarkInput input = { coarse->grid, coarse->values, blood, model->threshold,
-                              (const double *) path->path->data, (int) path->path->len, FALSE, FALSE, { { 0 } } };
-  g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
-  if (!cusp_landmarks_detect (&input, lm, ignored, error))
-    {
-      g_clear_pointer (&path->path, g_array_unref);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* A tube holds whatever the track ran into: its root is kept only with an annulus of 7-17 mm
  * radius (14-34 mm across, beyond every valve chart), not a chamber taken for one. */
 static gboolean
@@ -143,18 +118,59 @@ tube_root_plausible (const CuspLandmarkResult *lm)
   return FALSE;
 }
 
+/* The coarse path (found, or the tube's when `tube` is given) and a first landmark pass on it.
+ * A tube whose radius profile shows no sinus bulge gets its landmarks from its shape
+ * (cusp-segment-shape.c); *from_shape says so. */
+static gboolean
+locate_root (const CuspGridImage *coarse, const CuspIntensityModel *model, const CuspSegmentOptions *options,
+             const CuspTube *tube, CuspCoarseResult *path, CuspLandmarkResult *lm, gboolean *from_shape,
+             GPtrArray *warnings, GError **error)
+{
+  *from_shape = FALSE;
+  if (tube == NULL && !cusp_segment_coarse_centerline (coarse, model, options, path, warnings, error))
+    return FALSE;
+  const gsize count = cusp_grid_voxel_count (&coarse->grid);
+  g_autofree guint8 *blood = g_new (guint8, count);
+  for (gsize v = 0; v < count; v++)
+    blood[v] = coarse->values[v] >= model->threshold;
+  if (tube != NULL)
+    cusp_segment_tube_restrict (tube, &coarse->grid, blood);
+  CuspLandmarkInput input = { coarse->grid, coarse->values, blood, model->threshold,
+                              (const double *) path->path->data, (int) path->path->len, FALSE, FALSE, { { 0 } } };
+  g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+  if (!cusp_landmarks_detect (&input, lm, ignored, error) || (tube != NULL && !tube_root_plausible (lm)))
+    {
+      g_autoptr(GError) shape_error = NULL;
+      if (error != NULL && *error == NULL)
+        g_set_error (error, CUSP_ERROR, CUSP_ERROR_FAILED,
+                     "The root found along the aorta followed from the click has an annulus %.0f mm across",
+                     2 * lm->annulus_radius_mm);
+      if (tube != NULL && cusp_segment_landmarks_from_tube (&input, tube, lm, ignored, &shape_error))
+        {
+          g_clear_error (error);
+          *from_shape = TRUE;
+          return TRUE;
+        }
+      if (shape_error != NULL)
+        g_debug ("landmarks from the tube's shape: %s", shape_error->message);
+      g_clear_pointer (&path->path, g_array_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The second chance of a clicked non-HU image: the aorta tracked from the click as a tube. */
 static gboolean
 track_root (const CuspVolume *image, const CuspGridImage *coarse, const CuspIntensityModel *model,
             const CuspSegmentOptions *options, CuspTube *tube, CuspCoarseResult *path, CuspLandmarkResult *lm,
-            GPtrArray *warnings)
+            gboolean *from_shape, GPtrArray *warnings)
 {
   g_autoptr(GError) local = NULL;
   if (image->hounsfield || !options->has_seed)
     return FALSE;
   g_clear_pointer (&path->path, g_array_unref);
   if (!cusp_segment_track_tube (image, model, options->seed_mm, path, tube, &local)
-      || !locate_root (coarse, model, options, tube, path, lm, warnings, &local))
+      || !locate_root (coarse, model, options, tube, path, lm, from_shape, warnings, &local))
     {
       g_debug ("tube tracking from the click failed: %s", local->message);
       cusp_tube_clear (tube);
@@ -242,15 +258,16 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
    * aorta tracked from the click as a tube (cusp-segment-track.c). */
   g_auto(CuspTube) tube = { 0 };
   CuspLandmarkResult coarse_lm;
+  gboolean from_shape = FALSE;
   {
     g_autoptr(GPtrArray) first_warnings = g_ptr_array_new_with_free_func (g_free);
     GError *first_error = NULL;
-    if (locate_root (&coarse, &model, &options, NULL, &path, &coarse_lm, first_warnings, &first_error))
+    if (locate_root (&coarse, &model, &options, NULL, &path, &coarse_lm, &from_shape, first_warnings, &first_error))
       {
         for (guint w = 0; w < first_warnings->len; w++)
           g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (first_warnings, w)));
       }
-    else if (!track_root (image, &coarse, &model, &options, &tube, &path, &coarse_lm, warnings))
+    else if (!track_root (image, &coarse, &model, &options, &tube, &path, &coarse_lm, &from_shape, warnings))
       {
         g_propagate_error (error, first_error);
         explain_seeded_failure (image, &options, &model, error);
@@ -324,8 +341,12 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   CuspLandmarkInput input = { fine.grid, fine.values, blood, model.threshold,
                               (const double *) fine_path->data, (int) fine_path->len, TRUE, TRUE, { { 0 } } };
   memcpy (input.level_hint_mm, coarse_lm.level_mm, sizeof input.level_hint_mm);
-  if (!cusp_landmarks_detect (&input, &lm, warnings, error))
-    return NULL;
+  if (from_shape ? !cusp_segment_landmarks_from_tube (&input, &tube, &lm, warnings, error)
+                 : !cusp_landmarks_detect (&input, &lm, warnings, error))
+    {
+      explain_seeded_failure (image, &options, &model, error);
+      return NULL;
+    }
   if (tube.centers != NULL && !tube_root_plausible (&lm))
     {
       g_set_error_literal (error, CUSP_ERROR, CUSP_ERROR_FAILED,
