@@ -75,11 +75,11 @@ validate_image (const CuspVolume *image, GError **error)
 }
 
 /* A seeded run on a non-HU image that still finds no root: asking for a click again would send
- * the user round in circles. Seen on the 3 T cardiac MR (0.625 x 0.625 x 2.5 mm): clicks in the
- * ascending aorta and in the root, at any threshold from 30 to 80 % of the way from tissue to the
- * clicked blood, leave the aorta joined to the pulmonary artery, the SVC and the atria through
- * walls about a millimetre thick, so the path shows no annulus narrowing and no sinus bulge. The
- * message says that, and what can be done instead. */
+ * the user round in circles. On the 3 T cardiac MR (0.625 x 0.625 x 2.5 mm) the aorta joins the
+ * pulmonary artery, the SVC and the atria through walls about a millimetre thick at any
+ * threshold; there the tube tracked from the click and its shape now place the root, but a click
+ * outside the aorta, or a vessel with no narrowing above a chamber, still ends here. The message
+ * says what went wrong and what can be done instead. */
 static void
 explain_seeded_failure (const CuspVolume *image, const CuspSegmentOptions *options,
                         const CuspIntensityModel *model, GError **error)
