@@ -88,13 +88,8 @@ in_blood (const double p[3])
 static CuspVolume *
 make_image (void)
 {
-  const int dims[3] = { 150, 130, 62 };
-  g_autoptr(GError) error = NULL;
-  CuspVolume *image = cusp_volume_new (CUSP_VOXEL_FLOAT32, dims, &error);
-  g_assert_no_error (error);
-  image->spacing_mm[0] = image->spacing_mm[1] = 1.0;
-  image->spacing_mm[2] = 2.0;
-  image->modality = CUSP_MODALITY_MR;
+  CuspVolume *image = seg_test_new_mr_volume (150, 130, 62);
+  const int *dims = image->dims;
   float *v = image->voxels;
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
   for (int k = 0; k < dims[2]; k++)

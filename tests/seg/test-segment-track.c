@@ -4,6 +4,7 @@
  * followed on its own axis with its own radius, and the tube leaves the neighbour out. */
 #include "cusp-error.h"
 #include "cusp-segment-private.h"
+#include "seg-test-helpers.h"
 
 #include <math.h>
 #include <string.h>
@@ -50,13 +51,8 @@ distance_to_axis (const double p[3])
 static CuspVolume *
 make_image (void)
 {
-  const int dims[3] = { 110, 100, 60 };
-  g_autoptr(GError) error = NULL;
-  CuspVolume *image = cusp_volume_new (CUSP_VOXEL_FLOAT32, dims, &error);
-  g_assert_no_error (error);
-  image->spacing_mm[0] = image->spacing_mm[1] = 1.0;
-  image->spacing_mm[2] = 2.0;
-  image->modality = CUSP_MODALITY_MR;
+  CuspVolume *image = seg_test_new_mr_volume (110, 100, 60);
+  const int *dims = image->dims;
   float *v = image->voxels;
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   for (int k = 0; k < dims[2]; k++)
