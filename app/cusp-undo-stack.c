@@ -253,8 +253,8 @@ cusp_undo_stack_clear (CuspUndoStack *self)
   g_return_if_fail (CUSP_IS_UNDO_STACK (self));
   g_return_if_fail (!self->busy);
 
-  if (self->commands->len == 0)
-    return;
+  /* ::changed even when nothing was there: a clear marks a new start (a new study or
+   * segmentation), and listeners take their baseline then, the first time too. */
   g_ptr_array_set_size (self->commands, 0);
   self->position = 0;
   self->top_mergeable = FALSE;

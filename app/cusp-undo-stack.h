@@ -64,7 +64,8 @@ gboolean       cusp_undo_stack_undo      (CuspUndoStack *self);
 gboolean       cusp_undo_stack_redo      (CuspUndoStack *self);
 /* TRUE while a command's apply or revert runs (changes it makes are replays, not new edits). */
 gboolean       cusp_undo_stack_is_busy   (CuspUndoStack *self);
-/* Forgets every command (a new study, a new segmentation). */
+/* Forgets every command (a new study, a new segmentation); emits ::changed even when the
+ * history was already empty, so listeners can take a new baseline. */
 void           cusp_undo_stack_clear     (CuspUndoStack *self);
 
 G_END_DECLS

@@ -1014,6 +1014,58 @@ nudge (GtkWidget *widget, GVariant *args, gpointer user_data)
   return TRUE;
 }
 
+/* The next labelled size up (+1) or down (-1) in the chosen device's family: trying sizes one
+ * after another is what a heart team does most. */
+static int
+neighbour_size (CuspValvePanel *self, int direction)
+{
+  guint selected = gtk_drop_down_get_selected (self->device_drop);
+  const CuspDeviceDef *current;
+  int best = -1;
+
+  if (selected >= (guint) self->library.device_count)
+    return -1;
+  current = &self->library.devices[selected];
+  for (int i = 0; i < self->library.device_count; i++)
+    {
+      const CuspDeviceDef *d = &self->library.devices[i];
+      double step_mm = direction * (d->nominal_diameter_mm - current->nominal_diameter_mm);
+
+      if (d->family != current->family || step_mm <= 0.0)
+        continue;
+      if (best < 0 || step_mm < direction * (self->library.devices[best].nominal_diameter_mm
+                                             - current->nominal_diameter_mm))
+        best = i;
+    }
+  return best;
+}
+
+static gboolean
+step_size (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  CuspValvePanel *self = CUSP_VALVE_PANEL (widget);
+  int next = neighbour_size (self, g_variant_get_int32 (args));
+
+  if (next >= 0)
+    gtk_drop_down_set_selected (self->device_drop, next);
+  else
+    gtk_widget_error_bell (widget);
+  return TRUE;
+}
+
+static void
+add_size_keys (GtkShortcutController *controller)
+{
+  for (int direction = -1; direction <= 1; direction += 2)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (direction > 0 ? GDK_KEY_Up : GDK_KEY_Down,
+                                                                        GDK_ALT_MASK | GDK_SHIFT_MASK),
+                                                gtk_callback_action_new (step_size, NULL, NULL));
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (direction));
+      gtk_shortcut_controller_add_shortcut (controller, shortcut);
+    }
+}
+
 static void
 add_nudge (GtkShortcutController *controller, guint key, const char *which, double step)
 {
@@ -1196,7 +1248,8 @@ cusp_valve_panel_init (CuspValvePanel *self)
     gtk_drop_down_set_list_factory (self->device_drop, list_factory);
   }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_drop),
-                               _("Device family and size, with the area oversizing and where this annulus sits on the size's chart"));
+                               _("Device family and size, with the area oversizing and where this annulus sits on the size's chart "
+                                 "(Alt+Shift+Up / Alt+Shift+Down: the next size up or down)"));
   refresh_device_names (self);
   g_signal_connect (self->device_drop, "notify::selected", G_CALLBACK (on_device_selected), self);
   g_signal_connect (button, "clicked", G_CALLBACK (on_recommended), self);
@@ -1259,6 +1312,7 @@ cusp_valve_panel_init (CuspValvePanel *self)
   add_nudge (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Right, "rotation", ROTATION_NUDGE_DEG);
   add_nudge (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Up, "tilt", TILT_NUDGE_DEG);
   add_nudge (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Down, "tilt", -TILT_NUDGE_DEG);
+  add_size_keys (GTK_SHORTCUT_CONTROLLER (shortcuts));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
 

@@ -92,12 +92,13 @@ test_branch (void)
   g_assert_cmpint (value, ==, 5);
 }
 
-/* The oldest commands fall off a bounded history; clear frees everything. */
+/* The oldest commands fall off a bounded history; clear frees everything, and says so even on
+ * an empty history (the window takes its baseline from that signal after a new segmentation). */
 static void
 test_depth_and_clear (void)
 {
   CuspUndoStack *stack = cusp_undo_stack_new (3);
-  int value = 0, freed = 0, undos = 0;
+  int value = 0, freed = 0, undos = 0, changed = 0;
 
   for (int i = 1; i <= 5; i++)
     cusp_undo_stack_run (stack, "step", set_apply, set_revert, set_value_new (&value, i, &freed), set_free);
@@ -109,6 +110,9 @@ test_depth_and_clear (void)
   cusp_undo_stack_clear (stack);
   g_assert_cmpint (freed, ==, 5);
   g_assert_false (cusp_undo_stack_can_redo (stack));
+  g_signal_connect (stack, "changed", G_CALLBACK (count_changed), &changed);
+  cusp_undo_stack_clear (stack);
+  g_assert_cmpint (changed, ==, 1);
   g_object_unref (stack);
   g_assert_cmpint (freed, ==, 5);
 }
