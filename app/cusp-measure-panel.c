@@ -145,6 +145,9 @@ cusp_measurement_format_value (const CuspMeasureKey   *key,
     return g_strdup_printf ("%+.1f %%", value);
   if (g_str_equal (key->unit, ""))
     return g_strdup_printf ("%.2f", value);
+  /* an MR's "lumen.mean_hu" is an image value: never written as HU */
+  if (g_str_equal (key->unit, "HU") && !m->hounsfield)
+    return g_strdup_printf (_("%.0f (image value, not HU)"), value);
   if (g_str_equal (key->unit, "mm³") || g_str_equal (key->unit, "HU"))
     return g_strdup_printf ("%.0f %s", value, key->unit);
   return g_strdup_printf ("%.1f %s", value, key->unit);
@@ -275,6 +278,13 @@ cusp_measure_panel_set_status (CuspMeasurePanel *self,
     gtk_widget_add_css_class (self->status_label, "error");
   else
     gtk_widget_remove_css_class (self->status_label, "error");
+}
+
+const char *
+cusp_measure_panel_get_flags (CuspMeasurePanel *self)
+{
+  g_return_val_if_fail (CUSP_IS_MEASURE_PANEL (self), NULL);
+  return gtk_widget_get_visible (self->flags_label) ? gtk_label_get_text (GTK_LABEL (self->flags_label)) : "";
 }
 
 const char *

@@ -31,6 +31,8 @@ void              cusp_measure_panel_set_status       (CuspMeasurePanel       *s
                                                        const char             *text,
                                                        gboolean                is_error);
 const char       *cusp_measure_panel_get_status       (CuspMeasurePanel       *self);
+/* The flags and measurement warnings shown under the table ("" when none). */
+const char       *cusp_measure_panel_get_flags        (CuspMeasurePanel       *self);
 /* The calcium threshold control (win.calcium-threshold, "d": HU, 0 = the automatic rule): shows
  * the threshold `used_hu` of the last segmentation and whether it came from the automatic rule,
  * without asking for a new one. */

@@ -844,6 +844,8 @@ measure_write_report (CuspWindow *self)
   json_builder_add_boolean_value (builder, m->has_seed);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, cusp_measure_panel_get_status (m->panel));
+  json_builder_set_member_name (builder, "flags");
+  json_builder_add_string_value (builder, cusp_measure_panel_get_flags (m->panel));
   json_builder_set_member_name (builder, "remeasure_ms");
   json_builder_add_double_value (builder, m->editor ? cusp_landmark_editor_get_last_measure_ms (m->editor) : 0.0);
   /* What the panel shows, and the numbers behind it. */

@@ -73,6 +73,9 @@ cusp_measurements_to_json (const CuspMeasurements *m, const CuspLandmarks *landm
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "note");
   json_builder_add_string_value (b, "Model estimates for research, teaching and rehearsal; never a diagnosis.");
+  /* whether the "_hu" keys are Hounsfield units or, on MR and other non-HU images, image values */
+  json_builder_set_member_name (b, "image.hounsfield");
+  json_builder_add_boolean_value (b, m->hounsfield);
   keys = cusp_measure_keys (&n_keys);
   for (guint i = 0; i < n_keys; i++)
     {

@@ -18,6 +18,10 @@ typedef struct {
   double bridge_fraction;
   double bridge_center_mm[3];
   double bridge_radius_mm;
+  /* Non-HU images only (a bright-blood MR with walls thinner than its voxels): a ray that finds
+   * no wall, or runs on past FILL_LEAK_FACTOR x the hinge circle, has leaked into a neighbour;
+   * cusp_section_measure then takes the hinge circle there instead of failing (needs bridging). */
+  gboolean fill_from_hinge_circle;
 } CuspRayCaster;
 
 /* In-plane orthonormal basis (u, v) of a unit normal, n x u = v; deterministic. */

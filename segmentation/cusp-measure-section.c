@@ -20,6 +20,9 @@
 #define DENT_MEDIAN_HALF_WINDOW 30   /* rays each side for the inward-dent median */
 #define DENT_FRACTION 0.75           /* a ray shorter than this x that median is a dent */
 #define DENT_HALF_WINDOW 5           /* rays (deg) each side for closing leaflet dents */
+/* A ray past 1.25 x the hinge circle crossed no wall: the sinus bulges reach ~1.2 x the annulus
+ * radius well above the hinges, the annulus itself does not (fill_from_hinge_circle only). */
+#define FILL_LEAK_FACTOR 1.25
 
 
 void
@@ -418,6 +421,40 @@ parabola_peak (double w_minus, double w0, double w_plus)
   return w0 + 0.5 * t * (w_plus - w_minus) + 0.5 * t * t * denom;
 }
 
+/* Where a non-HU image shows no wall (the ray escapes or runs on past FILL_LEAK_FACTOR x the
+ * hinge circle into a chamber the root touches without a visible wall), the contour follows the
+ * circle through the hinges: the only prior there is. Spikes and dents among the walls that did
+ * show are dropped as usual and take the circle too. FALSE when the origin is not inside the
+ * hinge circle. */
+static gboolean
+fill_from_hinge_circle (const CuspRayCaster *caster, const double center[3], const double u[3],
+                        const double v[3], double *r, int *filled)
+{
+  double circle[N];
+
+  for (int i = 0; i < N; i++)
+    {
+      double phi = 2.0 * G_PI * i / N, dir[3];
+      for (int k = 0; k < 3; k++)
+        dir[k] = cos (phi) * u[k] + sin (phi) * v[k];
+      circle[i] = bridge_limit (caster, center, dir) / caster->bridge_fraction;
+      if (!isfinite (circle[i]))
+        return FALSE;
+      if (!(r[i] <= FILL_LEAK_FACTOR * circle[i]))
+        r[i] = NAN;
+    }
+  drop_outliers (r, N, MEDIAN_HALF_WINDOW);
+  drop_dents (r, N, DENT_MEDIAN_HALF_WINDOW);
+  *filled = 0;
+  for (int i = 0; i < N; i++)
+    if (!isfinite (r[i]))
+      {
+        r[i] = circle[i];
+        (*filled)++;
+      }
+  return TRUE;
+}
+
 /* Minimum and maximum caliper width: every 1 deg over half a turn, refined parabolically. */
 static void
 caliper_extremes (const double *x, const double *y, int n, double *dmin, double *dmax)
@@ -461,13 +498,21 @@ cusp_section_measure (const CuspRayCaster *caster, const double center[3], const
         dir[k] = cos (phi) * u[k] + sin (phi) * v[k];
       r[i] = cusp_ray_radius (caster, center, dir);
     }
-  good = drop_outliers (r, N, MEDIAN_HALF_WINDOW);
-  if (caster->bridge_gap_mm > 0.0)
-    good = drop_dents (r, N, DENT_MEDIAN_HALF_WINDOW);
-  if (good < N / 2)
-    return FALSE;
-  out->bridged_rays = N - good;
-  bridge_gaps (r, N);
+  if (caster->fill_from_hinge_circle)
+    {
+      if (!fill_from_hinge_circle (caster, center, u, v, r, &out->hinge_circle_rays))
+        return FALSE;
+    }
+  else
+    {
+      good = drop_outliers (r, N, MEDIAN_HALF_WINDOW);
+      if (caster->bridge_gap_mm > 0.0)
+        good = drop_dents (r, N, DENT_MEDIAN_HALF_WINDOW);
+      if (good < N / 2)
+        return FALSE;
+      out->bridged_rays = N - good;
+      bridge_gaps (r, N);
+    }
   if (caster->bridge_gap_mm > 0.0)
     close_dents (r, N, DENT_HALF_WINDOW);
   low_pass (r, N, caster->bridge_gap_mm > 0.0 ? BRIDGED_HARMONICS : HARMONICS);

@@ -455,6 +455,7 @@ cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurem
   else
     caster.threshold = 0.5 * (lumen_guess + 75.0);
   m->lumen_threshold = caster.threshold;
+  m->hounsfield = vol->hounsfield;
 
   /* Annulus: once from the hinge centroid, again from the contour's centroid, each moved onto
    * lumen when a closed leaflet sits there. Its rays cross the thin dark lines of closed leaflets
@@ -463,6 +464,9 @@ cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurem
   annulus_caster.bridge_gap_mm = ANNULUS_BRIDGE_GAP_MM;
   annulus_caster.bridge_fraction = ANNULUS_BRIDGE_FRACTION;
   cusp_ray_caster_bridge_hinges (&annulus_caster, lm->hinge_mm[0], lm->hinge_mm[1], lm->hinge_mm[2]);
+  /* Not in Hounsfield units (MR): walls thinner than a voxel may not show at all; where they do
+   * not, the contour follows the hinge circle, and a warning below says how much of it. */
+  annulus_caster.fill_from_hinge_circle = !vol->hounsfield;
   if (!cusp_section_lumen_origin (&annulus_caster, g, n, c) ||
       !cusp_section_measure (&annulus_caster, c, n, &m->annulus) ||
       !cusp_section_lumen_origin (&annulus_caster, m->annulus.centroid_mm, n, c) ||
@@ -473,6 +477,13 @@ cusp_measure_run (CuspMeasureContext *ctx, const CuspLandmarks *lm, CuspMeasurem
                    "or the threshold", caster.threshold);
       return FALSE;
     }
+  if (m->annulus.hinge_circle_rays > 0)
+    warn (m, "The annulus wall showed on %d of %d rays of this non-HU image; the rest of the contour "
+          "follows the circle through the three hinge points, so the annulus perimeter and area are "
+          "%s: place the hinges on the cusp nadirs",
+          CUSP_MEASURE_RAYS - m->annulus.hinge_circle_rays, CUSP_MEASURE_RAYS,
+          m->annulus.hinge_circle_rays > CUSP_MEASURE_RAYS / 2 ? "mostly an estimate from the hinges"
+                                                                : "partly an estimate from the hinges");
   if (m->annulus.bridged_rays > CUSP_MEASURE_RAYS / 10)
     warn (m, "%d of %d rays of the annulus contour were bridged: check the contour",
           m->annulus.bridged_rays, CUSP_MEASURE_RAYS);

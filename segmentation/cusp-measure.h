@@ -69,6 +69,7 @@ typedef struct {
   int point_count;
   double points_mm[CUSP_MEASURE_RAYS][3];
   int bridged_rays;              /* rays replaced from their neighbours */
+  int hinge_circle_rays;         /* rays that saw no wall and follow the hinge circle (non-HU only) */
   double area_mm2, perimeter_mm, dmin_mm, dmax_mm;
   double area_diameter_mm, perimeter_diameter_mm, eccentricity;
 } CuspSection;
@@ -90,7 +91,8 @@ typedef struct {
   double stj_diameter_mm, stj_height_mm;
   double ascending_diameter_mm;
   double left_coronary_height_mm, right_coronary_height_mm;
-  double lumen_hu;                            /* mean in the LVOT section */
+  double lumen_hu;                            /* mean in the LVOT section (image value when not HU) */
+  gboolean hounsfield;                        /* the image's values are HU: "_hu" keys are HU */
   double lumen_threshold, calcium_threshold;  /* as used */
   double calcium_mm3[CUSP_CALCIUM_REGION_COUNT];
   double calcium_valve_mm3;                   /* the three leaflets */

@@ -60,8 +60,10 @@ print_text (const CuspMeasurements *m)
   for (guint i = 0; i < n_keys; i++)
     {
       double value;
+      /* an MR's "_hu" values are image values, never printed as HU */
+      const char *unit = g_str_equal (keys[i].unit, "HU") && !m->hounsfield ? "(image value, not HU)" : keys[i].unit;
       if (cusp_measurements_get (m, keys[i].key, &value))
-        printf ("%-46s %10.2f %s\n", keys[i].key, value, keys[i].unit);
+        printf ("%-46s %10.2f %s\n", keys[i].key, value, unit);
       else
         printf ("%-46s %10s\n", keys[i].key, "-");
     }

@@ -412,6 +412,109 @@ test_bad_input (void)
   g_assert_error (error, CUSP_ERROR, CUSP_ERROR_INVALID_INPUT);
 }
 
+/* A bright-blood image (not HU) whose root touches a chamber with no wall between them at the
+ * annulus: rays there run on into the chamber. Measured as HU data they take the chamber into the
+ * annulus; as non-HU data the contour follows the hinge circle where no wall shows, near the
+ * truth, and a warning says how much of it is the circle. */
+static void
+test_hidden_wall (void)
+{
+  CuspPhantomDef def = cusp_phantom_default_def ();
+  g_autoptr(CuspPhantomTruth) t = NULL;
+  g_autoptr(CuspVolume) volume = NULL;
+  g_autoptr(GError) error = NULL;
+  CuspMeasureParams params = cusp_measure_default_params ();
+  CuspLandmarks lm;
+  CuspMeasurements as_hu, as_mr;
+  double u[3], radius_mm;
+  gint16 *voxels;
+  int opened = 0;
+
+  def.spacing_mm = 0.6;
+  def.noise_hu = 10.0;
+  volume = cusp_phantom_generate (&def, &t, NULL, &error);
+  g_assert_no_error (error);
+  cusp_phantom_truth_get_landmarks (t, &lm);
+  radius_mm = sqrt (t->annulus.area_mm2 / G_PI);
+  /* u: in the annulus plane, toward the first hinge */
+  for (int i = 0; i < 3; i++)
+    u[i] = lm.hinge_mm[0][i] - t->annulus.center_mm[i];
+  {
+    double along = u[0] * t->root_axis[0] + u[1] * t->root_axis[1] + u[2] * t->root_axis[2], norm;
+    for (int i = 0; i < 3; i++)
+      u[i] -= along * t->root_axis[i];
+    norm = sqrt (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+    for (int i = 0; i < 3; i++)
+      u[i] /= norm;
+  }
+  /* The chamber: a slab 12 mm thick about the annulus plane, from 0.6 to 2.4 annulus radii out
+   * toward that hinge, all blood: the wall there is gone over about 100 degrees of the ring. */
+  voxels = volume->voxels;
+  for (int k = 0; k < volume->dims[2]; k++)
+    for (int j = 0; j < volume->dims[1]; j++)
+      for (int i = 0; i < volume->dims[0]; i++)
+        {
+          double ijk[3] = { i, j, k }, p[3], d[3], height = 0.0, out_mm = 0.0, side2 = 0.0;
+          cusp_volume_index_to_lps (volume, ijk, p);
+          for (int a = 0; a < 3; a++)
+            d[a] = p[a] - t->annulus.center_mm[a];
+          for (int a = 0; a < 3; a++)
+            {
+              height += d[a] * t->root_axis[a];
+              out_mm += d[a] * u[a];
+            }
+          for (int a = 0; a < 3; a++)
+            {
+              double r = d[a] - height * t->root_axis[a] - out_mm * u[a];
+              side2 += r * r;
+            }
+          if (fabs (height) < 6.0 && out_mm > 0.6 * radius_mm && out_mm < 2.4 * radius_mm
+              && side2 < 1.6 * radius_mm * 1.6 * radius_mm)
+            {
+              voxels[((gsize) k * volume->dims[1] + j) * volume->dims[0] + i] = (gint16) def.lumen_hu;
+              opened++;
+            }
+        }
+  g_assert_cmpint (opened, >, 1000);
+  params.lumen_threshold = 0.5 * (def.lumen_hu + def.myocardium_hu);
+
+  {
+    g_autoptr(CuspMeasureContext) ctx = cusp_measure_context_new (volume, &params, &error);
+    g_assert_no_error (error);
+    g_assert_true (cusp_measure_run (ctx, &lm, &as_hu, &error));
+    g_assert_no_error (error);
+  }
+  volume->hounsfield = FALSE;
+  volume->modality = CUSP_MODALITY_MR;
+  {
+    g_autoptr(CuspMeasureContext) ctx = cusp_measure_context_new (volume, &params, &error);
+    g_assert_no_error (error);
+    g_assert_true (cusp_measure_run (ctx, &lm, &as_mr, &error));
+    g_assert_no_error (error);
+  }
+  g_test_message ("truth: annulus area %.1f mm2, perimeter %.1f mm; as HU: %.1f mm2, %.1f mm; "
+                  "as non-HU: %.1f mm2, %.1f mm, %d of %d rays on the hinge circle",
+                  t->annulus.area_mm2, t->annulus.perimeter_mm, as_hu.annulus.area_mm2, as_hu.annulus.perimeter_mm,
+                  as_mr.annulus.area_mm2, as_mr.annulus.perimeter_mm, as_mr.annulus.hinge_circle_rays,
+                  CUSP_MEASURE_RAYS);
+  /* as HU the chamber is taken into the annulus */
+  g_assert_cmpfloat (rel (as_hu.annulus.area_mm2, t->annulus.area_mm2), >, 0.10);
+  g_assert_cmpint (as_hu.annulus.hinge_circle_rays, ==, 0);
+  /* as non-HU: the hidden quarter follows the hinge circle */
+  g_assert_cmpint (as_mr.annulus.hinge_circle_rays, >, CUSP_MEASURE_RAYS / 8);
+  g_assert_cmpint (as_mr.annulus.hinge_circle_rays, <, CUSP_MEASURE_RAYS / 2);
+  g_assert_cmpfloat (rel (as_mr.annulus.area_mm2, t->annulus.area_mm2), <, 0.05);
+  g_assert_cmpfloat (rel (as_mr.annulus.perimeter_mm, t->annulus.perimeter_mm), <, 0.05);
+  {
+    gboolean warned = FALSE;
+    for (guint w = 0; w < as_mr.warnings->len; w++)
+      warned |= strstr (g_ptr_array_index (as_mr.warnings, w), "circle through the three hinge points") != NULL;
+    g_assert_true (warned);
+  }
+  cusp_measurements_clear (&as_hu);
+  cusp_measurements_clear (&as_mr);
+}
+
 static void
 test_keys_and_json (void)
 {
@@ -458,6 +561,7 @@ test_keys_and_json (void)
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (root, "annulus.area_mm2"), m.annulus.area_mm2, 1e-9);
   g_assert_cmpfloat (json_object_get_double_member (root, "sizing.balloon_expandable"), ==, 26.0);
+  g_assert_true (json_object_get_boolean_member (root, "image.hounsfield"));
 
   /* Landmarks survive the measurement output and the phantom truth file. */
   g_assert_true (cusp_measure_landmarks_from_json (json, -1, &back, &error));
@@ -513,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/seg/measure/carm-on-phantom", test_carm_on_phantom);
   g_test_add_func ("/seg/measure/sizing-charts", test_sizing_charts);
   g_test_add_func ("/seg/measure/bad-input", test_bad_input);
+  g_test_add_func ("/seg/measure/hidden-wall", test_hidden_wall);
   g_test_add_func ("/seg/measure/keys-and-json", test_keys_and_json);
   g_test_add_func ("/seg/measure/drag-updates", test_drag_updates);
   return g_test_run ();

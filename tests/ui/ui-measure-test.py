@@ -15,8 +15,10 @@
 #   measure-ct    $CUSP_SHARED_DATA/ct-aortic-root/ct-aortic-root.nii.gz without a click: every
 #                 headline measurement is plausible for an adult, the same pixel checks
 #   measure-mr-seed  $CUSP_SHARED_DATA/mr-cardiac-dicom (MR, not HU): if the automatic run asks
-#                 for a seed, a real click (XTEST) in the axial view on the aortic root sets it and
-#                 Ctrl+G segments again from it; the second run's outcome is reported in words
+#                 for a seed, real clicks and Page Up presses (XTEST) in the axial view put it in
+#                 the ascending aorta (the click of /seg/real/mr-cardiac), Ctrl+G segments again
+#                 from it, and the root is measured: an adult-sized annulus, said to be mostly an
+#                 estimate from the hinges (no wall shows between root and atrium at 2.5 mm)
 import ctypes
 import ctypes.util
 import importlib.util
@@ -194,6 +196,12 @@ class XTest:
         self.xtst.XTestFakeButtonEvent(self.display, 1, 0, 0)
         self._sync()
 
+    def key(self, keysym):
+        code = self.x11.XKeysymToKeycode(self.display, keysym)
+        self.xtst.XTestFakeKeyEvent(self.display, code, 1, 0)
+        self.xtst.XTestFakeKeyEvent(self.display, code, 0, 0)
+        self._sync()
+
     def ctrl(self, keysym):
         control = self.x11.XKeysymToKeycode(self.display, 0xffe3)   # Control_L
         key = self.x11.XKeysymToKeycode(self.display, keysym)
@@ -244,9 +252,25 @@ def check_drag_and_undo(app, measure_file, report):
     check(same, "Ctrl+Z restores every value exactly")
 
 
-# Where the aortic root lies in the MR's middle axial slice, as a fraction of the axial view
-# (read off a screenshot of the default 1200 x 800 window).
-MR_ROOT_IN_AXIAL = (0.487, 0.41)
+# The click of /seg/real/mr-cardiac (tests/seg/test-segment-real.c): the middle of the ascending
+# aorta on axial slice 34, LPS mm, where it bends into the root.
+MR_SEED_LPS = (31.0, -19.0, 68.0)
+PAGE_UP, PAGE_DOWN = 0xff55, 0xff56
+
+
+def seed_in(report):
+    """The seed's LPS position from the status "Seed set at L 31.0 P 19.0 S 68.0 mm. ..."."""
+    words = report["status"].split("Seed set at ", 1)[1].split(" mm", 1)[0].split()
+    signs = {"L": 1, "R": -1, "P": 1, "A": -1, "S": 1, "I": -1}
+    return tuple(signs[words[2 * i]] * float(words[2 * i + 1]) for i in range(3))
+
+
+def click_seed(xtest, measure_file, app, x, y, previous):
+    """A real click in the axial view; returns the seed it set and its report."""
+    xtest.click(int(x), int(y))
+    report = wait_report(measure_file, app, 30,
+                         lambda r: r["state"] == "seed-set" and r["status"] != previous)
+    return seed_in(report), report
 
 
 def run_mr_seed(binary, shot_dir, workdir):
@@ -274,21 +298,43 @@ def run_mr_seed(binary, shot_dir, workdir):
         ready = app.state()
         axial = [v for v in ready["views"] if v["name"] == "axial"][0]
         scale = ready.get("scale", 1)
-        x = int((axial["x"] + MR_ROOT_IN_AXIAL[0] * axial["width"]) * scale)
-        y = int((axial["y"] + MR_ROOT_IN_AXIAL[1] * axial["height"]) * scale)
-        xtest.click(x, y)
-        seeded = wait_report(measure_file, app, 30, lambda r: r["state"] == "seed-set")
-        check(seeded["has_seed"] and "Seed set" in seeded["status"], f"the click set the seed: {seeded['status']}")
+        mm_per_px = axial["mm_per_px"]
+        # Find the seed's slice and point by real clicks and Page Up presses in the axial view, as
+        # a person would: a click, read where it went (the status says), correct.
+        x = (axial["x"] + 0.5 * axial["width"]) * scale
+        y = (axial["y"] + 0.5 * axial["height"]) * scale
+        seed, seeded = click_seed(xtest, measure_file, app, x, y, first["status"])
+        xtest.key(PAGE_UP)
+        moved, seeded = click_seed(xtest, measure_file, app, x + 1, y, seeded["status"])
+        per_page_mm = moved[2] - seed[2]
+        check(abs(per_page_mm) > 1.0, f"Page Up moves the axial view a slice ({per_page_mm:+.1f} mm)")
+        pages = round((MR_SEED_LPS[2] - moved[2]) / per_page_mm)
+        for _ in range(abs(pages)):
+            xtest.key(PAGE_UP if pages > 0 else PAGE_DOWN)
+        seed = moved
+        for _ in range(3):
+            # axial view: screen right is patient left (+x), screen down posterior (+y)
+            x += (MR_SEED_LPS[0] - seed[0]) / mm_per_px * scale
+            y += (MR_SEED_LPS[1] - seed[1]) / mm_per_px * scale
+            seed, seeded = click_seed(xtest, measure_file, app, x, y, seeded["status"])
+        off_mm = [abs(seed[i] - MR_SEED_LPS[i]) for i in range(3)]
+        check(max(off_mm[:2]) < 2.0 and off_mm[2] < 1.5,
+              f"the click set the seed in the ascending aorta: {seeded['status']}")
         xtest.ctrl(ord("g"))
         second = wait_report(measure_file, app, 240,
                              lambda r: r["runs"] == 2 and r["state"] in ("measured", "segment-error"))
         log(f"seeded run: {second['state']}: {second['status']}")
         check(second["status"] != first["status"], "Ctrl+G segmented again from the seed")
         screenshot(workdir, shot_dir, "ui-measure-mr-seed")
-        if second["state"] == "measured":
-            log("shown:", json.dumps(second["shown"], ensure_ascii=False))
-        else:
-            check(len(second["status"]) > 20, "the seeded run's failure is reported in words")
+        check(second["state"] == "measured", f"the MR segmented and measured from the one click: {second['status']}")
+        log("shown:", json.dumps(second["shown"], ensure_ascii=False))
+        perimeter, area = second["values"]["annulus.perimeter_mm"], second["values"]["annulus.area_mm2"]
+        check(60 < perimeter < 110 and 250 < area < 900,
+              f"the annulus is adult-sized: perimeter {perimeter:.1f} mm, area {area:.0f} mm2")
+        check("estimate from the hinges" in second["flags"],
+              "and the panel says it is mostly an estimate from the hinges")
+        check("HU" not in second["shown"]["lumen.mean_hu"].replace("not HU", ""),
+              f"the MR's lumen value is not written as HU: {second['shown']['lumen.mean_hu']}")
     finally:
         app.quit()
     return 0
