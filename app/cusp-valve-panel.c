@@ -75,6 +75,7 @@ struct _CuspValvePanel {
   CuspPatientCalcium fallback_calcium;
   char *model_note;
   gboolean has_ostia;                /* the landmarks' coronary ostia, LPS */
+  gboolean ostium_proposed[2];       /* left, right: not found by the segmentation, not yet moved */
   double ostium_lps[CUSP_OVERLAY_N_OSTIA][3];
   gboolean has_carm;                 /* the measured fluoroscopic views */
   CuspCarmAngles coplanar, cusp_overlap;
@@ -332,6 +333,16 @@ show_rows (CuspValvePanel *self, const CuspLiveResult *r, const Shown *s)
       g_autofree char *t1 = rule_text (&c->khan), *t2 = rule_text (&c->dlc_ratio);
       g_autofree char *t3 = rule_text (&c->height_and_sov), *t4 = rule_text (&c->residual_sinus);
       g_autofree char *tip = g_strjoin ("\n\n", t1, t2, t3, t4, NULL);
+      if (self->ostium_proposed[side])
+        {
+          /* a risk light on an ostium nobody has seen would be a guess shown as a finding */
+          g_autofree char *proposed = g_strdup_printf (_("%s; not rated: the ostium is only proposed, drag it onto the ostium"),
+                                                       value);
+          set_row (self, side == 0 ? ROW_LEFT : ROW_RIGHT, LIGHT_NONE, proposed,
+                   _("The segmentation did not find this coronary ostium and proposed it in the middle of its "
+                     "sinus. Its risk is rated once you place it on the ostium in the annulus or slice views."));
+          continue;
+        }
       set_row (self, side == 0 ? ROW_LEFT : ROW_RIGHT, s->risk_ok ? (int) c->level : LIGHT_NONE, value, tip);
     }
   {
@@ -563,7 +574,7 @@ show_overlay (CuspValvePanel *self, const CuspLiveResult *r, const Shown *s)
       cusp_valve_overlay_set_ostium (overlay, side, &frame, self->ostium_lps[side],
                                      leaflet->free_edge_radius_mm, leaflet->free_edge_height_mm,
                                      side == CUSP_OVERLAY_OSTIUM_LEFT ? r->left_ostium_dlc_mm : r->right_ostium_dlc_mm,
-                                     s->risk_ok ? (int) s->coronary[side].level : -1);
+                                     s->risk_ok && !self->ostium_proposed[side] ? (int) s->coronary[side].level : -1);
     }
   cusp_valve_scene_set_overlay (self->scene, overlay);
 }
@@ -766,6 +777,17 @@ cusp_valve_panel_set_root (CuspValvePanel         *self,
   self->has_ostia = TRUE;
   memcpy (self->ostium_lps[CUSP_OVERLAY_OSTIUM_LEFT], landmarks->left_ostium_mm, 3 * sizeof (double));
   memcpy (self->ostium_lps[CUSP_OVERLAY_OSTIUM_RIGHT], landmarks->right_ostium_mm, 3 * sizeof (double));
+  for (int side = 0; side < 2; side++)
+    {
+      const double *now = side == 0 ? landmarks->left_ostium_mm : landmarks->right_ostium_mm;
+      const double *proposal = segmentation == NULL ? NULL
+                               : side == 0 ? segmentation->landmarks.left_ostium_mm
+                                           : segmentation->landmarks.right_ostium_mm;
+      /* the user's ostium once it has moved off the segmentation's proposal */
+      self->ostium_proposed[side] = proposal != NULL && !segmentation->ostia_found[side]
+                                    && fabs (now[0] - proposal[0]) + fabs (now[1] - proposal[1])
+                                       + fabs (now[2] - proposal[2]) < 1e-6;
+    }
   /* the three-cusp view is the coplanar view deployments are watched in */
   self->has_carm = TRUE;
   self->coplanar = measurements->three_cusp;

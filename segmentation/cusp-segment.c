@@ -403,6 +403,8 @@ cusp_segment_root (const CuspVolume *image, const CuspSegmentOptions *options_in
   seg->intensity_based = model.intensity_based || !hu;
   seg->used_seed = options.has_seed;
   seg->landmarks = lm.landmarks;
+  seg->ostia_found[0] = lm.ostia_found[0];
+  seg->ostia_found[1] = lm.ostia_found[1];
   memcpy (seg->annulus_normal, lm.annulus_normal, sizeof seg->annulus_normal);
   seg->stj_radius_mm = lm.stj_radius_mm;
   seg->warnings = g_steal_pointer (&warnings);

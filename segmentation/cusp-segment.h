@@ -66,6 +66,7 @@ typedef struct {
   gboolean intensity_based;         /* TRUE when no HU threshold was used (MR, non-HU) */
   gboolean used_seed;
   CuspLandmarks landmarks;          /* proposed automatically; the user may drag them */
+  gboolean ostia_found[2];          /* left, right: FALSE when the ostium is only proposed mid-sinus */
   double annulus_normal[3];         /* unit normal of the hinge plane, toward the aorta */
   double stj_radius_mm;             /* equivalent radius of the STJ cross-section */
   GPtrArray *warnings;              /* (element-type utf8) */

@@ -286,6 +286,8 @@ def run_mr_seed(binary, shot_dir, workdir):
         return SKIP
     measure_file = os.path.join(workdir, "measure.json")
     os.environ["CUSP_TEST_MEASURE_FILE"] = measure_file
+    valve_file = os.path.join(workdir, "valve.json")
+    os.environ["CUSP_TEST_VALVE_FILE"] = valve_file
     app = App(binary, workdir, [path])
     try:
         first = wait_measured(measure_file, app, 240)
@@ -335,6 +337,12 @@ def run_mr_seed(binary, shot_dir, workdir):
               "and the panel says it is mostly an estimate from the hinges")
         check("HU" not in second["shown"]["lumen.mean_hu"].replace("not HU", ""),
               f"the MR's lumen value is not written as HU: {second['shown']['lumen.mean_hu']}")
+        # The ostia were only proposed mid-sinus: the rehearsal shows their VTC but no risk light.
+        valve = wait_report(valve_file, app, 120, lambda r: r["state"] in ("converged", "final"))
+        for side in ("left", "right"):
+            shown, light = valve[f"shown.coronary.{side}"], valve[f"light.coronary.{side}"]
+            check("only proposed" in shown and light == "#9a9996",
+                  f"the {side} coronary risk is not rated on a proposed ostium: {shown} ({light})")
     finally:
         app.quit()
     return 0
