@@ -2,6 +2,7 @@
 /* cusp-annulus-view.c: the double-oblique annulus view (see the header): a GL slice in the
  * annulus plane under a cairo layer with the contour and the landmark handles. */
 #include "cusp-annulus-view.h"
+#include "cusp-gl-snapshot.h"
 #include "cusp-mpr-renderer.h"
 #include "cusp-oblique-frame.h"
 #include "cusp-valve-marks.h"
@@ -25,6 +26,7 @@ struct _CuspAnnulusView {
   CuspViewLink *link;
   GtkWidget *overlay;
   GtkWidget *area;
+  CuspGlSnapshotCache *gl_copies; /* the area's picture for GTK's cairo renderer */
   GtkWidget *marks;               /* GtkDrawingArea over the image: contour and handles */
   GtkWidget *title_label;
   GtkWidget *message_label;
@@ -592,7 +594,15 @@ cusp_annulus_view_finalize (GObject *object)
   g_array_unref (self->handles);
   g_array_unref (self->valve_scratch);
   g_clear_error (&self->error);
+  cusp_gl_snapshot_cache_free (self->gl_copies);
   G_OBJECT_CLASS (cusp_annulus_view_parent_class)->finalize (object);
+}
+
+/* The annulus image read back from GL once, not each time the valve or a landmark over it moves. */
+static void
+cusp_annulus_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  cusp_gl_snapshot_children (widget, snapshot, CUSP_ANNULUS_VIEW (widget)->gl_copies);
 }
 
 static void
@@ -603,6 +613,7 @@ cusp_annulus_view_class_init (CuspAnnulusViewClass *klass)
 
   object_class->dispose = cusp_annulus_view_dispose;
   object_class->finalize = cusp_annulus_view_finalize;
+  widget_class->snapshot = cusp_annulus_view_snapshot;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 
@@ -661,6 +672,7 @@ cusp_annulus_view_init (CuspAnnulusView *self)
   self->contour = g_array_new (FALSE, FALSE, sizeof (double));
   self->handles = g_array_new (FALSE, FALSE, sizeof (CuspAnnulusHandle));
 
+  self->gl_copies = cusp_gl_snapshot_cache_new ();
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
   self->area = gtk_gl_area_new ();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cusp-slice-view.c: an MPR slice widget: GL drawing, overlay read-outs and pointer/keys. */
 #include "cusp-slice-view.h"
+#include "cusp-gl-snapshot.h"
 #include "cusp-mpr-renderer.h"
 #include "cusp-slice-ruler.h"
 #include "cusp-valve-marks.h"
@@ -35,6 +36,7 @@ struct _CuspSliceView {
 
   GtkWidget *overlay;
   GtkWidget *area;
+  CuspGlSnapshotCache *gl_copies;  /* the area's picture for GTK's cairo renderer */
   GtkWidget *valve_marks;  /* GtkDrawingArea over the image: the valve, its handles, the ruler */
   GtkWidget *letters[4];   /* indexed by CuspSliceEdge */
   GtkWidget *title_label;
@@ -814,7 +816,8 @@ cusp_slice_view_snapshot (GtkWidget   *widget,
   float right, top, length;
   double bar_mm;
 
-  GTK_WIDGET_CLASS (cusp_slice_view_parent_class)->snapshot (widget, snapshot);
+  /* the slice image read back from GL once, not each time the valve over it moves */
+  cusp_gl_snapshot_children (widget, snapshot, self->gl_copies);
 
   if (current_volume (self) == NULL)
     return;
@@ -948,6 +951,7 @@ cusp_slice_view_finalize (GObject *object)
   g_clear_pointer (&self->failed_volume, cusp_volume_unref);
   g_clear_error (&self->error);
   g_array_unref (self->valve_scratch);
+  cusp_gl_snapshot_cache_free (self->gl_copies);
   G_OBJECT_CLASS (cusp_slice_view_parent_class)->finalize (object);
 }
 
@@ -1030,6 +1034,7 @@ cusp_slice_view_init (CuspSliceView *self)
   self->drag_handle = CUSP_VALVE_HANDLE_NONE;
   self->valve_scratch = g_array_new (FALSE, FALSE, sizeof (double));
 
+  self->gl_copies = cusp_gl_snapshot_cache_new ();
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
   self->area = gtk_gl_area_new ();

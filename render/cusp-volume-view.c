@@ -4,6 +4,7 @@
  * and labels are drawn over the GL picture in snapshot). */
 #include "cusp-volume-view.h"
 #include "cusp-gl-program.h"
+#include "cusp-gl-snapshot.h"
 #include "cusp-mesh-renderer.h"
 #include "cusp-raycast-renderer.h"
 #include "cusp-shape-mesh.h"
@@ -30,7 +31,7 @@
 enum { SLOT_CALCIUM, SLOT_LUMEN, SLOT_VALVE, SLOT_OVERLAY, N_SLOTS };
 /* The steps of a frame CUSP_DEBUG_RENDER_TIMES times. */
 enum { PASS_BEFORE, PASS_CLEAR, PASS_UPLOAD, PASS_OPAQUE, PASS_VOLUME, PASS_TRANSLUCENT, PASS_HANDLES,
-       PASS_GIZMO, N_PASSES };
+       PASS_GIZMO, PASS_READBACK, N_PASSES };
 
 /* Lumen: translucent blood red; calcium: opaque bone white-yellow, which stands out against it. */
 static const float lumen_rgba[4] = { 0.86f, 0.22f, 0.20f, 0.55f };
@@ -57,6 +58,11 @@ struct _CuspVolumeView {
   gboolean meshes_dirty;               /* the lumen and calcium (with their coarse levels) */
   gboolean valve_dirty;                /* the valve frame alone: it changes with every answer */
   gboolean overlay_dirty;              /* lumen colours and overlay shapes */
+  /* What the lumen colours, markers and labels were last made from (a reference, so a new
+   * answer's overlay never shares an address with it): a pose change alone changes neither. */
+  CuspValveOverlay *shown_overlay;
+  gboolean has_shown_root;
+  CuspSceneFrame shown_root;
   gboolean handles_dirty;
 
   /* Volume rendering of the study (optional): behind the translucent surfaces, stopped by the
@@ -73,6 +79,10 @@ struct _CuspVolumeView {
   guint settle_id;
   gboolean has_shown_pose;
   CuspSimPose shown_pose;              /* the pose of the last ::changed, to tell moves apart */
+
+  /* GTK's cairo renderer: each frame read back here in cairo's pixel order, in place of GTK's
+   * read-back-and-convert of the GL texture (cusp-gl-snapshot.h) */
+  CuspGlSnapshotCache *gl_copies;
 
   CuspViewCamera camera;
   /* The legend and ostium labels as last drawn (a cairo node: rasterised once, not every frame),
@@ -330,7 +340,7 @@ static void
 debug_report (CuspVolumeView *self)
 {
   static const char *names[N_PASSES] = { "pending-before", "clear", "upload", "opaque", "volume", "translucent",
-                                         "handles", "gizmo" };
+                                         "handles", "gizmo", "readback" };
 
   if (!self->debug_times || ++self->timed_frames < 10)
     return;
@@ -341,6 +351,30 @@ debug_report (CuspVolumeView *self)
               cusp_mesh_renderer_get_drawn_triangle_count (self->mesh_renderer));
   memset (self->pass_ms, 0, sizeof self->pass_ms);
   self->timed_frames = 0;
+}
+
+/* The frame as GTK's cairo renderer draws it: GL_BGRA bytes are cairo's ARGB32 on a little-endian
+ * machine, so neither side converts; rows stay in GL's bottom-up order, as GTK's own read-back of
+ * the texture gives them (the node above it flips them). */
+static void
+read_back (CuspVolumeView *self, int width_px, int height_px)
+{
+  cairo_surface_t *copy;
+
+  if (width_px <= 0 || height_px <= 0 || G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    return;
+  copy = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width_px, height_px);
+  if (cairo_surface_status (copy) != CAIRO_STATUS_SUCCESS
+      || cairo_image_surface_get_stride (copy) != 4 * width_px)
+    {
+      cairo_surface_destroy (copy);
+      return;
+    }
+  cairo_surface_flush (copy);
+  glPixelStorei (GL_PACK_ALIGNMENT, 4);
+  glReadPixels (0, 0, width_px, height_px, GL_BGRA, GL_UNSIGNED_BYTE, cairo_image_surface_get_data (copy));
+  cairo_surface_mark_dirty (copy);
+  cusp_gl_snapshot_cache_set_next_copy (self->gl_copies, copy);
 }
 
 static gboolean
@@ -415,6 +449,9 @@ cusp_volume_view_render (GtkGLArea    *area,
   glBindVertexArray (0);
   glUseProgram (0);
   debug_mark (self, PASS_GIZMO, &t_us);
+  if (cusp_gl_snapshot_uses_cairo (GTK_WIDGET (area)))
+    read_back (self, width * scale, height * scale);
+  debug_mark (self, PASS_READBACK, &t_us);
   debug_report (self);
   if (self->test_file != NULL)
     write_test_file (self);
@@ -549,6 +586,12 @@ draw_ostium_labels (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *o
 }
 
 static void
+parent_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GTK_WIDGET_CLASS (cusp_volume_view_parent_class)->snapshot (widget, snapshot);
+}
+
+static void
 cusp_volume_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
 {
@@ -556,7 +599,7 @@ cusp_volume_view_snapshot (GtkWidget   *widget,
   CuspValveOverlay *overlay = self->scene != NULL ? cusp_valve_scene_get_overlay (self->scene) : NULL;
   int width = (int) view_width (self), height = (int) view_height (self);
 
-  GTK_WIDGET_CLASS (cusp_volume_view_parent_class)->snapshot (widget, snapshot);
+  cusp_gl_snapshot_with (widget, snapshot, self->gl_copies, parent_snapshot);
   if (overlay == NULL || gtk_gl_area_get_error (GTK_GL_AREA (widget)) != NULL)
     return;
   if (self->labels_node == NULL || self->labels_dirty || width != self->labels_width
@@ -840,14 +883,36 @@ note_pose (CuspVolumeView *self)
     self->shown_pose = pose;
 }
 
+/* A new answer's overlay or a new root: colours, markers and labels are made anew; the scene
+ * also changes with every pose of a drag, when they stay as they are. */
+static void
+sync_overlay (CuspVolumeView *self)
+{
+  CuspValveOverlay *overlay = cusp_valve_scene_get_overlay (self->scene);
+  CuspSceneFrame root;
+  gboolean has_root = cusp_valve_scene_get_root (self->scene, &root);
+
+  if (overlay == self->shown_overlay && has_root == self->has_shown_root
+      && (!has_root || memcmp (&root, &self->shown_root, sizeof root) == 0))
+    return;
+  if (overlay != NULL)
+    cusp_valve_overlay_ref (overlay);
+  g_clear_pointer (&self->shown_overlay, cusp_valve_overlay_unref);
+  self->shown_overlay = overlay;
+  self->has_shown_root = has_root;
+  if (has_root)
+    self->shown_root = root;
+  self->labels_dirty = TRUE;
+  self->overlay_dirty = TRUE;
+}
+
 static void
 on_scene_changed (CuspValveScene *scene,
                   CuspVolumeView *self)
 {
   note_pose (self);
   sync_valve_mesh (self);
-  self->labels_dirty = TRUE;
-  self->overlay_dirty = TRUE;
+  sync_overlay (self);
   update_handles (self);
   gtk_gl_area_queue_render (GTK_GL_AREA (self));
 }
@@ -867,6 +932,8 @@ cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
   self->active = CUSP_HANDLE_3D_NONE;
   g_clear_object (&self->scene);
   self->has_shown_pose = FALSE;
+  g_clear_pointer (&self->shown_overlay, cusp_valve_overlay_unref);
+  self->has_shown_root = FALSE;
   self->labels_dirty = TRUE;
   g_set_object (&self->link, link);
   if (link != NULL)
@@ -876,6 +943,7 @@ cusp_volume_view_set_link (CuspVolumeView *self, CuspViewLink *link)
       g_signal_connect (self->scene, "changed", G_CALLBACK (on_scene_changed), self);
       self->valve_serial = cusp_valve_scene_get_frame_serial (self->scene) - 1;
       sync_valve_mesh (self);
+      sync_overlay (self);
     }
   self->overlay_dirty = TRUE;
   update_handles (self);
@@ -895,6 +963,13 @@ cusp_volume_view_dispose (GObject *object)
   g_clear_pointer (&self->test_file, g_free);
   g_clear_pointer (&self->test_text, g_free);
   G_OBJECT_CLASS (cusp_volume_view_parent_class)->dispose (object);
+}
+
+static void
+cusp_volume_view_finalize (GObject *object)
+{
+  cusp_gl_snapshot_cache_free (CUSP_VOLUME_VIEW (object)->gl_copies);
+  G_OBJECT_CLASS (cusp_volume_view_parent_class)->finalize (object);
 }
 
 static void
@@ -935,6 +1010,7 @@ cusp_volume_view_class_init (CuspVolumeViewClass *klass)
   GtkGLAreaClass *area_class = GTK_GL_AREA_CLASS (klass);
 
   object_class->dispose = cusp_volume_view_dispose;
+  object_class->finalize = cusp_volume_view_finalize;
   object_class->get_property = cusp_volume_view_get_property;
   object_class->set_property = cusp_volume_view_set_property;
   widget_class->realize = cusp_volume_view_realize;
@@ -968,6 +1044,7 @@ cusp_volume_view_init (CuspVolumeView *self)
   if (test_file != NULL && *test_file != '\0')
     self->test_file = g_strdup (test_file);
   self->debug_times = g_getenv ("CUSP_DEBUG_RENDER_TIMES") != NULL;
+  self->gl_copies = cusp_gl_snapshot_cache_new ();
   self->camera.radius_mm = 50.0;
   self->camera.yaw_deg = DEFAULT_YAW_DEG;
   self->camera.pitch_deg = DEFAULT_PITCH_DEG;

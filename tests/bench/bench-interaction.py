@@ -93,6 +93,10 @@ def show(name, f):
     print(f"drag {f['drag_s']:.1f} s, {fr['count']} frames of the 3D view")
     print(f"frame interval ms: median {fr['median']:.1f}  p90 {fr['p90']:.1f}  p99 {fr['p99']:.1f}  "
           f"max {fr['max']:.1f}   (target: median < 33; {fr['median'] / ref['median']:.1f} x the reference)")
+    if "drag_main_cpu_ms" in f and fr["count"] > 0:
+        print(f"CPU during the drag, per frame of the 3D view: main thread {f['drag_main_cpu_ms'] / fr['count']:.1f} ms, "
+              f"whole app {f['drag_process_cpu_ms'] / fr['count']:.1f} ms (solver, llvmpipe and GTK threads; "
+              f"{f['drag_process_cpu_ms'] / 1000 / f['drag_s']:.2f} CPUs of {os.cpu_count()})")
     print(f"displayed answer age ms during the drag: median {age['median']:.0f}  p90 {age['p90']:.0f}  "
           f"p99 {age['p99']:.0f}  max {age['max']:.0f}; preliminary on {f['preliminary_frames']} frames")
     if f["settled"]:
