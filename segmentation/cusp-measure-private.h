@@ -31,7 +31,8 @@ void     cusp_plane_basis      (const double normal[3], double u[3], double v[3]
  * happens within max_radius_mm. */
 double   cusp_ray_radius       (const CuspRayCaster *caster, const double origin[3], const double dir[3]);
 /* The lumen section in the plane (center, normal); FALSE (out->valid FALSE) when fewer than half
- * the rays find a wall. */
+ * the rays find a wall (with fill_from_hinge_circle: when the centre is outside the hinge circle;
+ * out->hinge_circle_rays says how many rays took the circle). */
 gboolean cusp_section_measure  (const CuspRayCaster *caster, const double center[3],
                                 const double normal[3], CuspSection *out);
 /* Sets bridge_center_mm / bridge_radius_mm to the circle through three points (the hinges);
