@@ -18,6 +18,7 @@ typedef enum {
 struct CuspSimWorld {
   CuspSimWorldDef def;
   int self_expanding;
+  int skip_unconverged_outputs;      /* cusp_sim_world_set_skip_unconverged_outputs */
   CuspSimLatticeDef lattice;
   CuspSimStructure s;
   CuspSimWall wall;

@@ -622,6 +622,25 @@ cusp_sim_world_set_budget (CuspSimWorld *w, int max_iterations, double max_time_
 }
 
 void
+cusp_sim_world_set_skip_unconverged_outputs (CuspSimWorld *w, int skip)
+{
+  if (w != NULL)
+    w->skip_unconverged_outputs = skip != 0;
+}
+
+void
+cusp_sim_world_compute_outputs (CuspSimWorld *w)
+{
+  double t0;
+
+  if (w == NULL)
+    return;
+  t0 = cusp_sim_now_ms ();
+  cusp_sim_outputs_compute (w);
+  w->result.profile.outputs_ms = cusp_sim_now_ms () - t0;
+}
+
+void
 cusp_sim_world_reset (CuspSimWorld *w)
 {
   if (w == NULL)
@@ -886,9 +905,8 @@ cusp_sim_world_solve (CuspSimWorld *w, const CuspSimPose *pose_in)
   res->total_iterations += res->iterations;
   res->converged = w->phase == CUSP_SIM_PHASE_DONE;
   res->status = CUSP_SIM_OK;
-  t1 = cusp_sim_now_ms ();
-  cusp_sim_outputs_compute (w);
-  res->profile.outputs_ms = cusp_sim_now_ms () - t1;
+  if (res->converged || !w->skip_unconverged_outputs)
+    cusp_sim_world_compute_outputs (w);
   res->profile.total_ms = cusp_sim_now_ms () - t0;
   res->solve_ms = res->profile.total_ms;
   if (res->converged)

@@ -358,6 +358,14 @@ CuspSimStatus cusp_sim_world_solve (CuspSimWorld *world, const CuspSimPose *pose
 /* Changes the per-call budget (iterations > 0; time_ms 0 = none). */
 void cusp_sim_world_set_budget (CuspSimWorld *world, int max_iterations, double max_time_ms);
 
+/* With `skip` set, a call that ends unconverged leaves the outputs (sections, wall pressure, gap
+ * map, septum: about a quarter of a warm update on a patient root) as they were: a caller that
+ * solves in chunks and shows only the last answer computes them when it shows one, with
+ * cusp_sim_world_compute_outputs. Converged calls always compute them. The solve itself does not
+ * depend on the outputs: the same calls give the same state either way. */
+void cusp_sim_world_set_skip_unconverged_outputs (CuspSimWorld *world, int skip);
+void cusp_sim_world_compute_outputs (CuspSimWorld *world);
+
 /* Forgets the warm-start state: the next solve starts from the crimped / nominal state. */
 void cusp_sim_world_reset (CuspSimWorld *world);
 

@@ -542,6 +542,70 @@ test_threads_same_bits (void)
     }
 }
 
+/* The live solver solves in chunks and skips the outputs of the chunks it never shows: the state
+ * after each chunk, the iteration counts and the outputs computed at the end are the same bits
+ * as with the outputs computed every time (the solve does not read them). */
+static void
+test_skip_outputs_same_bits (void)
+{
+  const char *ids[] = { "sapien3-class-26", "evolut-class-29" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      CuspSimWorldDef def = cusp_sim_default_world_def ();
+      CuspSimWorld *every, *skip;
+      const CuspSimResult *re, *rs;
+      CuspSimPose pose;
+      int chunks = 0, skipped = 0;
+
+      def.device = load_device (ids[k]);
+      every = make_world (&def);
+      skip = make_world (&def);
+      g_assert_cmpint (cusp_sim_world_solve (every, NULL), ==, CUSP_SIM_OK);
+      g_assert_cmpint (cusp_sim_world_solve (skip, NULL), ==, CUSP_SIM_OK);
+      cusp_sim_world_set_skip_unconverged_outputs (skip, 1);
+      cusp_sim_world_set_budget (every, 2, 0.0);
+      cusp_sim_world_set_budget (skip, 2, 0.0);
+      re = cusp_sim_world_result (every);
+      rs = cusp_sim_world_result (skip);
+      pose = def.pose;
+      pose.depth_mm += 1.0;
+      pose.tilt_deg = 3.0;
+      do
+        {
+          g_assert_cmpint (cusp_sim_world_solve (every, &pose), ==, CUSP_SIM_OK);
+          g_assert_cmpint (cusp_sim_world_solve (skip, &pose), ==, CUSP_SIM_OK);
+          g_assert_cmpint (re->iterations, ==, rs->iterations);
+          g_assert_cmpint (re->converged, ==, rs->converged);
+          g_assert_cmphex (cusp_sim_world_state_hash (every), ==, cusp_sim_world_state_hash (skip));
+          if (!rs->converged)
+            {
+              g_assert_cmpfloat (rs->profile.outputs_ms, ==, 0.0);
+              g_assert_cmpfloat (re->profile.outputs_ms, >, 0.0);
+              skipped++;
+            }
+          chunks++;
+        }
+      while (!re->converged && chunks < 100);
+      g_assert_true (re->converged);
+      g_assert_cmpint (skipped, >, 0);
+      /* converged: both computed their outputs */
+      g_assert_cmpfloat (rs->inflow.dmin_mm, ==, re->inflow.dmin_mm);
+      g_assert_cmpfloat (rs->annulus_peak_areal_stretch, ==, re->annulus_peak_areal_stretch);
+      /* and asked for in between, they are the unskipped ones */
+      pose.depth_mm -= 0.5;
+      g_assert_cmpint (cusp_sim_world_solve (every, &pose), ==, CUSP_SIM_OK);
+      g_assert_cmpint (cusp_sim_world_solve (skip, &pose), ==, CUSP_SIM_OK);
+      g_assert_false (rs->converged);
+      cusp_sim_world_compute_outputs (skip);
+      g_assert_cmpfloat (rs->mid.dmax_mm, ==, re->mid.dmax_mm);
+      g_assert_cmpfloat (rs->septum_mean_pressure_pa, ==, re->septum_mean_pressure_pa);
+      g_test_message ("%s: %d chunks of 2 iterations, outputs skipped on %d", ids[k], chunks, skipped);
+      cusp_sim_world_destroy (every);
+      cusp_sim_world_destroy (skip);
+    }
+}
+
 /* The frame's topology (for drawing a result) is the one solved: the node count of the result,
  * 2 x crowns beams per strut row, and every beam joins two nodes a strut apart in the deployed
  * frame (a layout read in another order joins nodes across the frame). */
@@ -886,6 +950,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/deploy/budget-refines", test_budget_refines);
   g_test_add_func ("/sim/deploy/determinism", test_determinism);
   g_test_add_func ("/sim/deploy/threads-same-bits", test_threads_same_bits);
+  g_test_add_func ("/sim/deploy/skip-outputs-same-bits", test_skip_outputs_same_bits);
   g_test_add_func ("/sim/deploy/frame-topology", test_frame_topology);
   g_test_add_func ("/sim/bad-input/refused", test_bad_input);
   g_test_add_func ("/sim/bad-input/fuzz", test_fuzz);
