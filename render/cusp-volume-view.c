@@ -20,9 +20,12 @@
 #define GIZMO_SIZE_PX 96   /* logical pixels, bottom-left corner */
 #define DEFAULT_YAW_DEG 30.0
 #define DEFAULT_PITCH_DEG 20.0
-/* The legend: bottom-right corner, logical pixels. */
-#define LEGEND_WIDTH_PX 150
-#define LEGEND_HEIGHT_PX 160
+/* The legend: a narrow column in the top-right corner, logical pixels. The valve sits in the
+ * middle of the view and fills most of its height, so a legend wider than a colour bar and its
+ * numbers covers it; the scale's explanation is in the view's tooltip, and the statement that
+ * these are model estimates runs along the bottom edge. */
+#define LEGEND_WIDTH_PX 84
+#define LEGEND_HEIGHT_PX 112
 #define LEGEND_MARGIN_PX 8
 /* The surfaces are drawn at their coarse level while the view is dragged and until this long
  * after the valve's pose last changed (a drag in another view, keys, a script), then in full. */
@@ -463,8 +466,7 @@ cusp_volume_view_render (GtkGLArea    *area,
 static void
 legend_box (CuspVolumeView *self, graphene_rect_t *box)
 {
-  graphene_rect_init (box, view_width (self) - LEGEND_WIDTH_PX - LEGEND_MARGIN_PX,
-                      view_height (self) - LEGEND_HEIGHT_PX - LEGEND_MARGIN_PX,
+  graphene_rect_init (box, view_width (self) - LEGEND_WIDTH_PX - LEGEND_MARGIN_PX, LEGEND_MARGIN_PX,
                       LEGEND_WIDTH_PX, LEGEND_HEIGHT_PX);
 }
 
@@ -488,15 +490,17 @@ draw_legend (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
   graphene_rect_t box;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 7");
-  const double bar_x = 8, bar_y = 22, bar_w = 12, bar_h = 56, text_width = LEGEND_WIDTH_PX - 16;
+  const double bar_x = 6, bar_y = 30, bar_w = 10, bar_h = 50;
   double scale_kpa = overlay->scale_max_pa * 1e-3;
   float rgb[3];
-  double y;
+  int text_w, text_h;
   g_autofree char *top = NULL, *middle = NULL, *peak = NULL, *gap = NULL;
+  const char *statement = _("Model estimate, not a diagnosis");
 
   legend_box (self, &box);
   pango_layout_set_font_description (layout, font);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_set_width (layout, (int) ((LEGEND_WIDTH_PX - 10) * PANGO_SCALE));
   cairo_save (cr);
   cairo_translate (cr, box.origin.x, box.origin.y);
   cairo_rectangle (cr, 0, 0, box.size.width, box.size.height);
@@ -504,7 +508,7 @@ draw_legend (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
   cairo_fill (cr);
 
   cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
-  draw_text (cr, layout, 8, 4, _("Contact pressure, kPa"), TRUE);
+  draw_text (cr, layout, 6, 3, _("Pressure, kPa"), TRUE);
   /* the bar, 0 at the bottom */
   for (int i = 0; i < (int) bar_h; i++)
     {
@@ -522,24 +526,28 @@ draw_legend (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *overlay)
   draw_text (cr, layout, bar_x + bar_w + 4, bar_y - 6, top, FALSE);
   draw_text (cr, layout, bar_x + bar_w + 4, bar_y + 0.5 * bar_h - 6, middle, FALSE);
   draw_text (cr, layout, bar_x + bar_w + 4, bar_y + bar_h - 6, "0", FALSE);
-  draw_text (cr, layout, bar_x + bar_w + 40, bar_y - 6, peak, FALSE);
-
-  pango_layout_set_width (layout, (int) (text_width * PANGO_SCALE));
-  cairo_set_source_rgb (cr, 0.80, 0.80, 0.80);
-  y = bar_y + bar_h + 4;
-  y += draw_text (cr, layout, 8, y, _("Square-root scale to this answer's 90th percentile; above: top colour"), FALSE);
+  draw_text (cr, layout, 6, bar_y + bar_h + 4, peak, FALSE);
   cusp_overlay_gap_color (rgb);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_rectangle (cr, 8, y + 3, 9, 9);
+  cairo_rectangle (cr, 6, bar_y + bar_h + 21, 8, 8);
   cairo_fill (cr);
-  gap = g_strdup_printf (_("gap > %.1f mm, leak jet"), overlay->gap_tolerance_mm);
+  /* Translators: the legend's swatch for open gaps between skirt and wall, and leak jets */
+  gap = g_strdup_printf (_("gap > %.1f mm"), overlay->gap_tolerance_mm);
   cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
-  pango_layout_set_width (layout, (int) ((text_width - 13) * PANGO_SCALE));
-  y += draw_text (cr, layout, 21, y, gap, FALSE);
-  pango_layout_set_width (layout, (int) (text_width * PANGO_SCALE));
-  cairo_set_source_rgb (cr, 0.80, 0.80, 0.80);
-  draw_text (cr, layout, 8, y + 2, _("Model estimate, not a diagnosis"), TRUE);
+  pango_layout_set_width (layout, -1);
+  draw_text (cr, layout, 17, bar_y + bar_h + 18, gap, FALSE);
   cairo_restore (cr);
+
+  /* one line along the bottom edge, right-aligned, where the LV below the valve leaves room */
+  pango_layout_set_width (layout, -1);
+  pango_layout_set_markup (layout, statement, -1);
+  pango_layout_get_pixel_size (layout, &text_w, &text_h);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.78);
+  cairo_rectangle (cr, view_width (self) - text_w - 12, view_height (self) - text_h - 6, text_w + 8, text_h + 4);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  cairo_move_to (cr, view_width (self) - text_w - 8, view_height (self) - text_h - 4);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -573,7 +581,8 @@ draw_ostium_labels (CuspVolumeView *self, cairo_t *cr, const CuspValveOverlay *o
       x += 8;
       y -= th + 4;
       /* not over the legend: to its left */
-      if (overlay->pressure_pa != NULL && x + tw > legend.origin.x && y + th > legend.origin.y)
+      if (overlay->pressure_pa != NULL && x + tw > legend.origin.x
+          && y < legend.origin.y + legend.size.height && y + th > legend.origin.y)
         x = legend.origin.x - tw - 6;
       cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.75);
       cairo_rectangle (cr, x - 3, y - 1, tw + 6, th + 2);
@@ -1037,6 +1046,8 @@ cusp_volume_view_init (CuspVolumeView *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                _("3D view: lumen (translucent red) and calcium (yellow); with a valve, the wall "
                                  "coloured by contact pressure, open gaps and leak jets (magenta), coronary ostia.\n"
+                                 "Pressure colours: square-root scale up to this answer's 90th percentile; above "
+                                 "it, the top colour.\n"
                                  "Drag: orbit · Scroll: zoom · Middle-drag or Ctrl+drag: pan · Double-click: reset\n"
                                  "Valve handles: orange arrow = depth, white ring = rotation, orange knob = tilt "
                                  "(Escape cancels a drag)\n"
@@ -1217,6 +1228,20 @@ write_test_file (CuspVolumeView *self)
 
   g_string_append_printf (text, "\n  \"width\": %d, \"height\": %d", (int) view_width (self),
                           (int) view_height (self));
+  {
+    /* where the view is on the window's surface as it draws, client-side decoration margin
+     * included (the window's own report gives widget coordinates, 5 px off a screenshot here, and
+     * may predate a layout change): a test cuts its screenshot up with these */
+    graphene_rect_t bounds;
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+    double surface_x = 0.0, surface_y = 0.0;
+    if (root != NULL && gtk_widget_compute_bounds (GTK_WIDGET (self), GTK_WIDGET (root), &bounds))
+      {
+        gtk_native_get_surface_transform (GTK_NATIVE (root), &surface_x, &surface_y);
+        g_string_append_printf (text, ",\n  \"window_x\": %d, \"window_y\": %d",
+                                (int) (bounds.origin.x + surface_x), (int) (bounds.origin.y + surface_y));
+      }
+  }
   g_string_append_printf (text, ",\n  \"yaw_deg\": %s, \"pitch_deg\": %s",
                           g_ascii_formatd (b1, sizeof b1, "%.3f", self->camera.yaw_deg),
                           g_ascii_formatd (b2, sizeof b2, "%.3f", self->camera.pitch_deg));

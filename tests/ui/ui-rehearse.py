@@ -68,11 +68,20 @@ def pressure_like(rgb):
     return g > 60 and g > r + 30 and g + 10 >= b
 
 
+def view_box(report, view3d):
+    """The 3D view's box in the window: where the view says it was when it last drew (the
+    measurement report's box can predate a layout change), else the report's."""
+    if "window_x" in view3d:
+        return {"x": view3d["window_x"], "y": view3d["window_y"],
+                "width": view3d["width"], "height": view3d["height"]}
+    return report["view_3d"]
+
+
 def view_pixels(report, view3d):
     """The screen pixels of the 3D view outside the legend, the axes (bottom left, 96 px) and
     the View button (top left)."""
     scale = report.get("scale", 1)
-    b = report["view_3d"]
+    b = view_box(report, view3d)
     x0, y0 = int(b["x"] * scale), int(b["y"] * scale)
     x1, y1 = int((b["x"] + b["width"]) * scale), int((b["y"] + b["height"]) * scale)
     skip = [(x0, y1 - 100 * scale, x0 + 100 * scale, y1), (x0, y0, x0 + 90 * scale, y0 + 44 * scale)]
