@@ -16,6 +16,11 @@
 #define BEAM_TERMS         (12 + 144)
 #define NODE_TERMS         14                    /* load 3, k3 9, contact, balloon */
 #define EVALUATE_CHUNKS    8                     /* per evaluation, claimed by either thread */
+#define BALLOON_ROUND_MM   0.004                 /* half-width of the balloon force's rounded
+                                                  * corners (a fifth of its 20 um ramp) */
+#define KRYLOV_DIM         10                    /* GMRES basis of the corrected step */
+#define KRYLOV_PROBE_MM    1e-7                  /* largest move of a J v difference */
+#define KRYLOV_TOLERANCE   1e-3                  /* GMRES stops at this fraction of |r| */
 #define REUSE_RATIO        0.5                   /* reuse a factor while full steps halve the
                                                   * residual: measured on bench-sim, 0.5 beat
                                                   * 0.25 by 10-40 % CPU per warm update */
@@ -289,11 +294,34 @@ balloon_load (const CuspSimStructure *s, int i, const double *xi, double *load, 
   for (int c = 0; c < 3; c++)
     eb[c] = v[c] - along * s->balloon_axis[c];
   rb = cusp_v3_normalize (eb);
-  if (rb > 1e-9 && s->balloon_radius_mm[i] - rb > 0.0)
+  if (rb > 1e-9 && s->balloon_radius_mm[i] - rb > -BALLOON_ROUND_MM)
     {
       double gap = s->balloon_radius_mm[i] - rb, cap = s->balloon_cap_n[i];
-      double f = gap < s->balloon_ramp_mm ? cap * gap / s->balloon_ramp_mm : cap;
-      double kb = gap < s->balloon_ramp_mm ? cap / s->balloon_ramp_mm : 0.0;
+      double ramp = s->balloon_ramp_mm, h = BALLOON_ROUND_MM, k = cap / ramp, f, kb;
+      /* k gap between 0 and the cap, with both corners rounded over +-h (force and slope
+       * continuous; unchanged beyond h of each corner). With sharp corners the nodes the balloon
+       * only just reaches switch it on and off between Newton iterations: a SAPIEN-class 29 warm
+       * update on the real CT stalled at residual 5e-5 with 14 nodes within 2 um of the edge. */
+      if (gap < h)
+        {
+          f = k * (gap + h) * (gap + h) / (4.0 * h);
+          kb = k * (gap + h) / (2.0 * h);
+        }
+      else if (gap <= ramp - h)
+        {
+          f = k * gap;
+          kb = k;
+        }
+      else if (gap < ramp + h)
+        {
+          f = cap - k * (ramp + h - gap) * (ramp + h - gap) / (4.0 * h);
+          kb = k * (ramp + h - gap) / (2.0 * h);
+        }
+      else
+        {
+          f = cap;
+          kb = 0.0;
+        }
       for (int c = 0; c < 3; c++)
         load[c] += f * eb[c];
       if (k3 != NULL)
@@ -529,6 +557,16 @@ make_trial (CuspSimStructure *s, double alpha)
     }
 }
 
+static double
+work_dot (const double *a, const double *b, int n)
+{
+  double sum = 0.0;
+
+  for (int k = 0; k < n; k++)
+    sum += a[k] * b[k];
+  return sum;
+}
+
 /* The work the residual r does along the step delta: sum r . delta over the free dofs (forces
  * times moves, moments times turns). */
 static double
@@ -539,6 +577,130 @@ work_along (const CuspSimStructure *s, const double *r)
   for (int k = 0; k < 6 * s->node_count; k++)
     sum += r[k] * s->delta[k];
   return sum;
+}
+
+/* J v, J = -d residual / d state, by a forward difference of the residual along v; r0 is the
+ * residual at the state. Leaves s->residual and the trial state as the probe's. */
+static void
+jacobian_times (CuspSimStructure *s, const double *r0, const double *v, double *jv)
+{
+  int ndof = 6 * s->node_count;
+  double vmax = 0.0, eps, ref;
+
+  for (int k = 0; k < ndof; k++)
+    if (fabs (v[k]) > vmax)
+      vmax = fabs (v[k]);
+  if (!(vmax > 0.0))
+    {
+      memset (jv, 0, (size_t) ndof * sizeof (double));
+      return;
+    }
+  eps = KRYLOV_PROBE_MM / vmax;
+  memcpy (s->delta, v, (size_t) ndof * sizeof (double));
+  make_trial (s, eps);
+  evaluate (s, s->x_trial, s->rot_trial, NULL, &ref, 0);
+  for (int k = 0; k < ndof; k++)
+    jv[k] = s->fixed[k] ? 0.0 : -(s->residual[k] - r0[k]) / eps;
+}
+
+/* The Newton step of the true Jacobian, J delta = r, by GMRES preconditioned with the factor in
+ * the band (the symmetrised tangent), starting from that factor's step already in s->delta.
+ * The assembled tangent is symmetrised (the band solver needs it), but the residual is not
+ * quite the gradient of an energy (differenced wall tangents carry a skew part of 3 % of their
+ * norm where the frame sticks): near the solution the symmetric tangent's step can then fail to
+ * lower the residual at all (bench-sim-patient, phantom Evolut-class 34 and real-CT
+ * SAPIEN-class 29: J delta differed from r by 96-124 % along it, the same at every probe length
+ * from 1e-1 to 1e-6 of the step, so a wrong slope, not a kink), and Newton stalled. Each basis vector costs
+ * one residual evaluation and one solve with the existing factor, no assembly. Returns 0 (and
+ * leaves the factor's step) if memory runs out or the result is not finite. */
+static int
+krylov_step (CuspSimStructure *s)
+{
+  int ndof = 6 * s->node_count, m = KRYLOV_DIM, j, ok = 1;
+  double *mem = malloc ((size_t) (m + 3) * ndof * sizeof (double));
+  double h[KRYLOV_DIM + 1][KRYLOV_DIM], g[KRYLOV_DIM + 1], cs[KRYLOV_DIM], sn[KRYLOV_DIM];
+  double y[KRYLOV_DIM], beta, target;
+  double *r0, *z, *w, *v;
+
+  if (mem == NULL)
+    return 0;
+  r0 = mem;
+  z = r0 + ndof;
+  w = z + ndof;
+  v = w + ndof;
+  memcpy (r0, s->residual, (size_t) ndof * sizeof (double));
+  memcpy (z, s->delta, (size_t) ndof * sizeof (double));
+  /* preconditioned on the right, so GMRES minimises the residual in forces, as the solve's
+   * acceptance and tolerance measure it (on the left, stiff directions hid errors of N) */
+  target = KRYLOV_TOLERANCE * sqrt (work_dot (r0, r0, ndof));
+  jacobian_times (s, r0, z, w);
+  for (int k = 0; k < ndof; k++)
+    w[k] = r0[k] - w[k];
+  beta = sqrt (work_dot (w, w, ndof));
+  memset (g, 0, sizeof g);
+  g[0] = beta;
+  if (beta > 0.0)
+    for (int k = 0; k < ndof; k++)
+      v[k] = w[k] / beta;
+  /* Arnoldi: v holds the basis v_0 .. v_(m-1); the last new direction needs no storage beyond
+   * w, which is free once v_0 is made */
+  j = 0;
+  while (j < m && fabs (g[j]) > target && isfinite (g[j]))
+    {
+      double *vj = v + (size_t) j * ndof;
+      double *vn = j + 1 < m ? v + (size_t) (j + 1) * ndof : w;
+      memcpy (vn, vj, (size_t) ndof * sizeof (double));
+      cusp_sim_band_solve (s->band, ndof, s->half_band, vn);
+      jacobian_times (s, r0, vn, vn);
+      for (int i = 0; i <= j; i++)                 /* modified Gram-Schmidt */
+        {
+          double *vi = v + (size_t) i * ndof;
+          h[i][j] = work_dot (vn, vi, ndof);
+          for (int k = 0; k < ndof; k++)
+            vn[k] -= h[i][j] * vi[k];
+        }
+      h[j + 1][j] = sqrt (work_dot (vn, vn, ndof));
+      if (h[j + 1][j] > 0.0)
+        for (int k = 0; k < ndof; k++)
+          vn[k] /= h[j + 1][j];
+      for (int i = 0; i < j; i++)                  /* the earlier Givens rotations */
+        {
+          double t = cs[i] * h[i][j] + sn[i] * h[i + 1][j];
+          h[i + 1][j] = -sn[i] * h[i][j] + cs[i] * h[i + 1][j];
+          h[i][j] = t;
+        }
+      {
+        double d = hypot (h[j][j], h[j + 1][j]);
+        cs[j] = d > 0.0 ? h[j][j] / d : 1.0;
+        sn[j] = d > 0.0 ? h[j + 1][j] / d : 0.0;
+        h[j][j] = d;
+        h[j + 1][j] = 0.0;
+        g[j + 1] = -sn[j] * g[j];
+        g[j] = cs[j] * g[j];
+      }
+      j++;
+    }
+  for (int i = j - 1; i >= 0; i--)                 /* back substitution: H y = g */
+    {
+      double t = g[i];
+      for (int l = i + 1; l < j; l++)
+        t -= h[i][l] * y[l];
+      y[i] = h[i][i] != 0.0 ? t / h[i][i] : 0.0;
+    }
+  memset (w, 0, (size_t) ndof * sizeof (double));
+  for (int i = 0; i < j; i++)
+    for (int k = 0; k < ndof; k++)
+      w[k] += y[i] * v[(size_t) i * ndof + k];
+  cusp_sim_band_solve (s->band, ndof, s->half_band, w);
+  for (int k = 0; k < ndof; k++)
+    z[k] += w[k];
+  for (int k = 0; k < ndof && ok; k++)
+    ok = isfinite (z[k]);
+  if (ok)
+    memcpy (s->delta, z, (size_t) ndof * sizeof (double));
+  memcpy (s->residual, r0, (size_t) ndof * sizeof (double));
+  free (mem);
+  return ok;
 }
 
 /* Line search on the work of the residual along the step (the slope of the potential energy
@@ -611,6 +773,9 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
   int consistent = 0;
   /* the last evaluation was of the current state: s->residual, contact_n, ... are its own */
   int current = 1;
+  /* the symmetric tangent's step stalled near the solution: correct each step by GMRES on the
+   * true Jacobian (krylov_step) for the rest of the call */
+  int krylov = 0;
 
   memset (info, 0, sizeof *info);
   rn = evaluate (s, s->x, s->rot, NULL, &ref, 0);
@@ -665,6 +830,8 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
       cusp_sim_band_solve (s->band, ndof, s->half_band, s->delta);
       t0 = cusp_sim_now_ms ();
       info->factor_ms += t0 - t1;
+      if (krylov && !krylov_step (s))
+        krylov = 0;
 
       for (int i = 0; i < s->node_count; i++)     /* step limit: a trust region in disguise */
         {
@@ -682,13 +849,13 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
         scale = MAX_STEP_RAD / big_r;
       if (!isfinite (scale))
         return CUSP_SIM_ERROR_DIVERGED;
-      if (!reuse && work_along (s, s->residual) > 0.0)
+      if (!reuse && !krylov && work_along (s, s->residual) > 0.0)
         {
           /* a fresh tangent's step: search along it on the energy's slope */
           rn_trial = energy_search (s, scale, &alpha, &ref_trial);
           current = 0;
         }
-      else if (reuse)
+      else if (reuse && !krylov)
         {
           /* an old factor: its full step or nothing (below). A shorter step chosen on the
            * residual norm would undo what the searches on the energy's slope gained */
@@ -722,6 +889,15 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
            * changing) take the whole Newton step anyway: non-monotone, it usually gets through.
            * Close to it, the state is as good as this tangent can make it: stop rather than
            * wander (the result says not converged). */
+          if (rn / ref <= STALL_RESIDUAL && !krylov && !reuse)
+            {
+              /* the same factor, now as GMRES's preconditioner */
+              krylov = 1;
+              reuse = 1;
+              info->iterations++;
+              info->line_search_ms += cusp_sim_now_ms () - t0;
+              continue;
+            }
           if (rn / ref <= STALL_RESIDUAL)
             {
               info->stalled = 1;
@@ -738,6 +914,8 @@ cusp_sim_structure_solve (CuspSimStructure *s, int max_iterations, double max_ti
       /* keep the factor while full steps cut the residual by REUSE_RATIO (Shamanskii's Newton:
        * linear convergence at least that fast, each step without assembly or factorisation) */
       reuse = alpha == 1.0 && scale == 1.0 && rn_trial < REUSE_RATIO * rn;
+      if (krylov)
+        reuse = 1;                                 /* a preconditioner may age: GMRES corrects */
       if (!reuse)
         consistent = 1;
       rn = rn_trial;
