@@ -236,6 +236,19 @@ cusp_plan_result_to_json (const CuspPlan *plan)
   return node;
 }
 
+void
+cusp_plan_unrate_ostium (CuspPlan *plan,
+                         int       side)
+{
+  int index = cusp_plan_key_index (side == 0 ? "coronary.left.obstruction_risk" : "coronary.right.obstruction_risk");
+
+  g_return_if_fail (plan != NULL && (side == 0 || side == 1));
+  if (!plan->has_result || index < 0)
+    return;
+  g_free (plan->texts[index]);
+  plan->texts[index] = g_strdup ("not rated");
+}
+
 char *
 cusp_plan_format_value (const CuspPlan *plan,
                         guint           index)

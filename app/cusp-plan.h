@@ -66,6 +66,12 @@ gboolean   cusp_plan_set_result_from_json (CuspPlan    *plan,
 /* The result as {key: number | string}, only the keys present; NULL without a result. */
 JsonNode  *cusp_plan_result_to_json (const CuspPlan *plan);
 
+/* For a coronary ostium the segmentation only proposed (left 0, right 1), the plan's obstruction
+ * risk reads "not rated": a light on an ostium nobody has seen would be a guess shown as a
+ * finding. No-op for a plan without a result. */
+void       cusp_plan_unrate_ostium  (CuspPlan       *plan,
+                                     int             side);
+
 /* The displayed text of key `index` for this plan ("12.3 mm", "mild", "—"). */
 char      *cusp_plan_format_value   (const CuspPlan *plan,
                                      guint           index);

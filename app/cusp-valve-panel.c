@@ -982,6 +982,14 @@ cusp_valve_panel_get_root_def (CuspValvePanel *self)
   return self->has_root ? &self->root : NULL;
 }
 
+gboolean
+cusp_valve_panel_get_ostium_proposed (CuspValvePanel *self,
+                                      int             side)
+{
+  g_return_val_if_fail (CUSP_IS_VALVE_PANEL (self) && (side == 0 || side == 1), FALSE);
+  return self->has_ostia && self->ostium_proposed[side];
+}
+
 double
 cusp_valve_panel_get_septum_mm (CuspValvePanel *self)
 {

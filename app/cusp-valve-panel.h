@@ -59,5 +59,9 @@ void                 cusp_valve_panel_set_septum_mm (CuspValvePanel *self, doubl
  * without a root. The rules read it when a plan takes the answer on screen. */
 const CuspSimRootDef *cusp_valve_panel_get_root_def (CuspValvePanel *self);
 double               cusp_valve_panel_get_septum_mm (CuspValvePanel *self);
+/* Whether the root's coronary ostium (left 0, right 1) is only the segmentation's proposal, not
+ * found and not moved by the user: its risk is not rated. */
+gboolean             cusp_valve_panel_get_ostium_proposed (CuspValvePanel *self,
+                                                           int             side);
 
 G_END_DECLS

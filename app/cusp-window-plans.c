@@ -36,6 +36,18 @@ typedef struct {
   guint index;
 } PlanRun;
 
+/* The plan's coronary risk is not rated where the panel's ostium is only a proposal. */
+static void
+cusp_window_case_unrate_proposed_ostia (CuspWindow *self,
+                                        CuspPlan   *plan)
+{
+  CuspValvePanel *panel = _cusp_window_measure_get_valve_panel (self);
+
+  for (int side = 0; panel != NULL && side < 2; side++)
+    if (cusp_valve_panel_get_ostium_proposed (panel, side))
+      cusp_plan_unrate_ostium (plan, side);
+}
+
 static void
 cusp_window_case_plan_ran (GObject      *source,
                            GAsyncResult *result,
@@ -62,7 +74,10 @@ cusp_window_case_plan_ran (GObject      *source,
       /* The newest pose wins: a result for a pose the user has since changed is dropped. */
       if (g_str_equal (current->device_id, plan->device_id) && current->depth_mm == plan->depth_mm
           && current->tilt_deg == plan->tilt_deg && current->rotation_deg == plan->rotation_deg)
-        cusp_case_update_plan (cs->document, run->index, plan);
+        {
+          cusp_window_case_unrate_proposed_ostia (self, plan);
+          cusp_case_update_plan (cs->document, run->index, plan);
+        }
     }
   if (cs->n_running == 0 && plan != NULL)
     cusp_window_case_report_plans (self);
@@ -215,6 +230,7 @@ cusp_window_case_take_live (CuspWindow *self, CuspPlan *plan)
       g_debug ("Live answer not taken: %s", error->message);
       return LIVE_UNUSABLE;
     }
+  cusp_window_case_unrate_proposed_ostia (self, plan);
   return LIVE_TAKEN;
 }
 

@@ -108,6 +108,34 @@ test_plan_format (void)
   g_assert_cmpstr (residual, ==, "3.50e-07");
 }
 
+/* An ostium the segmentation only proposed: the plan keeps its VTC but rates no risk there, and
+ * the comparison does not count it. */
+static void
+test_plan_unrated_ostium (void)
+{
+  g_autoptr(CuspPlan) a = plan_with_result ("A", 3.0,
+    "{\"coronary.left.obstruction_risk\": \"red\", \"coronary.right.obstruction_risk\": \"amber\","
+    " \"coronary.left.vtc_mm\": 2.5}");
+  g_autoptr(CuspPlan) b = plan_with_result ("B", 3.0,
+    "{\"coronary.left.obstruction_risk\": \"green\", \"coronary.right.obstruction_risk\": \"green\"}");
+  int left = cusp_plan_key_index ("coronary.left.obstruction_risk");
+  int right = cusp_plan_key_index ("coronary.right.obstruction_risk");
+  CuspPlan *plans[2];
+  g_autofree char *shown = NULL, *vtc = NULL;
+
+  cusp_plan_unrate_ostium (a, 0);
+  cusp_plan_unrate_ostium (b, 0);
+  shown = cusp_plan_format_value (a, left);
+  vtc = cusp_plan_format_value (a, cusp_plan_key_index ("coronary.left.vtc_mm"));
+  g_assert_cmpstr (shown, ==, "not rated");
+  g_assert_cmpstr (vtc, ==, "2.5 mm");
+  g_assert_cmpstr (a->texts[right], ==, "amber");
+  plans[0] = a;
+  plans[1] = b;
+  g_assert_cmpint (cusp_plan_worst (plans, 2, left), ==, -1);
+  g_assert_cmpint (cusp_plan_worst (plans, 2, right), ==, 0);
+}
+
 static void
 test_plan_result_wrong_type (void)
 {
@@ -424,6 +452,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/case/plan/result", test_plan_result);
+  g_test_add_func ("/case/plan/unrated-ostium", test_plan_unrated_ostium);
   g_test_add_func ("/case/plan/format", test_plan_format);
   g_test_add_func ("/case/plan/result-wrong-type", test_plan_result_wrong_type);
   g_test_add_func ("/case/plan/worst", test_plan_worst);
