@@ -617,19 +617,21 @@ static int
 krylov_step (CuspSimStructure *s)
 {
   int ndof = 6 * s->node_count, m = KRYLOV_DIM, j, ok = 1;
-  double *mem = malloc ((size_t) (m + 3) * ndof * sizeof (double));
+  double *mem = malloc ((size_t) (m + 4) * ndof * sizeof (double));
   double h[KRYLOV_DIM + 1][KRYLOV_DIM], g[KRYLOV_DIM + 1], cs[KRYLOV_DIM], sn[KRYLOV_DIM];
   double y[KRYLOV_DIM], beta, target;
-  double *r0, *z, *w, *v;
+  double *r0, *z, *z0, *w, *v;
 
   if (mem == NULL)
     return 0;
   r0 = mem;
   z = r0 + ndof;
-  w = z + ndof;
+  z0 = z + ndof;
+  w = z0 + ndof;
   v = w + ndof;
   memcpy (r0, s->residual, (size_t) ndof * sizeof (double));
   memcpy (z, s->delta, (size_t) ndof * sizeof (double));
+  memcpy (z0, z, (size_t) ndof * sizeof (double));   /* the probes overwrite s->delta */
   /* preconditioned on the right, so GMRES minimises the residual in forces, as the solve's
    * acceptance and tolerance measure it (on the left, stiff directions hid errors of N) */
   target = KRYLOV_TOLERANCE * sqrt (work_dot (r0, r0, ndof));
@@ -696,8 +698,7 @@ krylov_step (CuspSimStructure *s)
     z[k] += w[k];
   for (int k = 0; k < ndof && ok; k++)
     ok = isfinite (z[k]);
-  if (ok)
-    memcpy (s->delta, z, (size_t) ndof * sizeof (double));
+  memcpy (s->delta, ok ? z : z0, (size_t) ndof * sizeof (double));
   memcpy (s->residual, r0, (size_t) ndof * sizeof (double));
   free (mem);
   return ok;
