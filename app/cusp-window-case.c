@@ -776,19 +776,19 @@ _cusp_window_case_find_widget (GtkWidget *widget,
 static const struct {
   const char *trigger;
   const char *action;
+  gboolean bound_elsewhere;          /* only shown here: the window class binds it */
 } case_shortcuts[] = {
-  { "<Control>s", "win.save-case" },
-  { "<Control><Shift>s", "win.save-case-as" },
-  { "<Control>p", "win.export-report" },
-  { "<Control>e", "win.export-report" },
-  { "<Control>n", "win.add-plan" },
-  { "<Control>k", "win.compare-plans" },
+  { "<Control>s", "win.save-case", FALSE },
+  { "<Control><Shift>s", "win.save-case-as", FALSE },
+  { "<Control>p", "win.export-report", FALSE },
+  { "<Control>e", "win.export-report", FALSE },
+  { "<Control>n", "win.add-plan", FALSE },
+  { "<Control>k", "win.compare-plans", FALSE },
   /* Ctrl+Z is the landmarks' history (cusp-window-measure.c); plans have their own. */
-  { "<Control><Alt>z", "win.undo-plan" },
-  { "<Control><Alt><Shift>z", "win.redo-plan" },
-  /* bound by cusp-window-measure.c's widget class; listed so the menu shows them */
-  { "<Control>z", "win.undo" },
-  { "<Control><Shift>z", "win.redo" },
+  { "<Control><Alt>z", "win.undo-plan", FALSE },
+  { "<Control><Alt><Shift>z", "win.redo-plan", FALSE },
+  { "<Control>z", "win.undo", TRUE },
+  { "<Control><Shift>z", "win.redo", TRUE },
 };
 
 /* A menu item with its shortcut shown at the right, as GNOME menus do. */
@@ -885,11 +885,10 @@ _cusp_window_case_init (CuspWindow *self)
   _cusp_window_plans_add_actions (self);
   _cusp_window_report_add_actions (self);
   cusp_window_case_add_menu (self);
-  /* Window-scoped, so the shortcuts work without touching the application's accelerator table;
-   * win.undo and win.redo are the window class's own bindings already. */
+  /* Window-scoped, so the shortcuts work without touching the application's accelerator table. */
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
   for (gsize i = 0; i < G_N_ELEMENTS (case_shortcuts); i++)
-    if (!g_str_equal (case_shortcuts[i].action, "win.undo") && !g_str_equal (case_shortcuts[i].action, "win.redo"))
+    if (!case_shortcuts[i].bound_elsewhere)
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                             gtk_shortcut_new (gtk_shortcut_trigger_parse_string (case_shortcuts[i].trigger),
                                                               gtk_named_action_new (case_shortcuts[i].action)));

@@ -9,10 +9,7 @@
  * radius at the annulus was 9.3 mm (measured annulus 12.2 mm area-equivalent), Evolut-class 29
  * ended with a 13.5 mm inflow (LVOT 18.0 mm) and the stretch read 3.2. */
 #include "cusp-error.h"
-#include "cusp-image-io.h"
-#include "cusp-measure.h"
-#include "cusp-patient-root.h"
-#include "cusp-segment.h"
+#include "sim-test-real-ct.h"
 
 #include <glib.h>
 #include <math.h>
@@ -49,21 +46,15 @@ section_z_mm (const CuspRootFrame *frame, const CuspSection *s)
 static void
 test_real_ct (void)
 {
-  const char *shared = g_getenv ("CUSP_SHARED_DATA");
   const char *source = g_getenv ("CUSP_SOURCE_ROOT");
-  g_autofree char *path = NULL, *device_path = NULL;
+  g_autofree char *device_path = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CuspVolume) volume = NULL;
-  g_autoptr(CuspMeasureContext) ctx = NULL;
   g_autoptr(CuspPatientWall) wall = NULL;
   g_autofree CuspSimWorldDef *def = g_new0 (CuspSimWorldDef, 1);
-  CuspSegmentOptions options = cusp_segment_options_default ();
-  CuspMeasureParams params = cusp_measure_default_params ();
   CuspPatientWallParams wp = cusp_patient_wall_default_params ();
-  CuspSegmentation *seg;
-  CuspLandmarks landmarks;
-  CuspMeasurements m = { 0 };
-  CuspRootFrame frame;
+  SimTestRealCt ct;
+  const CuspMeasurements *m = &ct.m;
+  const CuspRootFrame *frame = &ct.frame;
   CuspSimLumenMesh mesh;
   CuspSimWorld *world;
   CuspSimStatus st;
@@ -72,48 +63,28 @@ test_real_ct (void)
   char message[CUSP_SIM_MESSAGE_MAX] = "";
   double annulus_area, lvot_area, lvot_z;
 
-  if (shared == NULL || !g_file_test (shared, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("CUSP_SHARED_DATA is not a folder: the real CT is not here");
-      return;
-    }
-  path = g_build_filename (shared, "ct-aortic-root", "ct-aortic-root.nii.gz", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("ct-aortic-root/ct-aortic-root.nii.gz is missing from the shared data");
-      return;
-    }
-  volume = cusp_image_read_in_process (path, NULL, &error);
-  g_assert_no_error (error);
-  seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  landmarks = seg->landmarks;
-  params.lumen_threshold = seg->lumen_threshold;
-  ctx = cusp_measure_context_new (volume, &params, &error);
-  g_assert_no_error (error);
-  g_assert_true (cusp_measure_run (ctx, &landmarks, &m, &error));
-  g_assert_true (m.annulus.valid && m.lvot.valid);
-  g_assert_true (cusp_root_frame_from_annulus (&m.annulus, &frame, &error));
   *def = cusp_sim_default_world_def ();
-  g_assert_true (cusp_patient_root_def (&m, &landmarks, &frame, &def->root, &error));
-  wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp, &def->root,
+  if (!sim_test_real_ct_load (&ct, &def->root))
+    return;
+  g_assert_true (m->annulus.valid && m->lvot.valid);
+  wall = cusp_patient_wall_new (ct.seg->labels, ct.volume, ct.seg->lumen_threshold, frame, &wp, &def->root,
                                 &error);
   g_assert_no_error (error);
   g_assert_nonnull (wall);
 
   /* the wall against the image's own sections (measured 2026-11-22: 458 mm2 at the annulus,
    * section 465 mm2; 385 mm2 4 mm below it, LVOT section 354 mm2; before the fix 284 and 303) */
-  lvot_z = section_z_mm (&frame, &m.lvot);
+  lvot_z = section_z_mm (frame, &m->lvot);
   annulus_area = wall_area_mm2 (wall, 0.0);
   lvot_area = wall_area_mm2 (wall, lvot_z);
   g_test_message ("wall area %.0f mm2 at the annulus (measured %.0f), %.0f mm2 at z = %.1f mm "
                   "(LVOT measured %.0f); %.0f %% of the valve region hit", annulus_area,
-                  m.annulus.area_mm2, lvot_area, lvot_z, m.lvot.area_mm2,
+                  m->annulus.area_mm2, lvot_area, lvot_z, m->lvot.area_mm2,
                   100.0 * wall->hit_fraction_valve_region);
-  g_assert_cmpfloat (annulus_area, >, AREA_FRACTION * m.annulus.area_mm2);
-  g_assert_cmpfloat (lvot_area, >, AREA_FRACTION * m.lvot.area_mm2);
-  g_assert_cmpfloat (annulus_area, <, AREA_MAX_RATIO * m.annulus.area_mm2);
-  g_assert_cmpfloat (lvot_area, <, AREA_MAX_RATIO * m.lvot.area_mm2);
+  g_assert_cmpfloat (annulus_area, >, AREA_FRACTION * m->annulus.area_mm2);
+  g_assert_cmpfloat (lvot_area, >, AREA_FRACTION * m->lvot.area_mm2);
+  g_assert_cmpfloat (annulus_area, <, AREA_MAX_RATIO * m->annulus.area_mm2);
+  g_assert_cmpfloat (lvot_area, <, AREA_MAX_RATIO * m->lvot.area_mm2);
 
   /* Evolut-class 29 at 4 mm: the frame opens to about the LVOT, the annulus is not torn */
   cusp_patient_wall_lumen_mesh (wall, &mesh);
@@ -134,11 +105,11 @@ test_real_ct (void)
   r = cusp_sim_world_result (world);
   g_test_message ("evolut-class-29 at 4 mm: %d iterations, inflow %.1f-%.1f mm (LVOT %.1f-%.1f), "
                   "annulus stretch %.2f", r->total_iterations, r->inflow.dmin_mm,
-                  r->inflow.dmax_mm, m.lvot.dmin_mm, m.lvot.dmax_mm,
+                  r->inflow.dmax_mm, m->lvot.dmin_mm, m->lvot.dmax_mm,
                   r->annulus_peak_areal_stretch);
   g_assert_true (r->converged);
-  g_assert_cmpfloat (r->inflow.dmin_mm, >=, INFLOW_FRACTION * m.lvot.dmin_mm);
-  g_assert_cmpfloat (r->inflow.dmax_mm, >=, INFLOW_FRACTION * m.lvot.dmax_mm);
+  g_assert_cmpfloat (r->inflow.dmin_mm, >=, INFLOW_FRACTION * m->lvot.dmin_mm);
+  g_assert_cmpfloat (r->inflow.dmax_mm, >=, INFLOW_FRACTION * m->lvot.dmax_mm);
   g_assert_cmpfloat (r->annulus_peak_areal_stretch, >=, 1.0);
   g_assert_cmpfloat (r->annulus_peak_areal_stretch, <, STRETCH_FLAG);
   cusp_sim_world_destroy (world);
@@ -158,8 +129,7 @@ test_real_ct (void)
   g_assert_cmpstr (message, ==, "");
   g_assert_nonnull (world);
   cusp_sim_world_destroy (world);
-  cusp_measurements_clear (&m);
-  cusp_segmentation_free (seg);
+  sim_test_real_ct_clear (&ct);
 }
 
 int

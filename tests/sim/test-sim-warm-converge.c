@@ -9,19 +9,14 @@
  * step no longer lowered the residual (cusp-sim-structure.c, krylov_step), and balloon nodes at
  * the balloon's sharp edge switched it on and off (balloon_load). */
 #include "cusp-error.h"
-#include "cusp-image-io.h"
-#include "cusp-measure.h"
-#include "cusp-patient-root.h"
-#include "cusp-segment.h"
+#include "cusp-live-solver.h"
+#include "sim-test-real-ct.h"
 
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 
 #define UPDATES 50
-#define LIVE_FIRST 3                 /* cusp-live-solver.c's budgets */
-#define LIVE_CHUNK 6
-#define LIVE_TOTAL 300
 
 typedef struct {
   CuspSimWorldDef def;
@@ -35,57 +30,28 @@ static Fixture fixture;
 static gboolean
 prepare (void)
 {
-  const char *shared = g_getenv ("CUSP_SHARED_DATA");
-  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CuspVolume) volume = NULL;
-  g_autoptr(CuspMeasureContext) ctx = NULL;
-  CuspPatientWall *wall;
-  g_autoptr(CuspSegmentation) seg = NULL;
-  CuspSegmentOptions options = cusp_segment_options_default ();
-  CuspMeasureParams params = cusp_measure_default_params ();
   CuspPatientWallParams wp = cusp_patient_wall_default_params ();
-  CuspLandmarks landmarks;
-  CuspMeasurements m = { 0 };
-  CuspRootFrame frame;
+  CuspPatientWall *wall;
+  SimTestRealCt ct;
 
   if (fixture.ready)
     return TRUE;
-  if (shared == NULL || !g_file_test (shared, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("CUSP_SHARED_DATA is not a folder: the real CT is not here");
-      return FALSE;
-    }
-  path = g_build_filename (shared, "ct-aortic-root", "ct-aortic-root.nii.gz", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("ct-aortic-root/ct-aortic-root.nii.gz is missing from the shared data");
-      return FALSE;
-    }
-  volume = cusp_image_read_in_process (path, NULL, &error);
-  g_assert_no_error (error);
-  seg = cusp_segment_root (volume, &options, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  landmarks = seg->landmarks;
-  params.lumen_threshold = seg->lumen_threshold;
-  ctx = cusp_measure_context_new (volume, &params, &error);
-  g_assert_no_error (error);
-  g_assert_true (cusp_measure_run (ctx, &landmarks, &m, &error));
-  g_assert_true (cusp_root_frame_from_annulus (&m.annulus, &frame, &error));
   fixture.def = cusp_sim_default_world_def ();
-  g_assert_true (cusp_patient_root_def (&m, &landmarks, &frame, &fixture.def.root, &error));
+  if (!sim_test_real_ct_load (&ct, &fixture.def.root))
+    return FALSE;
   /* as bench-sim-patient: the segmented wall even where simulate would fall back */
   wp.required_fraction = 0.0;
   wp.max_gap_mm2 = G_MAXDOUBLE;
-  wall = cusp_patient_wall_new (seg->labels, volume, seg->lumen_threshold, &frame, &wp,
+  wall = cusp_patient_wall_new (ct.seg->labels, ct.volume, ct.seg->lumen_threshold, &ct.frame, &wp,
                                 &fixture.def.root, &error);
   g_assert_no_error (error);
   fixture.def.use_lumen_mesh = 1;
   cusp_patient_wall_lumen_mesh (wall, &fixture.def.lumen);
   fixture.def.root.calcium_count = wall->calcium_count;
   memcpy (fixture.def.root.calcium, wall->calcium, sizeof wall->calcium);
-  fixture.def.max_iterations = LIVE_TOTAL;
-  cusp_measurements_clear (&m);
+  fixture.def.max_iterations = cusp_live_solver_default_params ().max_iterations;
+  sim_test_real_ct_clear (&ct);
   fixture.wall = wall;
   fixture.ready = TRUE;
   return TRUE;
@@ -105,6 +71,8 @@ drag (const char *id, double depth_mm, gboolean live)
   CuspSimWorld *w;
   const CuspSimResult *r;
   CuspSimPose pose;
+  /* the budgets the app's live solver uses */
+  const CuspLiveSolverParams budget = cusp_live_solver_default_params ();
   int unconverged = 0, worst = 0;
 
   device_path = g_build_filename (source != NULL ? source : "..", "data", "devices", id, NULL);
@@ -124,10 +92,10 @@ drag (const char *id, double depth_mm, gboolean live)
       pose.depth_mm = depth_mm + 0.5 * (step < 8 ? step + 1 : 15 - step) - 2.0;
       if (live)
         {
-          cusp_sim_world_set_budget (w, LIVE_FIRST, 0.0);
+          cusp_sim_world_set_budget (w, budget.first_iterations, 0.0);
           g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_OK);
-          cusp_sim_world_set_budget (w, LIVE_CHUNK, 0.0);
-          while (!r->converged && r->total_iterations < LIVE_TOTAL)
+          cusp_sim_world_set_budget (w, budget.chunk_iterations, 0.0);
+          while (!r->converged && r->total_iterations < budget.max_iterations)
             g_assert_cmpint (cusp_sim_world_solve (w, &pose), ==, CUSP_SIM_OK);
         }
       else
